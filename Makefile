@@ -1,0 +1,30 @@
+# The two commands of the README: `make run` and `make test`. Both create .venv when it is missing
+# or older than pyproject.toml. torch is installed first, pinned, so pip takes the CPU wheel on disk
+# instead of pulling a multi-GB CUDA build for transformers/trl.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[all,dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/toolgym run
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check toolgym tests benchmarks
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_verify.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,42 @@
+"""Suite: a named, versioned set of tasks from one environment kind."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cached_property
+
+from pydantic import BaseModel, ConfigDict
+
+from ..types import Split, Task
+
+__all__ = ["Suite"]
+
+
+class Suite(BaseModel):
+    """A named set of tasks; its content hash is part of every run's identity."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    name: str
+    """Name as given on the CLI (`fc-core`, `bfcl:DIR:simple`)."""
+    environment: str = "function_calling"
+    """Registered environment kind that runs and verifies these tasks."""
+    tasks: list[Task]
+    """All tasks, both splits."""
+
+    @cached_property
+    def version(self) -> str:
+        """Content hash (12 hex digits of SHA-256 over the canonical JSON of the tasks)."""
+        h = hashlib.sha256()
+        for task in self.tasks:
+            h.update(json.dumps(task.model_dump(mode="json"), sort_keys=True).encode())
+        return h.hexdigest()[:12]
+
+    def split(self, split: Split | None) -> list[Task]:
+        """Tasks of one split (all tasks when `split` is None)."""
+        return [t for t in self.tasks if split is None or t.split == split]
+
+    def categories(self) -> list[str]:
+        """Category names in first-seen order."""
+        return list(dict.fromkeys(t.category for t in self.tasks))
