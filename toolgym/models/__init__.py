@@ -1,5 +1,51 @@
 """Model backends and tool-call parsers."""
 
-from .model import BACKENDS, Model, ModelOptions, load_model
+from collections.abc import Callable
 
-__all__ = ["BACKENDS", "Model", "ModelOptions", "load_model"]
+from ..errors import UserError
+from .model import BACKENDS, Model, ModelOptions, load_model
+from .openai import OpenAIModel
+from .parsers import (
+    TOOL_PARSERS,
+    ParseResult,
+    ToolParser,
+    parse_tool_calls,
+    parser_for_model,
+    render_tool_calls,
+)
+from .replay import ReplayModel, ReplayRecord, write_replay
+from .retry import RetryPolicy
+
+__all__ = [
+    "BACKENDS",
+    "TOOL_PARSERS",
+    "Model",
+    "ModelOptions",
+    "OpenAIModel",
+    "ParseResult",
+    "ReplayModel",
+    "ReplayRecord",
+    "RetryPolicy",
+    "ToolParser",
+    "load_model",
+    "parse_tool_calls",
+    "parser_for_model",
+    "render_tool_calls",
+    "write_replay",
+]
+
+
+def _local_backend(kind: str) -> Callable[[str, ModelOptions], Model]:
+    def factory(name: str, options: ModelOptions) -> Model:
+        try:
+            from .local import load_local_model  # imports torch and transformers
+        except ImportError as e:
+            raise UserError(f"local models need {e.name}: pip install 'toolgym[local]'") from None
+        return load_local_model(kind, name, options)
+
+    return factory
+
+
+# `tiny` (the bundled model) and `hf:PATH`; torch loads only when one is used
+for _kind in ("tiny", "hf"):
+    BACKENDS.register(_kind)(_local_backend(_kind))

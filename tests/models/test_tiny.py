@@ -1,0 +1,140 @@
+"""The bundled tiny model: its files, tokenizer, chat template and its answers to fc-core test prompts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from toolgym.models.tiny import TINY_MODEL_DIR
+
+transformers = pytest.importorskip("transformers", reason="needs transformers: pip install 'toolgym[local]'")
+
+TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "get_current_weather",
+            "description": "Get the current weather conditions in a city.",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "city": {"type": "string", "description": "City name."},
+                    "unit": {"type": "string", "enum": ["celsius", "fahrenheit"], "default": "celsius"},
+                },
+                "required": ["city"],
+            },
+        },
+    }
+]
+CALL = {"type": "function", "function": {"name": "get_current_weather", "arguments": {"city": "Oslo"}}}
+CONVERSATION = [
+    {"role": "system", "content": "Be brief."},
+    {"role": "user", "content": "Weather in Oslo and in 2026?"},
+    {"role": "assistant", "content": None, "tool_calls": [CALL, CALL]},
+    {"role": "tool", "content": '{"temperature": 3}'},
+    {"role": "tool", "content": '{"temperature": 4}'},
+    {"role": "assistant", "content": "It is 3 degrees."},
+    {"role": "user", "content": "Thanks!"},
+    {"role": "assistant", "content": "Glad to help."},
+]
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return transformers.AutoTokenizer.from_pretrained(TINY_MODEL_DIR, local_files_only=True)
+
+
+def render(tokenizer, messages, **kw) -> str:
+    return tokenizer.apply_chat_template(messages, tools=TOOLS, tokenize=False, **kw)
+
+
+def test_files_are_a_small_bf16_qwen2():
+    from safetensors import safe_open
+
+    config = json.loads((TINY_MODEL_DIR / "config.json").read_text())
+    assert config["model_type"] == "qwen2" and config["architectures"] == ["Qwen2ForCausalLM"]
+    weights = TINY_MODEL_DIR / "model.safetensors"
+    assert weights.stat().st_size < 8_000_000
+    with safe_open(weights, "pt") as f:
+        dtypes = {str(f.get_slice(k).get_dtype()) for k in f.keys()}
+    assert dtypes == {"BF16"}
+    record = json.loads((TINY_MODEL_DIR / "training.json").read_text())
+    assert record["command"].startswith("python -m toolgym.models.tiny.train")
+
+
+def test_loads_offline():
+    model = transformers.AutoModelForCausalLM.from_pretrained(TINY_MODEL_DIR, local_files_only=True)
+    assert 500_000 < model.num_parameters() < 4_000_000
+
+
+def test_tokenizer_splits_digits_and_keeps_words_whole_after_quotes(tokenizer):
+    ids = tokenizer("in Zanzibar 2026", add_special_tokens=False)["input_ids"]
+    quoted = tokenizer('"Zanzibar"', add_special_tokens=False)["input_ids"]
+    pieces = [tokenizer.decode([i]) for i in ids]
+    assert pieces[-4:] == ["2", "0", "2", "6"]
+    assert quoted[1:-1] == ids[2:-5]  # the word tokenizes the same after a space and after a quote
+    text = "Zürich → 東京, tabs\tand <tool_call>"
+    assert tokenizer.decode(tokenizer(text, add_special_tokens=False)["input_ids"]) == text
+
+
+def test_template_renders_tools_compactly_in_the_system_prompt(tokenizer):
+    text = render(tokenizer, CONVERSATION[:2], add_generation_prompt=True)
+    assert text.startswith("<|im_start|>system\nBe brief.\n\n# Tools\n<tools>\n")
+    line = ('{"name": "get_current_weather", "description": "Get the current weather conditions in a city.", '
+            '"parameters": {"city": "string", "unit": ["celsius", "fahrenheit"]}}')
+    assert line in text.split("\n")
+    assert text.endswith("<|im_start|>user\nWeather in Oslo and in 2026?<|im_end|>\n<|im_start|>assistant\n")
+
+
+def test_template_writes_calls_as_hermes_blocks_and_tool_turns(tokenizer):
+    text = render(tokenizer, CONVERSATION[:5])
+    block = '<tool_call>\n{"name": "get_current_weather", "arguments": {"city": "Oslo"}}\n</tool_call>'
+    assert f"<|im_start|>assistant\n{block}\n{block}<|im_end|>\n" in text
+    assert text.endswith('<|im_start|>tool\n{"temperature": 3}<|im_end|>\n<|im_start|>tool\n{"temperature": 4}'
+                         "<|im_end|>\n")
+    string_args = [{**m, "tool_calls": [{"type": "function", "function": {
+        "name": "get_current_weather", "arguments": json.dumps({"city": "Oslo"})}}] * 2} if m.get("tool_calls")
+        else m for m in CONVERSATION[:5]]
+    assert render(tokenizer, string_args) == text  # arguments as a JSON string render the same
+
+
+def test_appending_turns_never_changes_earlier_ones(tokenizer):
+    for k in range(2, len(CONVERSATION)):
+        shorter, longer = render(tokenizer, CONVERSATION[:k]), render(tokenizer, CONVERSATION[: k + 1])
+        assert longer.startswith(shorter), k
+        if CONVERSATION[k]["role"] == "assistant":  # the generation prompt is where the answer starts
+            assert longer.startswith(render(tokenizer, CONVERSATION[:k], add_generation_prompt=True)), k
+
+
+def test_generation_markers_mask_exactly_the_assistant_turns(tokenizer):
+    out = tokenizer.apply_chat_template(CONVERSATION, tools=TOOLS, return_dict=True,
+                                        return_assistant_tokens_mask=True)
+    masked = tokenizer.decode([t for t, m in zip(out["input_ids"], out["assistant_masks"]) if m])
+    block = '<tool_call>\n{"name": "get_current_weather", "arguments": {"city": "Oslo"}}\n</tool_call>'
+    assert masked == f"{block}\n{block}<|im_end|>It is 3 degrees.<|im_end|>Glad to help.<|im_end|>"
+
+
+def test_answers_fc_core_test_prompts_with_parseable_calls():
+    from toolgym.check import check_calls
+    from toolgym.models import ModelOptions, load_model
+    from toolgym.suites import load_suite
+    from toolgym.types import SamplingConfig
+
+    tasks = [t for t in load_suite("fc-core").split("test") if t.category in ("simple", "irrelevance")][:24]
+    model = load_model("tiny", ModelOptions(device="cpu", batch_size=24))
+
+    async def answers():
+        try:
+            return await asyncio.gather(*(model.generate(t.messages, t.tools, SamplingConfig(max_tokens=96))
+                                          for t in tasks))
+        finally:
+            await model.aclose()
+
+    completions = asyncio.run(answers())
+    called = [c for t, c in zip(tasks, completions) if t.category == "simple"]
+    assert sum(c.parse_error is None and len(c.tool_calls) >= 1 for c in called) >= 0.8 * len(called)
+    passed = [check_calls(c.tool_calls, t.expected.calls, t.tools, t.category, parse_error=c.parse_error).passed
+              for t, c in zip(tasks, completions)]
+    assert sum(passed) >= 0.3 * len(tasks)  # a loose floor; train.py measures the real accuracy

@@ -1,0 +1,76 @@
+"""kill -9 of a writing process loses at most the batch in flight and never duplicates a row."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from toolgym.store import Store
+
+WRITER = Path(__file__).with_name("crash_writer.py")
+BATCH = 100
+
+
+def start_writer(url: str, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(WRITER), url, *extra], stdout=subprocess.PIPE, text=True, cwd=WRITER.parent
+    )
+
+
+def kill_after(proc: subprocess.Popen[str], commits: int, extra_s: float) -> int:
+    """SIGKILL the writer `extra_s` after its `commits`-th commit; returns how many commits it reported."""
+    assert proc.stdout is not None
+    seen = 0
+    while seen < commits:
+        line = proc.stdout.readline()
+        assert line.startswith("committed"), f"writer died early (rc {proc.poll()})"
+        seen += 1
+    time.sleep(extra_s)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    return seen + sum(1 for line in proc.stdout if line.startswith("committed"))
+
+
+def check_consistent(url: str) -> dict[int, int]:
+    """Integrity, no duplicate keys, whole batches only, a verdict for every rollout; rows per batch."""
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        for table in ("rollouts", "verdicts"):
+            total, distinct = conn.exec_driver_sql(
+                f"SELECT count(*), count(DISTINCT run_id || ':' || task_id || ':' || sample) FROM {table}"
+            ).one()
+            assert total == distinct, f"duplicate keys in {table}"
+        per_batch = dict(conn.exec_driver_sql("SELECT seed, count(*) FROM rollouts GROUP BY seed").all())
+        orphans = conn.exec_driver_sql(
+            "SELECT count(*) FROM rollouts r LEFT JOIN verdicts v ON v.run_id = r.run_id "
+            "AND v.task_id = r.task_id AND v.sample = r.sample WHERE v.id IS NULL"
+        ).scalar()
+    engine.dispose()
+    assert orphans == 0, "a rollout was committed without its verdict"
+    assert set(per_batch.values()) <= {BATCH}, f"a partial batch was committed: {per_batch}"
+    return per_batch
+
+
+def test_kill_9_while_writing_leaves_a_consistent_database(store_url: str) -> None:
+    Store(store_url).close()  # create the tables before the writers race to
+    for commits, extra_s in ((3, 0.0), (2, 0.013)):
+        reported = kill_after(start_writer(store_url), commits, extra_s)
+        per_batch = check_consistent(store_url)
+        # every batch the writer saw committed is there, and at most the one in flight beyond it
+        assert set(range(reported)) <= set(per_batch) <= set(range(reported + 1))
+
+    # writing everything again (a resume) replaces rows: still one per key
+    done = max(per_batch) + 1
+    assert start_writer(store_url, "--batches", str(done + 1)).wait(timeout=60) == 0
+    per_batch = check_consistent(store_url)
+    assert sorted(per_batch) == list(range(done + 1))
+    with Store(store_url) as store:
+        assert len(store.done_keys(store.get_run("crash").id)) == (done + 1) * BATCH

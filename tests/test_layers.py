@@ -1,0 +1,78 @@
+"""The package's shape: imports only go up the layer order of DESIGN.md, and `import toolgym` is light."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PKG = Path(__file__).resolve().parents[1] / "toolgym"
+
+# DESIGN.md's order, with one change recorded in the notes: store/ sits above run/, because the
+# scheduler writes each result to the store as it finishes and plans resumes from it.
+LAYERS = [
+    {"__init__", "types", "errors", "registry"},
+    {"tools"},
+    {"check"},
+    {"envs"},
+    {"suites"},
+    {"models"},
+    {"store"},
+    {"run"},
+    {"stats"},
+    {"arena"},
+    {"train"},
+    {"report"},
+    {"server"},
+    {"cli"},
+]
+
+
+def layer_of(top: str) -> int:
+    for i, names in enumerate(LAYERS):
+        if top in names:
+            return i
+    raise AssertionError(f"toolgym/{top} is not in the layer list of tests/test_layers.py; add it")
+
+
+def imported_tops(path: Path) -> set[str]:
+    rel = path.relative_to(PKG)
+    depth = len(rel.parts) - 1  # package depth of the module
+    tops = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = list(rel.parts[:-1])[: depth - (node.level - 1)] if node.level - 1 <= depth else []
+                parts = base + (node.module.split(".") if node.module else [])
+                if not parts:  # `from .. import x` at the top: x is the module
+                    parts = [a.name for a in node.names]
+                    tops.update(parts)
+                    continue
+                tops.add(parts[0])
+            elif node.module and node.module.split(".")[0] == "toolgym":
+                mod = node.module.split(".")
+                tops.add(mod[1] if len(mod) > 1 else node.names[0].name)
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                mod = a.name.split(".")
+                if mod[0] == "toolgym" and len(mod) > 1:
+                    tops.add(mod[1])
+    return tops
+
+
+def test_imports_follow_the_layer_order():
+    bad = []
+    for path in PKG.rglob("*.py"):
+        own = path.relative_to(PKG).parts[0].removesuffix(".py")
+        for top in imported_tops(path):
+            if layer_of(top) > layer_of(own):
+                bad.append(f"{path.relative_to(PKG.parent)} imports toolgym.{top} (a lower layer)")
+    assert not bad, "\n".join(sorted(bad))
+
+
+def test_import_toolgym_stays_light():
+    code = ("import sys, toolgym, toolgym.types, toolgym.check, toolgym.suites, toolgym.models, toolgym.run, "
+            "toolgym.stats, toolgym.cli; "
+            "heavy = [m for m in ('torch', 'transformers', 'trl', 'fastapi', 'datasets') if m in sys.modules]; "
+            "print(','.join(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"importing toolgym pulled in heavy modules: {out.stdout.strip()}"

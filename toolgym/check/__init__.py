@@ -1,0 +1,20 @@
+"""Verifiers: function-call matching in BFCL's exact semantics and in toolgym's fairer mode.
+
+`check_calls` judges a model's calls against a task's acceptable call sets; `reference_calls` builds
+the answer that must score 100%; `perturb` corrupts a correct answer into one failing with a named
+kind. `toolgym/check/calls.py` tabulates how the two modes differ.
+"""
+
+from .calls import Mode, check_calls, reference_calls
+from .normalize import bfcl_standardize, safe_standardize
+from .perturb import PERTURBATION_KINDS, perturb
+
+__all__ = [
+    "PERTURBATION_KINDS",
+    "Mode",
+    "bfcl_standardize",
+    "check_calls",
+    "perturb",
+    "reference_calls",
+    "safe_standardize",
+]

@@ -1,0 +1,258 @@
+"""The function-call verifier: the calls a model made against the acceptable call sets, in two modes.
+
+`check_calls` dispatches by category as BFCL does: a category containing "parallel" (or a task with
+more than one expected call) matches calls in any order; otherwise exactly one call is made and
+checked against the expected function's schema ("simple", "multiple"). A task with no expected call,
+or the category "irrelevance", is passed by making no call.
+
+`mode="bfcl"` reproduces BFCL v4's AST checker (Python categories) exactly. `mode="toolgym"`, the
+default, applies the same rules with BFCL's known flaws fixed:
+
+| rule | bfcl | toolgym |
+| --- | --- | --- |
+| tool calls that could not be decoded, where no call is expected | pass, flagged `decode_failure_as_abstention` | `parse_error` |
+| positional arguments (`ToolCall.positional`) | dropped (flag `positional_args_dropped`) | bound to the parameters in schema order |
+| passing a parameter's documented `default` | a value like any other | same as omitting it (and omitting it is accepted when the default is) |
+| parallel calls | greedy: each expected call takes the first unused call that passes | maximum bipartite matching |
+| dicts and lists of dicts | flat: one level, values compared by `==` after string normalisation | recursive, types checked at every depth |
+| array items | type-checked one level deep; no int->float for items | every depth; int->float wherever a float is wanted |
+| value equality | Python `==` (True == 1) | typed (True != 1; 1 == 1.0) |
+| strings | drop spaces and `,./-_*^`, lowercase ("5.5" == "55", "-118.24" == "118.24") | the same, but separators between digits, signs and leading points are kept |
+| empty list for a parameter that may be omitted | accepted (`""` reads as `[]`) | wrong value |
+| Gorilla `any` | must be a string (or the answer's type) | any type |
+
+Both modes: names must match exactly (with `dots_as_underscores`, the expected name's dots become
+underscores, as BFCL does for models whose APIs forbid dots); every required parameter must be
+present; every emitted parameter must be in the schema and among the answer's parameters; types are
+exact (bool is not int; only int->float for floats and tuple->list for tuples); a value whose type
+is the answer's rather than the schema's is a "variable" and is compared as it is; an answer's
+parameter left out must accept `""`. Lists are order-sensitive and compared whole.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from ..errors import UserError
+from ..types import ExpectedCall, FailureKind, Tool, ToolCall, Verdict
+from .issues import Issue, short
+from .matching import Mode, call_issues, explain_unmatched, greedy_match, maximum_match
+from .schema import ToolSpec, tool_spec
+
+__all__ = ["Mode", "check_calls", "reference_calls"]
+
+_MODES = ("bfcl", "toolgym")
+
+
+def _verdict(
+    passed: bool,
+    failure: FailureKind | None,
+    explanation: str,
+    flags: list[str] | None = None,
+    components: dict[str, float] | None = None,
+) -> Verdict:
+    if passed and not flags and not components:
+        # verdicts are frozen: the common passing ones are shared rather than rebuilt (the hot path)
+        cached = _PASSING.get(explanation)
+        if cached is None:
+            cached = _PASSING[explanation] = Verdict.ok(explanation)
+        return cached
+    # plain validation: measured faster than model_construct for this small model
+    return Verdict(
+        reward=1.0 if passed else 0.0,
+        passed=passed,
+        failure=failure,
+        explanation=explanation,
+        components=components or {},
+        flags=flags or [],
+    )
+
+
+_PASSING: dict[str, Verdict] = {}
+
+
+def _fail(issue: Issue, where: str, flags: list[str] | None = None, **kw: Any) -> Verdict:
+    return _verdict(False, issue.kind, f"{where}: {issue.message}", flags, **kw)
+
+
+def _specs(expected: list[ExpectedCall], tools: list[Tool]) -> list[ToolSpec]:
+    by_name = _tools_by_name(tools)
+    specs = []
+    for e in expected:
+        spec = by_name.get(e.name)
+        if spec is None:
+            raise UserError(
+                f"expected call {e.name!r} names no tool of the task (tools: {sorted(by_name)}); "
+                "fix the task's expected calls or its tools"
+            )
+        specs.append(spec)
+    return specs
+
+
+# id(tools list) -> (the list, its tools, name -> spec); the entry holds the list, so its id is not
+# reused while cached, and a list whose items changed is read again.
+_BY_NAME: dict[int, tuple[list[Tool], tuple[Tool, ...], dict[str, ToolSpec]]] = {}
+
+
+def _tools_by_name(tools: list[Tool]) -> dict[str, ToolSpec]:
+    entry = _BY_NAME.get(id(tools))
+    if entry is not None and entry[0] is tools and len(entry[1]) == len(tools):
+        if all(a is b for a, b in zip(entry[1], tools, strict=True)):
+            return entry[2]
+    by_name = {t.name: tool_spec(t) for t in tools}
+    if len(_BY_NAME) >= 4096:
+        _BY_NAME.clear()
+    _BY_NAME[id(tools)] = (tools, tuple(tools), by_name)
+    return by_name
+
+
+def _names(calls: list[ToolCall] | list[ExpectedCall]) -> str:
+    return short([c.name for c in calls])
+
+
+def check_calls(
+    calls: list[ToolCall],
+    expected: list[ExpectedCall],
+    tools: list[Tool],
+    category: str,
+    *,
+    mode: Mode = "toolgym",
+    parse_error: str | None = None,
+    dots_as_underscores: bool = False,
+) -> Verdict:
+    """Judge the calls a model made against the expected calls of a function-calling task.
+
+    Args:
+        calls: The calls decoded from the model's answer.
+        expected: The expected calls, each parameter with its accepted values (`""`: may be omitted);
+            `[]` means the right answer is to make no call.
+        tools: The tools offered, whose schemas give types, required parameters and defaults.
+        category: The task's category; decides how calls are matched (see the module docstring).
+        mode: `"bfcl"` for BFCL v4's exact semantics, `"toolgym"` for the same with its flaws fixed.
+        parse_error: Why the answer's tool calls could not be decoded, if they could not.
+        dots_as_underscores: Expect `a_b` for a tool named `a.b` (models whose API forbids dots).
+
+    Returns:
+        A passing verdict, or a failing one naming the failure kind, function, parameter, value got
+        and values accepted.
+
+    Examples:
+        >>> v = check_calls([ToolCall(name="f", arguments={"x": 2})],
+        ...                 [ExpectedCall(name="f", arguments={"x": [1]})],
+        ...                 [Tool(name="f", parameters={"type": "object",
+        ...                       "properties": {"x": {"type": "integer"}}})], "simple")
+        >>> v.failure, v.explanation
+        (<FailureKind.WRONG_VALUE: 'wrong_value'>, "f: parameter 'x': got 2, accepted [1]")
+    """
+    if mode not in _MODES:
+        raise UserError(f"unknown verifier mode {mode!r}; use one of {list(_MODES)}")
+    no_call = not expected or "irrelevance" in category
+    if parse_error is not None:
+        if mode == "bfcl" and no_call:
+            return _verdict(
+                True,
+                None,
+                f"no call decoded ({short(parse_error)}); BFCL counts a decode failure as abstention",
+                ["decode_failure_as_abstention"],
+            )
+        return _verdict(False, FailureKind.PARSE_ERROR, f"tool calls could not be decoded: {short(parse_error)}")
+    if no_call:
+        if calls:
+            return _verdict(False, FailureKind.SHOULD_ABSTAIN, f"expected no call, got {_names(calls)}")
+        return _verdict(True, None, "correctly made no call")
+    if not calls:
+        return _verdict(False, FailureKind.SHOULD_CALL, f"expected {_names(expected)}, got no call")
+    flags = ["positional_args_dropped"] if mode == "bfcl" and any(c.positional for c in calls) else None
+    specs = _specs(expected, tools)
+    if "parallel" in category or len(expected) > 1:
+        return _check_parallel(calls, expected, specs, mode, dots_as_underscores, flags)
+    if len(calls) != 1:
+        return _verdict(
+            False, FailureKind.WRONG_COUNT, f"made {len(calls)} calls {_names(calls)}, expected 1", flags
+        )
+    issue = call_issues(calls[0], expected[0], specs[0], mode, dots_as_underscores)
+    if issue is not None:
+        return _fail(issue, specs[0].name, flags)
+    return _verdict(True, None, "correct", flags)
+
+
+def _check_parallel(
+    calls: list[ToolCall],
+    expected: list[ExpectedCall],
+    specs: list[ToolSpec],
+    mode: Mode,
+    dots: bool,
+    flags: list[str] | None,
+) -> Verdict:
+    n = len(expected)
+    if len(calls) != n:
+        return _verdict(
+            False,
+            FailureKind.WRONG_COUNT,
+            f"made {len(calls)} calls {_names(calls)}, expected {n} {_names(expected)}",
+            flags,
+        )
+    memo: dict[tuple[int, int], bool] = {}
+
+    def ok(i: int, j: int) -> bool:
+        passes = memo.get((i, j))
+        if passes is None:
+            passes = memo[i, j] = call_issues(calls[j], expected[i], specs[i], mode, dots) is None
+        return passes
+
+    failed_at, used = greedy_match(n, ok)  # BFCL's rule; when it succeeds a full matching exists
+    if failed_at is None:
+        return _verdict(True, None, "correct", flags)
+    match = maximum_match(n, ok)
+    expected_left = [i for i, j in enumerate(match) if j is None]
+    if not expected_left:
+        if mode == "toolgym":
+            return _verdict(True, None, "correct", flags)
+        # a full matching exists, but BFCL's greedy order took the wrong call first
+        flags = [*(flags or []), "greedy_first_match"]
+        expected_left, calls_left = [failed_at], [j for j in range(n) if j not in used]
+    else:
+        # blame what the best matching leaves over: the greedy order would blame an innocent call
+        taken = {j for j in match if j is not None}
+        calls_left = [j for j in range(n) if j not in taken]
+    matched = n - len(expected_left) if mode == "toolgym" else len(used)
+    i, j, issue = explain_unmatched(calls, expected, specs, expected_left, calls_left, mode, dots)
+    return _fail(
+        issue,
+        f"{specs[i].name} (expected call #{i}, call #{j})",
+        flags,
+        components={"matched_calls": matched / n},
+    )
+
+
+def _resolve(value: Any) -> Any:
+    """An accepted value made concrete: a dict of accepted lists becomes a dict of first values."""
+    if type(value) is dict and all(type(v) is list for v in value.values()):
+        out = {}
+        for k, accepted in value.items():
+            first = next((a for a in accepted if not (type(a) is str and a == "")), None)
+            if first is not None or None in accepted:
+                out[k] = _resolve(first)
+        return out
+    if type(value) is list:
+        return [_resolve(v) for v in value]
+    return copy.deepcopy(value)
+
+
+def reference_calls(expected: list[ExpectedCall]) -> list[ToolCall]:
+    """The reference answer: each parameter's first accepted value other than `""`.
+
+    Parameters that may only be omitted are left out. The reference must score 100% in both modes;
+    the tests check this on every bundled and BFCL task.
+    """
+    out = []
+    for e in expected:
+        args = {}
+        for name, accepted in e.arguments.items():
+            for a in accepted:
+                if not (type(a) is str and a == ""):
+                    args[name] = _resolve(a)
+                    break
+        out.append(ToolCall(name=e.name, arguments=args))
+    return out

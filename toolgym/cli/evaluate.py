@@ -1,0 +1,111 @@
+"""`toolgym eval` and `toolgym score`: run a model on a suite, or re-score recorded outputs."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ..run import RunConfig, evaluate_async
+from .app import app, console, model_options, opt, resolve_config
+from .summary import print_run_summary, print_scores
+
+__all__ = ["eval_command", "run_eval"]
+
+
+def run_eval(config: RunConfig, options=None) -> str:
+    """Evaluate with a live progress bar; returns the run name."""
+    bar = Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:.1f}/s"), TimeRemainingColumn(), TextColumn("{task.fields[acc]}"),
+        console=console, transient=False,
+    )
+    state: dict = {}
+
+    def on_start(run, progress) -> None:
+        state["id"] = bar.add_task(run.name, total=progress.total, completed=progress.done_before,
+                                   rate=0.0, acc="")
+
+    def on_result(result, progress) -> None:
+        acc = f"acc {progress.accuracy:.1%}" if progress.accuracy is not None else ""
+        if progress.infra_errors:
+            acc += f" · infra errors {progress.infra_errors}"
+        task = bar.tasks[state["id"]]
+        bar.update(state["id"], advance=1, acc=acc, rate=(task.speed or 0.0))
+
+    with bar:
+        run = asyncio.run(evaluate_async(config, options=options, on_start=on_start, on_result=on_result))
+    return run.name
+
+
+@app.command("eval")
+def eval_command(
+    suite: Annotated[str, typer.Argument(help=RunConfig.model_fields["suite"].description)],
+    model: Annotated[str | None, opt("model", "--model", "-m")] = None,
+    split: Annotated[str | None, opt("split", "--split")] = None,
+    repeats: Annotated[int | None, opt("repeats", "--repeats", "-k")] = None,
+    temperature: Annotated[float | None, opt("temperature", "--temperature")] = None,
+    top_p: Annotated[float | None, opt("top_p", "--top-p")] = None,
+    max_tokens: Annotated[int | None, opt("max_tokens", "--max-tokens")] = None,
+    seed: Annotated[int | None, opt("seed", "--seed")] = None,
+    concurrency: Annotated[int | None, opt("concurrency", "--concurrency", "-c")] = None,
+    limit: Annotated[int | None, opt("limit", "--limit")] = None,
+    mode: Annotated[str | None, opt("mode", "--mode")] = None,
+    db: Annotated[str | None, opt("db", "--db")] = None,
+    run: Annotated[str | None, opt("run", "--run")] = None,
+    timeout_s: Annotated[float | None, opt("timeout_s", "--timeout")] = None,
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server URL (else OPENAI_BASE_URL).")] = None,
+    tool_mode: Annotated[str | None, typer.Option(help="native (API tools field) or prompt (tools in the system prompt).")] = None,
+    parser: Annotated[str | None, typer.Option(help="Tool-call parser for raw text: hermes, llama3, pythonic, mistral.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="YAML file of options; flags override it.")] = None,
+) -> None:
+    """Evaluate a model on a suite; running the same command again resumes the run."""
+    flags = dict(suite=suite, model=model, split=split, repeats=repeats, temperature=temperature, top_p=top_p,
+                 max_tokens=max_tokens, seed=seed, concurrency=concurrency, limit=limit, mode=mode, db=db,
+                 run=run, timeout_s=timeout_s)
+    cfg = resolve_config(config, flags)
+    name = run_eval(cfg, model_options(base_url, tool_mode, parser))
+    print_run_summary(cfg.db, [name])
+
+
+@app.command("score")
+def score_command(
+    suite: Annotated[str, typer.Option("--suite", "-s", help=RunConfig.model_fields["suite"].description)],
+    responses: Annotated[Path, typer.Option("--responses", "-r", help="Recorded outputs (JSONL: task id -> text or tool_calls).")],
+    mode: Annotated[str, typer.Option(help=RunConfig.model_fields["mode"].description)] = "toolgym",
+    split: Annotated[str, typer.Option(help=RunConfig.model_fields["split"].description)] = "all",
+    parser: Annotated[str | None, typer.Option(help="Parser for raw-text responses (default hermes).")] = None,
+) -> None:
+    """Re-score recorded model outputs against a suite (nothing is stored)."""
+    rows = asyncio.run(score_responses(suite, responses, mode, split, parser))
+    print_scores(f"{responses.name} on {suite} ({mode} mode)", rows, 1, mode)
+
+
+async def score_responses(suite_spec: str, responses: Path, mode: str, split: str, parser: str | None):
+    """Score a replay file; returns one ResultRecord per task of the split."""
+    from ..envs import ENVIRONMENTS
+    from ..models import ModelOptions, load_model
+    from ..run import EpisodeLimits, run_jobs, plan_jobs
+    from ..store import ResultRecord
+    from ..suites import load_suite
+    from ..types import SamplingConfig
+
+    cfg = resolve_config(None, {"suite": suite_spec, "mode": mode, "split": split})
+    the_suite = load_suite(cfg.suite)
+    tasks = the_suite.split(None if cfg.split == "all" else cfg.split)
+    env = ENVIRONMENTS.get(the_suite.environment)(mode=cfg.mode)
+    model = load_model(f"replay:{responses}", ModelOptions(parser=parser))
+    rows: list[ResultRecord] = []
+
+    async def collect(result) -> None:
+        r, v = result.rollout, result.verdict
+        rows.append(ResultRecord(r.task_id, result.category, r.sample, v.passed if v else None,
+                                 v.reward if v else None, v.failure if v else None, v.explanation if v else "",
+                                 r.latency_s, r.usage.prompt_tokens, r.usage.completion_tokens, r.error))
+
+    await run_jobs(model, env, plan_jobs(tasks, 1, set()), SamplingConfig(), EpisodeLimits(),
+                   concurrency=16, on_result=collect)
+    return rows

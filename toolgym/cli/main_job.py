@@ -1,0 +1,93 @@
+"""`toolgym run` (the main job of `make run`) and `toolgym suite ...` helpers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..check import reference_calls
+from ..suites import load_suite
+from ..run import RunConfig
+from .app import app, console, model_options
+from .evaluate import run_eval
+from .summary import print_run_summary
+
+suite_app = typer.Typer(help="Inspect suites and write their reference answers.", no_args_is_help=True)
+app.add_typer(suite_app, name="suite")
+
+
+def write_reference_answers(suite_spec: str, out: Path, split: str = "all") -> int:
+    """Write the suite's reference answers as a replay file (one line per task); returns the count."""
+    suite = load_suite(suite_spec)
+    tasks = suite.split(None if split == "all" else split)
+    with out.open("w", encoding="utf-8") as f:
+        for task in tasks:
+            calls = reference_calls(task.expected.calls or [])
+            record = {"id": task.id, "tool_calls": [c.to_openai() for c in calls]}
+            if not calls:
+                record["content"] = "I can't help with that using the available tools."
+            f.write(json.dumps(record) + "\n")
+    return len(tasks)
+
+
+@suite_app.command("reference")
+def reference_command(
+    suite: Annotated[str, typer.Argument(help=RunConfig.model_fields["suite"].description)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Replay JSONL file to write.")],
+    split: Annotated[str, typer.Option(help=RunConfig.model_fields["split"].description)] = "all",
+) -> None:
+    """Write a suite's reference answers as a replay file (for `toolgym score` or `--model replay:FILE`)."""
+    n = write_reference_answers(suite, out, split)
+    console.print(f"wrote {n} reference answers to {out}")
+
+
+@suite_app.command("info")
+def info_command(suite: Annotated[str, typer.Argument(help=RunConfig.model_fields["suite"].description)]) -> None:
+    """Tasks per split and category, tools and version of a suite."""
+    from collections import Counter
+
+    from rich.table import Table
+
+    s = load_suite(suite)
+    counts = Counter((t.split, t.category) for t in s.tasks)
+    tools = {tool.name for t in s.tasks for tool in t.tools}
+    table = Table(title=f"{s.name}@{s.version}: {len(s.tasks)} tasks, {len(tools)} tools", title_justify="left")
+    table.add_column("category")
+    for sp in ("train", "test"):
+        table.add_column(sp, justify="right")
+    for cat in s.categories():
+        table.add_row(cat, str(counts[("train", cat)]), str(counts[("test", cat)]))
+    console.print(table)
+
+
+def tiny_available() -> bool:
+    """Whether the bundled tiny model's weights are installed (they ship inside the package)."""
+    from ..models.tiny import TINY_MODEL_DIR
+
+    return (TINY_MODEL_DIR / "model.safetensors").is_file()
+
+
+@app.command("run")
+def main_job(
+    db: Annotated[str, typer.Option(help=RunConfig.model_fields["db"].description)] = "toolgym.db",
+    out: Annotated[Path, typer.Option(help="HTML report to write.")] = Path("report.html"),
+    limit: Annotated[int | None, typer.Option(help=RunConfig.model_fields["limit"].description)] = None,
+) -> None:
+    """The main job: evaluate the bundled tiny model on fc-core test, print the table, write the report."""
+    if tiny_available():
+        config = RunConfig(suite="fc-core", model="tiny", split="test", concurrency=32, db=db, limit=limit)
+    else:
+        replay = Path(db).with_suffix(".reference.jsonl") if "://" not in db else Path("reference.jsonl")
+        write_reference_answers("fc-core", replay, "test")
+        console.print(f"[yellow]the tiny model is not installed; scoring fc-core's reference answers ({replay}) "
+                      "through the replay backend instead[/]")
+        config = RunConfig(suite="fc-core", model=f"replay:{replay}", split="test", db=db, limit=limit,
+                           run="fc-core-reference-test")
+    name = run_eval(config, model_options(None, None, None))
+    print_run_summary(config.db, [name])
+    from .report import write_report
+
+    write_report(config.db, [name], out)

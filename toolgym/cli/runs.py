@@ -1,0 +1,103 @@
+"""`toolgym runs`, `toolgym show`, `toolgym compare` and `toolgym export`: look at stored runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.table import Table
+
+from ..errors import UserError
+from ..report import comparison_table
+from ..stats import Record, compare
+from ..store import Store
+from .app import app, console
+from .summary import print_run_summary
+
+DB_HELP = "SQLite file path or SQLAlchemy URL of the store."
+
+
+@app.command("runs")
+def runs_command(db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db") -> None:
+    """List stored runs with their progress and accuracy."""
+    with Store(db) as store:
+        runs = store.list_runs()
+    table = Table(title=f"runs in {db}", title_justify="left")
+    for col in ("name", "model", "suite", "split", "mode", "k", "done", "passed %", "infra err", "status", "created"):
+        table.add_column(col)
+    for r in runs:
+        m = r.manifest
+        acc = f"{100 * r.passed / r.done:.1f}" if r.done else "-"
+        table.add_row(r.name, m.model, f"{m.suite}@{m.suite_version}", str(m.split), m.mode, str(m.repeats),
+                      str(r.done), acc, str(r.infra_errors), r.status, r.created_at.strftime("%Y-%m-%d %H:%M"))
+    console.print(table if runs else f"no runs in {db} yet; start one with `toolgym eval SUITE --model SPEC`")
+
+
+@app.command("show")
+def show_command(
+    runs: Annotated[list[str], typer.Argument(help="Run names.")],
+    db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
+) -> None:
+    """Print the summary tables of stored runs."""
+    print_run_summary(db, runs)
+
+
+@app.command("compare")
+def compare_command(
+    run_a: Annotated[str, typer.Argument(help="Baseline run.")],
+    run_b: Annotated[str, typer.Argument(help="Run compared against the baseline.")],
+    db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap and permutations.")] = 0,
+) -> None:
+    """Paired difference B − A on shared tasks, per category, with CI and p-value."""
+    with Store(db) as store:
+        a, b = store.get_run(run_a), store.get_run(run_b)
+        ra = [Record(r.task_id, r.category, bool(r.passed)) for r in store.results(a.id) if r.counted]
+        rb = [Record(r.task_id, r.category, bool(r.passed)) for r in store.results(b.id) if r.counted]
+    if a.manifest.suite_version != b.manifest.suite_version:
+        console.print(f"[yellow]note: the runs used different suite versions ({a.manifest.suite_version} vs "
+                      f"{b.manifest.suite_version}); only task ids present in both are compared.[/]")
+    cmp = compare(ra, rb, seed=seed)
+    console.print(comparison_table(cmp, a.name, b.name))
+    if cmp.n_only_a or cmp.n_only_b:
+        console.print(f"dropped: {cmp.n_only_a} tasks only in {a.name}, {cmp.n_only_b} only in {b.name}")
+
+
+@app.command("export")
+def export_command(
+    run: Annotated[str, typer.Argument(help="Run name.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file.")],
+    format: Annotated[Literal["jsonl", "parquet"], typer.Option(help="jsonl or parquet.")] = "jsonl",
+    db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
+) -> None:
+    """Export a run's rollouts (transcripts and verdicts) as JSON Lines or Parquet."""
+    with Store(db) as store:
+        info = store.get_run(run)
+        rows = []
+        for r in store.results(info.id):
+            rollout = store.rollout(info.id, r.task_id, r.sample)
+            verdict = store.verdict(info.id, r.task_id, r.sample)
+            rows.append({"run": info.name, "task_id": r.task_id, "category": r.category, "sample": r.sample,
+                         "passed": r.passed, "reward": r.reward,
+                         "failure": r.failure.value if r.failure else None, "explanation": r.explanation,
+                         "error": r.error, "latency_s": r.latency_s, "prompt_tokens": r.prompt_tokens,
+                         "completion_tokens": r.completion_tokens,
+                         "messages": [m.model_dump(mode="json", exclude_none=True) for m in rollout.messages],
+                         "components": verdict.components if verdict else {}})
+    if format == "jsonl":
+        with out.open("w", encoding="utf-8") as f:
+            for row in rows:
+                f.write(json.dumps(row) + "\n")
+    else:
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise UserError("parquet export needs pyarrow: pip install pyarrow") from None
+        for row in rows:  # nested, ragged fields travel as JSON strings so every row has one schema
+            row["messages"] = json.dumps(row["messages"])
+            row["components"] = json.dumps(row["components"])
+        pq.write_table(pa.Table.from_pylist(rows), out)
+    console.print(f"wrote {len(rows)} rollouts of {info.name} to {out}")

@@ -1,0 +1,43 @@
+"""The summary printed after `toolgym eval` and by `toolgym show`: accuracy with CIs, failures, errors."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from ..report import accuracy_table, bfcl_summary, failure_table
+from ..stats import Record, accuracy, pass_hat_k
+from ..store import ResultRecord, Store
+from .app import console
+
+__all__ = ["print_run_summary", "print_scores"]
+
+
+def print_scores(title: str, rows: Sequence[ResultRecord], repeats: int, mode: str) -> None:
+    """Tables for one set of results (from the store or from an unstored scoring)."""
+    counted = [r for r in rows if r.counted]
+    infra = sum(1 for r in rows if r.failure is not None and r.failure.value == "infra_error")
+    unscored = sum(1 for r in rows if r.passed is None)
+    if not counted:
+        console.print(f"{title}: no scored rollouts yet ({infra} infrastructure errors, {unscored} unscored)")
+        return
+    records = [Record(r.task_id, r.category, bool(r.passed)) for r in counted]
+    report = accuracy(records)
+    passk = [pass_hat_k(records, k) for k in sorted({2, repeats}) if 1 < k <= repeats]
+    console.print(accuracy_table(report, title, passk, bfcl_summary(report) if mode == "bfcl" else None))
+    failures = Counter(r.failure.value for r in counted if r.failure is not None)
+    if failures:
+        console.print(failure_table(failures, len(counted)))
+    if infra or unscored:
+        console.print(f"[yellow]{infra} rollouts ended on infrastructure errors and {unscored} could not be "
+                      "scored; they are kept out of accuracy and retried when the same command runs again.[/]")
+
+
+def print_run_summary(db: str, names: Sequence[str]) -> None:
+    """Print the summary of each stored run."""
+    with Store(db) as store:
+        for name in names:
+            run = store.get_run(name)
+            m = run.manifest
+            title = f"{run.name} · {m.model} on {m.suite}@{m.suite_version} ({m.split}, {m.mode} mode)"
+            print_scores(title, list(store.results(run.id)), m.repeats, m.mode)

@@ -1,0 +1,298 @@
+"""Local transformers models (`hf:PATH` and the bundled `tiny`): offline loading and micro-batched generation.
+
+The scheduler calls `generate` from many coroutines at once. Each call queues a request; one worker
+task takes up to `ModelOptions.batch_size` waiting requests that share sampling settings, renders
+them with the tokenizer's chat template, runs one left-padded `model.generate` in a thread and
+resolves their futures. `--concurrency 32` therefore gives batch-32 generation.
+
+Sampling is reproducible per request: with temperature > 0 every row of a batch draws its own Gumbel
+noise from its own `torch.Generator` seeded with the request's `SamplingConfig.seed` (the scheduler
+derives one seed per sample), and the token is the argmax of the noisy scores, which is an exact
+sample from the tempered, nucleus-filtered distribution. What a request samples therefore does not
+depend on which other requests share its batch. A request without a seed draws fresh entropy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from jinja2 import TemplateError
+from transformers import (
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    GenerationConfig,
+    LogitsProcessor,
+    LogitsProcessorList,
+)
+
+from ..errors import UserError
+from ..types import Completion, Message, SamplingConfig, Tool, Usage
+from .model import Model, ModelOptions
+from .parsers import TOOL_PARSERS, parse_tool_calls, parser_for_model
+from .tiny import TINY_MODEL_DIR
+
+__all__ = ["LocalModel", "SeededSampler", "load_local_model"]
+
+
+def load_local_model(kind: str, name: str, options: ModelOptions) -> LocalModel:
+    """The backend for spec `tiny` (the bundled model) or `hf:PATH` (a local model directory)."""
+    if kind == "tiny":
+        if name:
+            raise UserError(f"model spec 'tiny:{name}': the bundled model takes no name; write 'tiny'")
+        return LocalModel(TINY_MODEL_DIR, options)
+    if not name:
+        raise UserError("model spec 'hf:': write hf:PATH with the directory of a transformers model")
+    path = Path(name).expanduser()
+    if not path.is_dir():
+        raise UserError(
+            f"model spec 'hf:{name}': directory {str(path)!r} does not exist; give the path of a local "
+            "transformers model directory (with config.json and weights); models are never downloaded"
+        )
+    if not (path / "config.json").is_file():
+        raise UserError(
+            f"model spec 'hf:{name}': {str(path / 'config.json')!r} is missing; the directory must hold a "
+            "transformers model saved with save_pretrained"
+        )
+    return LocalModel(path, options)
+
+
+class SeededSampler(LogitsProcessor):
+    """Temperature, top-p and per-row Gumbel noise, so that greedy decoding of its scores samples.
+
+    Args:
+        temperature: Softmax temperature (> 0).
+        top_p: Nucleus mass kept before sampling.
+        seeds: One seed per batch row; None draws fresh entropy for that row.
+    """
+
+    def __init__(self, temperature: float, top_p: float, seeds: list[int | None]) -> None:
+        self.temperature = temperature
+        self.top_p = top_p
+        self.generators = []
+        for seed in seeds:
+            g = torch.Generator()
+            if seed is None:
+                g.seed()
+            else:
+                g.manual_seed(seed)
+            self.generators.append(g)
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        """Tempered, nucleus-filtered scores plus Gumbel noise; their argmax is a sample."""
+        scores = scores.float() / self.temperature
+        if self.top_p < 1.0:
+            ordered, order = scores.sort(dim=-1, descending=True)
+            cumulative = ordered.softmax(dim=-1).cumsum(dim=-1)
+            # drop a token when the mass before it already reaches top_p; the top token always stays
+            drop = (cumulative - ordered.softmax(dim=-1)) >= self.top_p
+            scores = scores.masked_fill(drop.scatter(-1, order, drop), float("-inf"))
+        # noise is drawn on the CPU, one row per generator, so a row's draws never depend on its batch
+        vocab = scores.shape[-1]
+        uniform = torch.stack([torch.rand(vocab, generator=g, dtype=torch.float64) for g in self.generators])
+        gumbel = -torch.log(-torch.log(uniform.clamp(1e-300, 1.0 - 1e-16)))
+        return scores + gumbel.to(device=scores.device, dtype=scores.dtype)
+
+
+@dataclass
+class _Request:
+    messages: list[Message]
+    tools: list[Tool]
+    sampling: SamplingConfig
+    future: asyncio.Future[Completion]
+    start: float = field(default_factory=time.perf_counter)
+
+    def group(self) -> tuple[float, float, int]:
+        """Requests batch together only when their sampling settings (other than the seed) agree."""
+        s = self.sampling
+        return (s.temperature, s.top_p if s.temperature > 0 else 1.0, s.max_tokens)
+
+
+class LocalModel(Model):
+    """A transformers causal LM from a local directory, with its chat template and a tool-call parser.
+
+    Weights load as float32 on the CPU and bfloat16 on CUDA. The device is `ModelOptions.device`, else
+    CUDA when present. The parser is `ModelOptions.parser`, else picked from the model family named by
+    the directory and `config.json` (`parser_for_model`: Qwen and the tiny model use hermes).
+    """
+
+    def __init__(self, path: Path, options: ModelOptions) -> None:
+        self.path = path
+        self.options = options
+        self.device = torch.device(options.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        dtype = torch.bfloat16 if self.device.type == "cuda" else torch.float32
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+            self.model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=dtype)
+        except (OSError, ValueError) as e:
+            raise UserError(f"cannot load the model in {str(path)!r}: {e}") from None
+        if not self.tokenizer.chat_template:
+            raise UserError(f"{str(path)!r} has no chat template; add chat_template.jinja to the directory")
+        self.model.to(self.device).eval()
+        self.tokenizer.padding_side = "left"
+        if self.tokenizer.pad_token is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+        # the directory name tells Llama 3.2 from 3.1; the model type covers renamed directories
+        self.parser = options.parser or parser_for_model(f"{path.name} {self.model.config.model_type}")
+        TOOL_PARSERS.get(self.parser)  # an unknown --parser fails now, listing the known ones
+        self.stop_ids = self._stop_ids()
+        self._queue: asyncio.Queue[_Request] | None = None
+        self._worker: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _stop_ids(self) -> list[int]:
+        ids = self.model.generation_config.eos_token_id
+        ids = [] if ids is None else [ids] if isinstance(ids, int) else list(ids)
+        if self.tokenizer.eos_token_id is not None and self.tokenizer.eos_token_id not in ids:
+            ids.append(self.tokenizer.eos_token_id)
+        return ids
+
+    def describe(self) -> dict:
+        """Spec, directory, parser, device and batch size, for the run manifest."""
+        return {
+            "spec": self.spec,
+            "path": str(self.path),
+            "parser": self.parser,
+            "device": str(self.device),
+            "batch_size": self.options.batch_size,
+        }
+
+    async def generate(
+        self,
+        messages: list[Message],
+        tools: list[Tool],
+        sampling: SamplingConfig,
+        *,
+        task_id: str | None = None,
+        sample: int = 0,
+    ) -> Completion:
+        """Queue one request; it is generated together with the other requests waiting at the time."""
+        queue = self._ensure_worker()
+        future: asyncio.Future[Completion] = asyncio.get_running_loop().create_future()
+        queue.put_nowait(_Request(messages, tools, sampling, future))
+        return await future
+
+    def _ensure_worker(self) -> asyncio.Queue[_Request]:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop or self._worker is None or self._worker.done():
+            # a new event loop (one asyncio.run per evaluation) needs its own queue and worker
+            self._loop = loop
+            self._queue = asyncio.Queue()
+            self._worker = loop.create_task(self._work(self._queue))
+        assert self._queue is not None
+        return self._queue
+
+    async def _work(self, queue: asyncio.Queue[_Request]) -> None:
+        pending: list[_Request] = []
+        while True:
+            if not pending:
+                pending.append(await queue.get())
+                await asyncio.sleep(0)  # let requests issued in the same tick join this batch
+            while not queue.empty():
+                pending.append(queue.get_nowait())
+            key = pending[0].group()
+            batch = [r for r in pending if r.group() == key][: max(1, self.options.batch_size)]
+            taken = {id(r) for r in batch}
+            pending = [r for r in pending if id(r) not in taken]
+            try:
+                results = await asyncio.to_thread(self.generate_batch, batch)
+            except Exception as e:  # recorded: each waiting caller receives the error
+                results = [e] * len(batch)
+            for r, result in zip(batch, results, strict=True):
+                if r.future.done():
+                    continue
+                if isinstance(result, Exception):
+                    r.future.set_exception(result)
+                else:
+                    latency = time.perf_counter() - r.start
+                    r.future.set_result(result.model_copy(update={"latency_s": latency}))
+
+    async def aclose(self) -> None:
+        """Stop the batching worker; the weights are freed with the object."""
+        if self._worker is not None and not self._worker.done():
+            self._worker.cancel()
+            try:
+                await self._worker
+            except asyncio.CancelledError:
+                pass
+        self._worker = None
+
+    def render(self, messages: list[Message], tools: list[Tool]) -> str:
+        """The prompt text for one conversation: the chat template with `tools=` and a generation prompt."""
+        try:
+            return self.tokenizer.apply_chat_template(
+                [_template_message(m) for m in messages],
+                tools=[t.to_openai() for t in tools] or None,
+                add_generation_prompt=True,
+                tokenize=False,
+            )
+        except TemplateError as e:
+            where = str(self.path)
+            raise UserError(f"the chat template of {where!r} cannot render this conversation: {e}") from None
+
+    def generate_batch(self, requests: list[_Request]) -> list[Completion | UserError]:
+        """Render and generate requests that share sampling settings (runs in a thread).
+
+        A conversation the chat template cannot render fails alone; the others still generate.
+        """
+        results: list[Completion | UserError] = []
+        prompts: dict[int, str] = {}
+        for i, r in enumerate(requests):
+            try:
+                prompts[i] = self.render(r.messages, r.tools)
+            except UserError as e:
+                results.append(e)
+            else:
+                results.append(Completion())
+        if prompts:
+            done = self._generate([requests[i] for i in prompts], list(prompts.values()))
+            for i, completion in zip(prompts, done, strict=True):
+                results[i] = completion
+        return results
+
+    @torch.inference_mode()
+    def _generate(self, requests: list[_Request], prompts: list[str]) -> list[Completion]:
+        sampling = requests[0].sampling
+        enc = self.tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
+        enc = enc.to(self.device)
+        processors = LogitsProcessorList()
+        if sampling.temperature > 0:
+            seeds = [r.sampling.seed for r in requests]
+            processors.append(SeededSampler(sampling.temperature, sampling.top_p, seeds))
+        config = GenerationConfig(
+            max_new_tokens=sampling.max_tokens,
+            do_sample=False,
+            eos_token_id=self.stop_ids,
+            pad_token_id=self.tokenizer.pad_token_id,
+        )
+        out = self.model.generate(**enc, generation_config=config, logits_processor=processors)
+        prompt_lens = enc["attention_mask"].sum(dim=1).tolist()
+        new_tokens = out[:, enc["input_ids"].shape[1] :].tolist()
+        return [self._completion(ids, n) for ids, n in zip(new_tokens, prompt_lens, strict=True)]
+
+    def _completion(self, ids: list[int], prompt_tokens: int) -> Completion:
+        stop = next((i for i, t in enumerate(ids) if t in self.stop_ids), None)
+        kept = ids if stop is None else ids[: stop + 1]
+        raw = self.tokenizer.decode(kept, skip_special_tokens=True)
+        parsed = parse_tool_calls(raw, self.parser)
+        finish = "length" if stop is None else "tool_calls" if parsed.calls else "stop"
+        return Completion(
+            text=parsed.text,
+            tool_calls=parsed.calls,
+            raw=raw,
+            parse_error=parsed.error,
+            usage=Usage(prompt_tokens=int(prompt_tokens), completion_tokens=len(kept)),
+            finish_reason=finish,
+        )
+
+
+def _template_message(message: Message) -> dict[str, Any]:
+    """The OpenAI message dict, with call arguments as dicts (Llama and Qwen templates iterate over them)."""
+    out = message.to_openai()
+    for entry, call in zip(out.get("tool_calls", []), message.tool_calls, strict=True):
+        entry["function"]["arguments"] = dict(call.arguments)
+    return out

@@ -1,0 +1,332 @@
+"""The `openai` backend: any server that speaks the OpenAI Chat Completions API.
+
+Spec `openai:NAME`, where NAME is the model name the server knows; the base URL comes from
+`ModelOptions.base_url` (the CLI fills it from `--base-url` or OPENAI_BASE_URL, else OpenAI's own
+`https://api.openai.com/v1`) and the key from `ModelOptions.api_key` (`--api-key`, OPENAI_API_KEY).
+
+Pointing it at a server:
+
+* vLLM: `vllm serve Qwen/Qwen2.5-7B-Instruct --enable-auto-tool-choice --tool-call-parser hermes`
+  then `--model openai:Qwen/Qwen2.5-7B-Instruct --base-url http://localhost:8000/v1` (use
+  `--tool-call-parser llama3_json`, `pythonic` or `mistral` for those families).
+* SGLang: `python -m sglang.launch_server --model-path Qwen/Qwen2.5-7B-Instruct --tool-call-parser
+  qwen25` then `--base-url http://localhost:30000/v1`.
+* Ollama: `--model openai:qwen2.5:7b --base-url http://localhost:11434/v1` (any API key).
+* llama.cpp: `llama-server -m model.gguf --jinja` (the chat template's tool support needs `--jinja`)
+  then `--base-url http://localhost:8080/v1`.
+* Hosted APIs (OpenAI, Together, Fireworks, Groq, OpenRouter, ...): their `/v1` URL and an API key.
+
+A server without native tool calling works in prompt mode (`tool_mode="prompt"`): the tools go into
+the system prompt and calls are parsed from the text with `ModelOptions.parser` (default: guessed
+from the model name, else hermes). In native mode, an explicitly set parser is also used as a
+fallback when the server returns calls as plain text (a server started without its tool parser).
+
+Sampling fields (temperature, top_p, max_tokens, seed) come from `SamplingConfig`;
+`ModelOptions.extra_body` is merged into the request last, so it can set `tool_choice`,
+`parallel_tool_calls` or the server's own fields (vLLM's `top_k`, `repetition_penalty`,
+`chat_template_kwargs`; SGLang's `regex`), and a field set to null there is removed from the request
+(`{"max_tokens": null, "max_completion_tokens": 512}` for OpenAI's reasoning models).
+
+Errors are split at this boundary. Connection failures, timeouts, 429, 5xx and broken or non-JSON
+bodies are retried (`RetryPolicy`, honouring Retry-After) and then raised as one `InfraError`
+naming the URL, the last status and the attempts. Other 4xx answers (bad key, unknown model, rejected
+request) raise `UserError` at once with the status and the start of the body. A 200 whose tool-call
+arguments are not valid JSON is the model's fault: a Completion with `parse_error`, never retried.
+Function names with dots (BFCL's `math.factorial`), which the API refuses, are sent as `math_factorial`
+and mapped back in the reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import re
+import time
+from typing import Any
+
+import httpx
+
+from ..errors import UserError
+from ..types import Completion, Message, SamplingConfig, Tool, ToolCall, Usage
+from .model import BACKENDS, Model, ModelOptions
+from .parsers import TOOL_PARSERS, decode_arguments, parser_for_model
+from .prompt_tools import prompt_messages
+from .retry import RetryableError, RetryPolicy, parse_retry_after, with_retries
+
+__all__ = ["DEFAULT_BASE_URL", "OpenAIModel"]
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+_RETRY_STATUS = frozenset({408, 409, 425, 429})
+_API_NAME = re.compile(r"[^a-zA-Z0-9_-]")
+_HINTS = {
+    400: "the server rejected the request; if it has no tool support, use tool_mode 'prompt' (vLLM "
+    "needs --enable-auto-tool-choice --tool-call-parser NAME)",
+    401: "check the API key (--api-key or OPENAI_API_KEY)",
+    403: "check the API key (--api-key or OPENAI_API_KEY) and its access to this model",
+    404: "check the model name and that the base URL ends in /v1",
+    422: "the server rejected the request fields; check extra_body",
+}
+
+
+class _ApiNames:
+    """Tool names as the API accepts them (`^[a-zA-Z0-9_-]{1,64}$`) and the way back, per request."""
+
+    def __init__(self, tools: list[Tool]) -> None:
+        self.out: dict[str, str] = {}
+        self.back: dict[str, str] = {}
+        for tool in tools:
+            self.to_api(tool.name)
+
+    def to_api(self, name: str) -> str:
+        if name in self.out:
+            return self.out[name]
+        api, n = _API_NAME.sub("_", name)[:64] or "_", 1
+        while api in self.back:  # two names that sanitize alike: keep both distinct
+            n += 1
+            api = f"{_API_NAME.sub('_', name)[:60]}_{n}"
+        self.out[name], self.back[api] = api, name
+        return api
+
+    def from_api(self, name: str) -> str:
+        return self.back.get(name, name)
+
+
+def _check_base_url(base_url: str) -> str:
+    url = base_url.rstrip("/")
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as e:
+        hint = "write e.g. http://localhost:8000/v1"
+        raise UserError(f"base URL {base_url!r} is not a URL ({e}); {hint}") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise UserError(
+            f"base URL {base_url!r} must start with http:// or https:// and name a host; "
+            "write e.g. http://localhost:8000/v1 (--base-url or OPENAI_BASE_URL)"
+        )
+    return url
+
+
+def _snippet(response: httpx.Response) -> str:
+    return repr(response.text[:200])
+
+
+def _text(content: Any) -> str | None:
+    if content is None or isinstance(content, str):
+        return content
+    if isinstance(content, list):  # content parts
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return json.dumps(content)
+
+
+def _usage(data: dict[str, Any]) -> Usage:
+    usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+    counts = {k: usage.get(k) for k in ("prompt_tokens", "completion_tokens")}
+    return Usage(**{k: v for k, v in counts.items() if isinstance(v, int) and v >= 0})
+
+
+class OpenAIModel(Model):
+    """A model behind an OpenAI-compatible `/chat/completions` endpoint.
+
+    One pooled keep-alive `httpx.AsyncClient` per instance; call `aclose()` when done.
+
+    Examples:
+        >>> model = OpenAIModel("qwen2.5:7b", ModelOptions(base_url="http://localhost:11434/v1"))
+        >>> model.url
+        'http://localhost:11434/v1/chat/completions'
+    """
+
+    def __init__(self, name: str, options: ModelOptions, *, retry: RetryPolicy | None = None) -> None:
+        if not name:
+            raise UserError("model spec 'openai:' needs a model name, e.g. openai:Qwen/Qwen2.5-7B-Instruct")
+        if options.tool_mode not in ("native", "prompt"):
+            raise UserError(f"tool_mode {options.tool_mode!r} is not one of 'native', 'prompt'")
+        self.name = name
+        self.options = options
+        self.spec = f"openai:{name}"
+        self.url = _check_base_url(options.base_url or DEFAULT_BASE_URL) + "/chat/completions"
+        self.retry = retry or RetryPolicy.from_retries(options.max_retries)
+        self.parser = TOOL_PARSERS.get(options.parser or parser_for_model(name)).name
+        self._client: httpx.AsyncClient | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._rng = random.Random()
+
+    def describe(self) -> dict:
+        """Spec, URL, tool mode, parser and extra body (never the API key)."""
+        out = {"spec": self.spec, "url": self.url, "tool_mode": self.options.tool_mode}
+        if self.options.tool_mode == "prompt" or self.options.parser:
+            out["parser"] = self.parser
+        if self.options.extra_body:
+            out["extra_body"] = self.options.extra_body
+        return out
+
+    async def generate(
+        self,
+        messages: list[Message],
+        tools: list[Tool],
+        sampling: SamplingConfig,
+        *,
+        task_id: str | None = None,
+        sample: int = 0,
+    ) -> Completion:
+        """One assistant turn (see the module docstring for the error split)."""
+        return (await self._complete(messages, tools, sampling, None))[0]
+
+    async def generate_many(
+        self, messages: list[Message], tools: list[Tool], sampling: SamplingConfig, n: int
+    ) -> list[Completion]:
+        """`n` samples of one turn in one request (the API's `n`); usage is all on the first."""
+        return await self._complete(messages, tools, sampling, n)
+
+    async def aclose(self) -> None:
+        """Close the pooled connections."""
+        client, self._client = self._client, None
+        if client is not None and self._loop is asyncio.get_running_loop():
+            await client.aclose()
+
+    async def _complete(
+        self, messages: list[Message], tools: list[Tool], sampling: SamplingConfig, n: int | None
+    ) -> list[Completion]:
+        names = _ApiNames(tools)
+        body = self._body(messages, tools, sampling, n, names)
+        data, latency = await with_retries(
+            lambda: self._post(body), self.retry, what=f"POST {self.url}", rng=self._rng
+        )
+        choices = sorted(data["choices"], key=lambda c: c.get("index", 0) if isinstance(c, dict) else 0)
+        out = [self._completion(c, names, latency) for c in choices]
+        out[0].usage = _usage(data)
+        return out
+
+    def _body(
+        self, messages: list[Message], tools: list[Tool], s: SamplingConfig, n: int | None, names: _ApiNames
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"model": self.name}
+        if self.options.tool_mode == "prompt":
+            body["messages"] = prompt_messages(messages, tools, self.parser)
+        else:
+            body["messages"] = [self._api_message(m, names) for m in messages]
+            if tools:
+                body["tools"] = [
+                    {**t.to_openai(), "function": {**t.to_openai()["function"], "name": names.to_api(t.name)}}
+                    for t in tools
+                ]
+                body["tool_choice"] = "auto"
+        body |= {"temperature": s.temperature, "top_p": s.top_p, "max_tokens": s.max_tokens}
+        if s.seed is not None:
+            body["seed"] = s.seed
+        if n is not None:
+            body["n"] = n
+        for key, value in (self.options.extra_body or {}).items():
+            if value is None:
+                body.pop(key, None)
+            else:
+                body[key] = value
+        return body
+
+    @staticmethod
+    def _api_message(message: Message, names: _ApiNames) -> dict[str, Any]:
+        out = message.to_openai()
+        for call in out.get("tool_calls", []):
+            call["function"]["name"] = names.to_api(call["function"]["name"])
+        if "name" in out:
+            out["name"] = names.to_api(out["name"])
+        return out
+
+    def _client_now(self) -> httpx.AsyncClient:
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._loop is not loop:
+            # pooled connections belong to the event loop that opened them
+            headers = {"User-Agent": "toolgym"}
+            if self.options.api_key:
+                headers["Authorization"] = f"Bearer {self.options.api_key}"
+            self._client = httpx.AsyncClient(
+                headers=headers,
+                timeout=httpx.Timeout(self.options.timeout_s),
+                limits=httpx.Limits(max_connections=None, max_keepalive_connections=64),
+                trust_env=False,  # below the CLI nothing reads the environment (proxies included)
+            )
+            self._loop = loop
+        return self._client
+
+    async def _post(self, body: dict[str, Any]) -> tuple[dict[str, Any], float]:
+        """One attempt: the decoded body and the request's wall time, or a RetryableError."""
+        client = self._client_now()
+        start = time.perf_counter()
+        timeout = self.options.timeout_s
+        try:
+            async with asyncio.timeout(timeout):
+                response = await client.post(self.url, json=body)
+        except (TimeoutError, httpx.TimeoutException) as e:
+            kind = "connect timeout" if isinstance(e, httpx.ConnectTimeout) else "timeout"
+            hint = "raise the timeout (timeout_s) or lower the concurrency"
+            raise RetryableError(f"no response within {timeout:g}s ({kind})", hint=hint) from None
+        except httpx.ConnectError as e:
+            hint = "is the server running, and is the base URL right?"
+            raise RetryableError(f"cannot connect ({e})", hint=hint) from None
+        except httpx.TransportError as e:
+            raise RetryableError(f"connection broken ({type(e).__name__}: {e})") from None
+        return self._decode(response), time.perf_counter() - start
+
+    def _decode(self, response: httpx.Response) -> dict[str, Any]:
+        status = response.status_code
+        if status in _RETRY_STATUS or status >= 500:
+            ms = parse_retry_after(response.headers.get("retry-after-ms"))
+            wait = ms / 1000 if ms is not None else parse_retry_after(response.headers.get("retry-after"))
+            raise RetryableError(f"HTTP {status} {response.reason_phrase} (body: {_snippet(response)})", wait)
+        if status >= 300:
+            hint = _HINTS.get(status, "see the body for the server's reason")
+            where = f"POST {self.url} returned HTTP {status} for model {self.name!r}"
+            raise UserError(f"{where}: {_snippet(response)}; {hint}")
+        try:
+            data = response.json()
+        except ValueError:
+            raise RetryableError(
+                f"HTTP {status} with a body that is not JSON: {_snippet(response)}"
+            ) from None
+        if not isinstance(data, dict) or not isinstance(data.get("choices"), list) or not data["choices"]:
+            raise RetryableError(f"HTTP {status} with no choices in the body: {_snippet(response)}")
+        return data
+
+    def _completion(self, choice: Any, names: _ApiNames, latency: float) -> Completion:
+        choice = choice if isinstance(choice, dict) else {}
+        message = choice.get("message") if isinstance(choice.get("message"), dict) else {}
+        content = _text(message.get("content"))
+        raw_calls = message.get("tool_calls") or []
+        calls, errors = [], []
+        for i, entry in enumerate(raw_calls if isinstance(raw_calls, list) else [raw_calls], 1):
+            try:
+                calls.append(self._native_call(entry, i, names))
+            except ValueError as e:
+                errors.append(str(e))
+        raw = json.dumps({"content": content, "tool_calls": raw_calls}) if raw_calls else content or ""
+        text = content
+        if not raw_calls and content and (self.options.tool_mode == "prompt" or self.options.parser):
+            parsed = TOOL_PARSERS.get(self.parser).parse(content)
+            calls, text, errors = parsed.calls, parsed.text, [parsed.error] if parsed.error else []
+        return Completion(
+            text=text or None,
+            tool_calls=calls,
+            raw=raw,
+            parse_error="; ".join(errors) or None,
+            latency_s=latency,
+            finish_reason=reason if isinstance(reason := choice.get("finish_reason"), str) else None,
+        )
+
+    @staticmethod
+    def _native_call(entry: Any, number: int, names: _ApiNames) -> ToolCall:
+        fn = entry.get("function") if isinstance(entry, dict) else None
+        if not isinstance(fn, dict) or not isinstance(fn.get("name"), str) or not fn["name"]:
+            raise ValueError(f"tool call {number}: no function name in {json.dumps(entry)[:80]}")
+        name = names.from_api(fn["name"])
+        try:
+            arguments = decode_arguments(fn.get("arguments"))
+        except ValueError as e:
+            raise ValueError(f"tool call {number} ({name}): {e}") from None
+        call_id = entry.get("id")
+        return ToolCall(name=name, arguments=arguments, id=call_id if isinstance(call_id, str) else None)
+
+
+@BACKENDS.register("openai")
+def openai_backend(name: str, options: ModelOptions) -> Model:
+    """Factory for `openai:NAME` specs."""
+    return OpenAIModel(name, options)

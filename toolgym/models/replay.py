@@ -1,0 +1,219 @@
+"""The `replay` backend: answers read from a file of recorded model outputs, no model involved.
+
+Spec `replay:FILE`. FILE is JSON Lines, one recorded answer per line, in either shape::
+
+    {"id": "simple-3", "text": "[get_weather(city='Paris')]", "parser": "pythonic"}
+    {"id": "simple-4", "tool_calls": [{"function": {"name": "get_time", "arguments": {"tz": "UTC"}}}]}
+
+`text` is raw model output, decoded with the line's `"parser"` (else `ModelOptions.parser`, else
+hermes); `tool_calls` are OpenAI-style calls whose arguments are a JSON string or an object, with an
+optional `"content"`. A line may also carry `"sample"` (the repeat index it answers; without it, it
+answers every repeat) and `"turn"` (the assistant turn it answers, counted from 0 by the assistant
+messages already in the conversation; default 0). Use it to score outputs produced elsewhere, to
+re-verify a run after changing a verifier, and in tests.
+
+A malformed line is a UserError naming file:line and the field; so is a task the file does not answer.
+Recorded output that does not decode (bad JSON arguments) is the model's fault: `parse_error`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..errors import UserError
+from ..types import Completion, Message, SamplingConfig, Tool, ToolCall
+from .model import BACKENDS, Model, ModelOptions
+from .parsers import TOOL_PARSERS, decode_arguments
+
+__all__ = ["ReplayModel", "ReplayRecord", "load_replay", "write_replay"]
+
+
+class ReplayRecord(BaseModel):
+    """One recorded answer: a line of a replay file."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    id: str
+    """Id of the task answered."""
+    sample: int | None = Field(default=None, ge=0)
+    """Repeat index answered; None answers every repeat."""
+    turn: int = Field(default=0, ge=0)
+    """Assistant turn answered, 0 for the first."""
+    text: str | None = None
+    """Raw model output, decoded with `parser`."""
+    parser: str | None = None
+    """Tool-call parser for `text` (hermes, llama3, pythonic, mistral)."""
+    tool_calls: list[dict[str, Any]] | None = None
+    """OpenAI-style tool calls; `function.arguments` is a JSON string or an object."""
+    content: str | None = None
+    """Assistant text beside `tool_calls` (or alone, for an answer without calls)."""
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> ReplayRecord:
+        if self.text is not None and (self.tool_calls is not None or self.content is not None):
+            raise ValueError('give either "text" or "tool_calls"/"content", not both')
+        if self.text is None and self.tool_calls is None and self.content is None:
+            raise ValueError('needs "text" (raw output) or "tool_calls" (and/or "content")')
+        if self.parser is not None and self.text is None:
+            raise ValueError('"parser" applies to "text" only')
+        return self
+
+
+def _field_error(where: str, error: ValidationError) -> UserError:
+    first = error.errors()[0]
+    field = ".".join(str(p) for p in first["loc"]) or "(line)"
+    if first["type"] == "extra_forbidden":
+        known = list(ReplayRecord.model_fields)
+        close = difflib.get_close_matches(field, known, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return UserError(f"{where}: unknown field {field!r}; {hint}known fields: {', '.join(known)}")
+    return UserError(f"{where}: field {field!r}: {first['msg']} (got {first.get('input')!r})")
+
+
+def _check_calls(where: str, calls: list[dict[str, Any]]) -> None:
+    for i, entry in enumerate(calls):
+        fn = entry.get("function", entry)
+        field = f"tool_calls[{i}]" + (".function" if "function" in entry else "")
+        if not isinstance(fn, dict) or not isinstance(fn.get("name"), str) or not fn["name"]:
+            raise UserError(
+                f'{where}: field "{field}.name": expected a function name; write {{"name": "f", ...}}'
+            )
+
+
+def _read_line(path: Path, number: int, line: str) -> ReplayRecord:
+    where = f"{path}:{number}"
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise UserError(
+            f"{where}: not valid JSON ({e.msg} at column {e.colno}); write one JSON object per line"
+        ) from None
+    if not isinstance(data, dict):
+        raise UserError(f'{where}: expected a JSON object with an "id", got {type(data).__name__}')
+    try:
+        record = ReplayRecord.model_validate(data)
+    except ValidationError as e:
+        raise _field_error(where, e) from None
+    if record.parser is not None and record.parser not in TOOL_PARSERS:
+        known = ", ".join(TOOL_PARSERS.names())
+        raise UserError(f'{where}: field "parser": unknown parser {record.parser!r}; known: {known}')
+    _check_calls(where, record.tool_calls or [])
+    return record
+
+
+def load_replay(path: Path) -> dict[tuple[str, int | None, int], ReplayRecord]:
+    """Read a replay file into `(id, sample, turn) -> record`.
+
+    Raises:
+        UserError: for a missing file, a malformed line (naming file:line and the field) or a repeat.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise UserError(
+            f"replay file {str(path)!r} not found; give replay:PATH to a JSONL file of outputs"
+        ) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise UserError(f"replay file {str(path)!r} cannot be read: {e}") from None
+    records: dict[tuple[str, int | None, int], ReplayRecord] = {}
+    seen: dict[tuple[str, int | None, int], int] = {}
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        record = _read_line(path, number, line)
+        key = (record.id, record.sample, record.turn)
+        if key in seen:
+            raise UserError(
+                f"{path}:{number}: task {record.id!r} sample {record.sample} turn {record.turn} is already "
+                f"recorded at line {seen[key]}; keep one of them"
+            )
+        records[key], seen[key] = record, number
+    return records
+
+
+def write_replay(path: Path, records: Iterable[ReplayRecord]) -> int:
+    """Write `records` as a replay file (JSONL, unset fields left out); returns how many were written."""
+    count = 0
+    with path.open("w", encoding="utf-8") as f:
+        for record in records:
+            f.write(record.model_dump_json(exclude_none=True, exclude_defaults=True) + "\n")
+            count += 1
+    return count
+
+
+class ReplayModel(Model):
+    """A model that answers from a replay file (see the module docstring for the format)."""
+
+    def __init__(self, path: Path, options: ModelOptions) -> None:
+        self.path = path
+        self.parser = TOOL_PARSERS.get(options.parser or "hermes").name
+        self.records = load_replay(path)
+        self.spec = f"replay:{path}"
+
+    def describe(self) -> dict:
+        """Spec and default parser."""
+        return {"spec": self.spec, "parser": self.parser, "records": len(self.records)}
+
+    async def generate(
+        self,
+        messages: list[Message],
+        tools: list[Tool],
+        sampling: SamplingConfig,
+        *,
+        task_id: str | None = None,
+        sample: int = 0,
+    ) -> Completion:
+        """The recorded answer for (`task_id`, `sample`, turn); turn counts assistant messages so far."""
+        if task_id is None:
+            raise UserError(f"replay:{self.path} answers by task id, and none was given")
+        turn = sum(m.role == "assistant" for m in messages)
+        record = self.records.get((task_id, sample, turn)) or self.records.get((task_id, None, turn))
+        if record is None:
+            raise UserError(
+                f"{self.path}: no recorded answer for task {task_id!r} (sample {sample}, turn {turn}); "
+                "add a line for it, or run only the tasks the file answers"
+            )
+        if record.text is not None:
+            parsed = TOOL_PARSERS.get(record.parser or self.parser).parse(record.text)
+            return Completion(
+                text=parsed.text, tool_calls=parsed.calls, raw=record.text, parse_error=parsed.error
+            )
+        return _from_calls(record)
+
+
+def _from_calls(record: ReplayRecord) -> Completion:
+    calls, errors = [], []
+    for i, entry in enumerate(record.tool_calls or [], 1):
+        fn = entry.get("function", entry)
+        try:
+            arguments = decode_arguments(fn.get("arguments"))
+        except ValueError as e:
+            errors.append(f"tool call {i} ({fn['name']}): {e}")
+            continue
+        call_id = entry.get("id")
+        calls.append(
+            ToolCall(name=fn["name"], arguments=arguments, id=call_id if isinstance(call_id, str) else None)
+        )
+    raw = (
+        json.dumps({"content": record.content, "tool_calls": record.tool_calls}) if record.tool_calls else ""
+    )
+    return Completion(
+        text=record.content or None,
+        tool_calls=calls,
+        raw=raw or record.content or "",
+        parse_error="; ".join(errors) or None,
+    )
+
+
+@BACKENDS.register("replay")
+def replay_backend(name: str, options: ModelOptions) -> Model:
+    """Factory for `replay:FILE` specs."""
+    if not name:
+        raise UserError("model spec 'replay:' needs a file, e.g. replay:outputs.jsonl")
+    return ReplayModel(Path(name), options)

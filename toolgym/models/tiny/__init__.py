@@ -1,0 +1,14 @@
+"""The bundled tiny model: a ~1M-parameter Qwen2 trained from scratch on fc-core's train split.
+
+The directory holds a Hugging Face model (config.json, model.safetensors in bfloat16, tokenizer.json,
+chat_template.jinja). `tiny` on the command line loads it with the local backend; the tests use it.
+Retrain it with `python -m toolgym.models.tiny.train` (see that module for the recipe and figures).
+Importing this package loads nothing: it only names the directory.
+"""
+
+from pathlib import Path
+
+__all__ = ["TINY_MODEL_DIR"]
+
+#: Directory of the bundled model, loadable with `from_pretrained(TINY_MODEL_DIR, local_files_only=True)`.
+TINY_MODEL_DIR: Path = Path(__file__).resolve().parent

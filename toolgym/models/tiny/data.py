@@ -1,0 +1,136 @@
+"""Training conversations for the tiny model, made from suite tasks and their expected calls.
+
+Each task becomes one conversation: its messages, then the assistant turn the verifier wants: the
+calls as Hermes `<tool_call>` blocks, or a short refusal in text when no call is expected
+(irrelevance). A call passes what the request states and leaves out what it does not (an optional
+parameter whose accepted values start with `""`), which is the simplest rule a small model can learn.
+
+`with_new_names` rewrites a task so that the names and words copied from the request into the call
+become invented ones ("Lisbon" -> "Tavomeru"), identically in the request and in the call. The test
+split draws its names from pool entries train never shows, so a model that only memorised the train
+names would fail there; invented names teach it to copy whatever stands in the slot.
+
+Tools and call arguments are stored as JSON strings, because Arrow would otherwise merge the keys of
+every tool schema and every argument dict into one struct type.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from typing import Any
+
+from ...check import reference_calls
+from ...types import Message, Task, ToolCall
+
+__all__ = ["REFUSAL", "target_calls", "task_conversation", "with_new_names"]
+
+#: What the tiny model answers when none of its tools fits the request.
+REFUSAL = "None of the available tools can do that, so I cannot help with this request."
+
+_CONSONANTS = "bcdfghklmnprstvz"
+_VOWELS = "aeiou"
+_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def target_calls(task: Task) -> list[ToolCall]:
+    """The calls to train on: the reference calls without the parameters the request does not state."""
+    expected = task.expected.calls or []
+    out = []
+    for call, exp in zip(reference_calls(expected), expected, strict=True):
+        stated = {k: v for k, v in call.arguments.items() if not (exp.arguments[k][:1] == [""])}
+        out.append(ToolCall(name=call.name, arguments=stated))
+    return out
+
+
+def _call(call: ToolCall) -> dict[str, Any]:
+    # the JSON the chat template's tojson writes (ensure_ascii=False), so targets match inference
+    return {
+        "type": "function",
+        "function": {"name": call.name, "arguments": json.dumps(call.arguments, ensure_ascii=False)},
+    }
+
+
+def task_conversation(task: Task, calls: list[ToolCall] | None = None, with_tools: bool = True) -> dict[str, Any]:
+    """One SFT row (`messages`, `tools`) whose last turn is the answer the verifier accepts.
+
+    Args:
+        task: A function-calling task with `expected.calls` set.
+        calls: The answer's calls; `target_calls(task)` when None.
+        with_tools: False drops the tool schemas (the first curriculum stage: short prompts).
+    """
+    if task.expected.calls is None:
+        raise ValueError(f"task {task.id!r} has no expected calls; the tiny model trains on function calling")
+    calls = target_calls(task) if calls is None else calls
+    messages: list[dict[str, Any]] = [
+        {"role": m.role, "content": m.content, "tool_calls": [_call(c) for c in m.tool_calls] or None}
+        for m in task.messages
+    ]
+    if calls:
+        messages.append({"role": "assistant", "content": None, "tool_calls": [_call(c) for c in calls]})
+    else:
+        messages.append({"role": "assistant", "content": REFUSAL, "tool_calls": None})
+    tools = [t.to_openai() for t in task.tools] if with_tools else None
+    return {"messages": messages, "tools": json.dumps(tools, ensure_ascii=False)}
+
+
+def _invent(word: str, rng: random.Random) -> str:
+    """An invented word shaped like `word`: same case pattern, about the same length."""
+    if len(word) < 3 or word.isupper():
+        letters = [rng.choice(_CONSONANTS + _VOWELS) for _ in word]
+        return "".join(c.upper() if w.isupper() else c for c, w in zip(letters, word, strict=True))
+    n = max(1, round(len(word) / 2 + rng.uniform(-1, 1)))
+    out = "".join(rng.choice(_CONSONANTS) + rng.choice(_VOWELS) for _ in range(n))
+    if rng.random() < 0.3:
+        out += rng.choice(_CONSONANTS)
+    return out.capitalize() if word[0].isupper() else out
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    return []
+
+
+def _replace(value: Any, names: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return names.get(value, value)
+    if isinstance(value, list):
+        return [_replace(v, names) for v in value]
+    if isinstance(value, dict):
+        return {k: _replace(v, names) for k, v in value.items()}
+    return value
+
+
+def with_new_names(task: Task, rng: random.Random) -> tuple[Task, list[ToolCall]] | None:
+    """The task and its target calls with every copied open value renamed; None when nothing is copied.
+
+    A value is renamed when it is a string the request contains word for word and not one of the
+    tool's enum values (those are the schema's vocabulary). Letters change, digits and punctuation stay.
+    """
+    calls = target_calls(task)
+    text = "\n".join(m.content or "" for m in task.messages if m.role in ("user", "system"))
+    closed = {e for t in task.tools for p in t.parameters.get("properties", {}).values() for e in p.get("enum", [])}
+    found = {
+        s
+        for c in calls
+        for s in _strings(c.arguments)
+        if len(s) >= 3 and s not in closed and re.search(rf"(?<!\w){re.escape(s)}(?!\w)", text)
+    }
+    if not found:
+        return None
+    names = {s: _LETTERS.sub(lambda m: _invent(m.group(0), rng), s) for s in sorted(found)}
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(s)}(?!\w)" for s in sorted(found, key=len, reverse=True)))
+
+    def rename(m: Message) -> Message:
+        if m.role not in ("user", "system") or not m.content:
+            return m
+        return m.model_copy(update={"content": pattern.sub(lambda x: names[x.group(0)], m.content)})
+
+    new_task = task.model_copy(update={"messages": [rename(m) for m in task.messages]})
+    return new_task, [c.model_copy(update={"arguments": _replace(c.arguments, names)}) for c in calls]

@@ -1,0 +1,22 @@
+"""Reports: terminal tables and self-contained HTML, from the stats layer's estimates."""
+
+from .bfcl_summary import bfcl_summary
+from .html import render_html
+from .sections import Figures, RunSection, Transcript, run_section, transcripts_to_show
+from .svg import category_chart
+from .tables import accuracy_table, comparison_table, failure_table, pct
+
+__all__ = [
+    "Figures",
+    "RunSection",
+    "Transcript",
+    "accuracy_table",
+    "bfcl_summary",
+    "category_chart",
+    "comparison_table",
+    "failure_table",
+    "pct",
+    "render_html",
+    "run_section",
+    "transcripts_to_show",
+]

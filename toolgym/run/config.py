@@ -1,0 +1,77 @@
+"""RunConfig: everything that defines an evaluation run; CLI flags map one-to-one onto its fields."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..errors import UserError
+from ..types import SamplingConfig
+
+__all__ = ["RunConfig", "load_config_file"]
+
+
+class RunConfig(BaseModel):
+    """One evaluation: which suite, which model, how to sample, where to store."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    suite: str = "fc-core"
+    """Suite spec: fc-core, bfcl:DIR[:category,...], jsonl:FILE."""
+    model: str = "tiny"
+    """Model spec: tiny, hf:PATH, openai:NAME, replay:FILE."""
+    split: Literal["train", "test", "all"] = "test"
+    """Which split of the suite to evaluate."""
+    repeats: int = Field(default=1, ge=1)
+    """Samples per task (k for pass@k and pass^k)."""
+    temperature: float = Field(default=0.0, ge=0.0)
+    """Sampling temperature; 0 is greedy."""
+    top_p: float = Field(default=1.0, gt=0.0, le=1.0)
+    """Nucleus sampling mass."""
+    max_tokens: int = Field(default=256, gt=0)
+    """Most tokens generated per turn."""
+    seed: int = 0
+    """Run seed; each sample gets a seed derived from it, the task id and the sample index."""
+    concurrency: int = Field(default=8, ge=1)
+    """Rollouts in flight at once (local models batch them)."""
+    limit: int | None = Field(default=None, ge=1)
+    """Evaluate only the first N tasks of the split."""
+    mode: Literal["toolgym", "bfcl"] = "toolgym"
+    """Verifier mode: toolgym (BFCL with its known flaws fixed) or bfcl (BFCL v4 exactly)."""
+    db: str = "toolgym.db"
+    """Where runs are stored: a SQLite file path or an SQLAlchemy URL (postgresql+psycopg://...)."""
+    run: str | None = None
+    """Run name; the same name resumes. Default: derived from suite, model and split."""
+    timeout_s: float = Field(default=300.0, gt=0)
+    """Wall-clock limit of one rollout, in seconds."""
+
+    def sampling(self) -> SamplingConfig:
+        """The sampling settings of this run."""
+        return SamplingConfig(
+            temperature=self.temperature, top_p=self.top_p, max_tokens=self.max_tokens, seed=self.seed
+        )
+
+
+def load_config_file(path: Path, model: type[BaseModel] = RunConfig) -> dict[str, Any]:
+    """Read a YAML or JSON config file into field values; unknown keys are an error with a close match."""
+    import yaml
+
+    if not path.is_file():
+        raise UserError(f"config file {path} does not exist")
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a mapping of option names to values, got {type(data).__name__}")
+    for key in data:
+        if key not in model.model_fields:
+            close = difflib.get_close_matches(str(key), model.model_fields, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise UserError(f"{path}: unknown key {key!r}{hint} Known: {', '.join(model.model_fields)}")
+    try:
+        model.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        raise UserError(f"{path}: field {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+    return data

@@ -1,0 +1,112 @@
+"""evaluate(): suite + model + config -> a stored, resumable run. The verbs the CLI and users call."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .. import __version__
+from ..envs import ENVIRONMENTS
+from ..models import Model, ModelOptions, load_model
+from ..store import RunInfo, RunManifest, Store
+from ..suites import Suite, load_suite
+from .config import RunConfig
+from .limits import EpisodeLimits
+from .scheduler import Result, plan_jobs, run_jobs
+from .writer import BatchWriter
+
+__all__ = ["Progress", "evaluate", "evaluate_async"]
+
+
+@dataclass
+class Progress:
+    """Counts of a run in progress, updated as each result arrives (for progress bars)."""
+
+    total: int
+    done_before: int
+    done: int = 0
+    passed: int = 0
+    scored: int = 0
+    infra_errors: int = 0
+    failures: dict[str, int] = field(default_factory=dict)
+
+    def add(self, result: Result) -> None:
+        """Count one finished result."""
+        self.done += 1
+        v = result.verdict
+        if result.infra_error:
+            self.infra_errors += 1
+        elif v is not None:
+            self.scored += 1
+            self.passed += v.passed
+            if v.failure:
+                self.failures[v.failure.value] = self.failures.get(v.failure.value, 0) + 1
+
+    @property
+    def accuracy(self) -> float | None:
+        """Accuracy of this session's scored results (infra errors excluded)."""
+        return self.passed / self.scored if self.scored else None
+
+
+def manifest_for(config: RunConfig, suite: Suite, model: Model) -> RunManifest:
+    """The identity of a run: what must match for a second invocation to resume it."""
+    return RunManifest(
+        suite=suite.name,
+        suite_version=suite.version,
+        model=config.model,
+        model_options=model.describe(),
+        sampling=config.sampling().model_dump(),
+        repeats=config.repeats,
+        mode=config.mode,
+        split=config.split,
+        limit=config.limit,
+        toolgym_version=__version__,
+    )
+
+
+async def evaluate_async(
+    config: RunConfig,
+    *,
+    options: ModelOptions | None = None,
+    suite: Suite | None = None,
+    model: Model | None = None,
+    on_start: Callable[[RunInfo, Progress], None] | None = None,
+    on_result: Callable[[Result, Progress], None] | None = None,
+) -> RunInfo:
+    """Run (or resume) an evaluation and store every result as it finishes."""
+    suite = suite or load_suite(config.suite)
+    tasks = suite.split(None if config.split == "all" else config.split)
+    if config.limit:
+        tasks = tasks[: config.limit]
+    env = ENVIRONMENTS.get(suite.environment)(mode=config.mode)
+    model = model or load_model(config.model, options)
+    store = Store(config.db)
+    try:
+        run = store.open_run(config.run, manifest_for(config, suite, model))
+        done = store.done_keys(run.id)
+        progress = Progress(total=len(tasks) * config.repeats, done_before=len(done))
+        if on_start:
+            on_start(run, progress)
+        writer = BatchWriter(store, run.id)
+
+        async def record(result: Result) -> None:
+            progress.add(result)
+            await writer.put(result)
+            if on_result:
+                on_result(result, progress)
+
+        limits = EpisodeLimits(timeout_s=config.timeout_s)
+        try:
+            await run_jobs(model, env, plan_jobs(tasks, config.repeats, done), config.sampling(), limits,
+                           concurrency=config.concurrency, on_result=record)
+        finally:
+            await writer.flush()  # on Ctrl-C too: what finished is kept
+        return store.get_run(run.name)
+    finally:
+        await model.aclose()
+
+
+def evaluate(config: RunConfig, **kwargs) -> RunInfo:
+    """Synchronous wrapper of `evaluate_async` for scripts and notebooks."""
+    return asyncio.run(evaluate_async(config, **kwargs))

@@ -1,0 +1,104 @@
+"""The scheduler: many episodes at once with bounded concurrency, each result handed on as it finishes.
+
+Workers pull jobs from one shared iterator, so a 100,000-task run never materialises its job list or
+its results: memory is bounded by the concurrency, not by the run size.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import zlib
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from ..envs import Environment
+from ..errors import InfraError
+from ..models import Model
+from ..types import FailureKind, Rollout, SamplingConfig, Task, Verdict
+from .limits import EpisodeLimits
+from .loop import run_episode
+
+__all__ = ["Job", "Result", "plan_jobs", "run_jobs", "sample_seed"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One rollout to do: a task and its sample index."""
+
+    task: Task
+    sample: int
+
+
+@dataclass(slots=True)
+class Result:
+    """A finished rollout and its verdict (None when an infrastructure or verifier error prevented scoring)."""
+
+    rollout: Rollout
+    category: str
+    verdict: Verdict | None
+
+    @property
+    def infra_error(self) -> bool:
+        """True when the rollout ended on an infrastructure error (kept out of accuracy, retried on resume)."""
+        return self.verdict is not None and self.verdict.failure == FailureKind.INFRA_ERROR
+
+
+def sample_seed(base_seed: int | None, task_id: str, sample: int) -> int | None:
+    """A per-sample seed derived from the run seed, stable across processes (unlike `hash()`)."""
+    if base_seed is None:
+        return None
+    return zlib.crc32(f"{base_seed}:{task_id}:{sample}".encode()) & 0x7FFFFFFF
+
+
+def plan_jobs(tasks: Iterable[Task], repeats: int, done: set[tuple[str, int]]) -> Iterator[Job]:
+    """Jobs still to do, lazily: every (task, sample) pair not in `done`."""
+    for task in tasks:
+        for sample in range(repeats):
+            if (task.id, sample) not in done:
+                yield Job(task, sample)
+
+
+async def run_jobs(
+    model: Model,
+    env: Environment,
+    jobs: Iterable[Job],
+    sampling: SamplingConfig,
+    limits: EpisodeLimits,
+    *,
+    concurrency: int,
+    on_result: Callable[[Result], Awaitable[None]],
+) -> None:
+    """Run every job with at most `concurrency` in flight, awaiting `on_result` for each as it finishes."""
+    it = iter(jobs)
+
+    async def worker() -> None:
+        for job in it:  # the iterator is shared: each job is taken by exactly one worker
+            await on_result(await _run_one(model, env, job, sampling, limits))
+
+    await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
+
+
+async def _run_one(
+    model: Model, env: Environment, job: Job, sampling: SamplingConfig, limits: EpisodeLimits
+) -> Result:
+    task = job.task
+    seeded = sampling.model_copy(update={"seed": sample_seed(sampling.seed, task.id, job.sample)})
+    try:
+        rollout = await asyncio.wait_for(
+            run_episode(model, env, task, seeded, limits, sample=job.sample), timeout=limits.timeout_s
+        )
+    except (InfraError, TimeoutError) as e:
+        msg = str(e) or f"rollout timed out after {limits.timeout_s:g} s"
+        rollout = Rollout(task_id=task.id, sample=job.sample, seed=seeded.seed, messages=list(task.messages),
+                          error=msg, end_reason="error")
+        return Result(rollout, task.category, Verdict.fail(FailureKind.INFRA_ERROR, msg[:300]))
+    try:
+        verdict = env.verify(task, rollout.messages)
+    except Exception as e:  # a verifier that raises has a bug: store the error, never score it as 0
+        log.exception("verifier failed on task %s", task.id)
+        rollout.error = f"verifier error: {type(e).__name__}: {e}"
+        return Result(rollout, task.category, None)
+    return Result(rollout, task.category, verdict)

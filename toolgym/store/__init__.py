@@ -1,0 +1,12 @@
+"""Persistence of runs, rollouts and verdicts: SQLite by default, PostgreSQL by URL.
+
+`Store` is the API; `RunManifest` says what defines a run; `RunInfo` and `ResultRecord` are what
+comes back. Layout: `schema.py` the tables, `engine.py` URL -> configured Engine, `store.py` the
+queries, `manifest.py` the manifest and its diff, `records.py` the returned types.
+"""
+
+from .manifest import RunManifest, diff_manifests
+from .records import ResultRecord, RunInfo, RunStatus
+from .store import Store
+
+__all__ = ["ResultRecord", "RunInfo", "RunManifest", "RunStatus", "Store", "diff_manifests"]

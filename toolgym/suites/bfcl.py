@@ -1,0 +1,279 @@
+"""Import BFCL v3/v4 single-turn Python categories (question + possible_answer files) as a Suite.
+
+A BFCL directory holds `BFCL_v4_<category>.json` files (JSON Lines despite the name) and a
+`possible_answer/` folder with the same names. Functions use Gorilla's type names; they become JSON
+Schema (`dict` -> `object`, `float` -> `number`, `tuple` -> `array`, `any` -> no type) and keep the
+original name in `x-bfcl-type`, which the bfcl-mode verifier reads. Dotted names stay as they are.
+
+Categories map to toolgym's: `simple_python` (v3: `simple`) -> simple, `multiple`, `parallel`,
+`parallel_multiple`, `irrelevance`. Other files in the directory (live, multi-turn, Java, ...) are
+not loaded unless asked for, and asking for them is an error that says which are supported.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import UserError
+from ..types import Expected, ExpectedCall, Message, Task, Tool
+from .suite import Suite
+
+__all__ = ["BFCL_CATEGORIES", "load_bfcl"]
+
+#: BFCL category name -> toolgym category
+BFCL_CATEGORIES: dict[str, str] = {
+    "simple_python": "simple",
+    "simple": "simple",
+    "multiple": "multiple",
+    "parallel": "parallel",
+    "parallel_multiple": "parallel_multiple",
+    "irrelevance": "irrelevance",
+}
+_ORDER = ["simple", "multiple", "parallel", "parallel_multiple", "irrelevance"]
+_LATER = {"java", "javascript", "simple_java", "simple_javascript"}
+_FILE = re.compile(r"BFCL_v(\d+)_(\w+)\.json")
+
+# Gorilla type -> JSON Schema type (None: no constraint)
+_GORILLA_TYPES: dict[str, str | None] = {
+    "string": "string",
+    "integer": "integer",
+    "float": "number",
+    "boolean": "boolean",
+    "array": "array",
+    "tuple": "array",
+    "dict": "object",
+    "any": None,
+}
+
+
+class _Where:
+    """A place in a BFCL file, for error messages: file, line, task id."""
+
+    def __init__(self, path: Path, line: int, task_id: str | None = None) -> None:
+        self.path, self.line, self.task_id = path, line, task_id
+
+    def error(self, field: str, problem: str, fix: str) -> UserError:
+        task = f" task {self.task_id!r}" if self.task_id else ""
+        return UserError(f"{self.path}:{self.line}:{task} {field}: {problem}; {fix}")
+
+
+def _read_lines(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    rows = []
+    for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not text.strip():
+            continue
+        try:
+            row = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise _Where(path, n).error(
+                "line", f"not valid JSON ({e.msg} at column {e.colno})", "each line must be one JSON object"
+            ) from None
+        if not isinstance(row, dict):
+            raise _Where(path, n).error("line", f"got a JSON {type(row).__name__}", "write one JSON object a line")
+        task_id = row.get("id")
+        if not isinstance(task_id, str) or not task_id:
+            raise _Where(path, n).error("id", f"got {task_id!r}", 'give each line a string "id"')
+        rows.append((n, row))
+    return rows
+
+
+def _convert_type(schema: Any, field: str, where: _Where) -> dict[str, Any]:
+    """One Gorilla-typed schema -> JSON Schema, rejecting what BFCL's checker would fail on."""
+    if not isinstance(schema, dict):
+        raise where.error(field, f"expected an object, got {schema!r}", "write a schema object")
+    gorilla = schema.get("type")
+    if gorilla not in _GORILLA_TYPES:
+        raise where.error(
+            f"{field}.type", f"unknown Gorilla type {gorilla!r}", f"use one of {sorted(_GORILLA_TYPES)}"
+        )
+    out = {k: v for k, v in schema.items() if k not in ("type", "items", "properties")}
+    if _GORILLA_TYPES[gorilla] is not None:
+        out["type"] = _GORILLA_TYPES[gorilla]
+    if _GORILLA_TYPES[gorilla] != gorilla:
+        out["x-bfcl-type"] = gorilla
+    if gorilla in ("array", "tuple"):
+        if not isinstance(schema.get("items"), dict) or "type" not in schema["items"]:
+            raise where.error(
+                f"{field}.items", f"a {gorilla} needs an items schema with a type", 'add "items": {"type": ...}'
+            )
+        out["items"] = _convert_type(schema["items"], f"{field}.items", where)
+    elif "items" in schema:
+        out["items"] = schema["items"]
+    if "properties" in schema:
+        props = schema["properties"]
+        if not isinstance(props, dict):
+            raise where.error(f"{field}.properties", f"expected an object, got {props!r}", "map names to schemas")
+        out["properties"] = {k: _convert_type(v, f"{field}.properties.{k}", where) for k, v in props.items()}
+    return out
+
+
+def _convert_function(fn: Any, field: str, where: _Where) -> Tool:
+    if not isinstance(fn, dict) or not isinstance(fn.get("name"), str) or not fn["name"]:
+        raise where.error(f"{field}.name", "missing or not a string", "give each function a name")
+    params = fn.get("parameters")
+    pfield = f"{field}.parameters"
+    if not isinstance(params, dict) or params.get("type") != "dict":
+        got = params.get("type") if isinstance(params, dict) else params
+        raise where.error(f"{pfield}.type", f'expected "dict", got {got!r}', 'write {"type": "dict", ...}')
+    if not isinstance(params.get("properties"), dict):
+        raise where.error(f"{pfield}.properties", "missing", 'add "properties": {...} (may be empty)')
+    required = params.get("required")
+    if not isinstance(required, list) or not all(isinstance(r, str) for r in required):
+        raise where.error(f"{pfield}.required", f"expected a list of names, got {required!r}", 'add "required": []')
+    unknown = [r for r in required if r not in params["properties"]]
+    if unknown:
+        raise where.error(f"{pfield}.required", f"names {unknown} are not in properties", "declare them or drop them")
+    return Tool(
+        name=fn["name"], description=str(fn.get("description", "")), parameters=_convert_type(params, pfield, where)
+    )
+
+
+def _messages(question: Any, where: _Where) -> list[Message]:
+    if not isinstance(question, list) or not question or not isinstance(question[0], list):
+        raise where.error("question", "expected a list of turns, each a list of messages", "write [[{...}]]")
+    if len(question) != 1:
+        raise where.error("question", f"{len(question)} turns", "only single-turn BFCL categories can be loaded")
+    try:
+        return [Message(role=m.get("role"), content=m.get("content")) for m in question[0]]
+    except (ValidationError, AttributeError) as e:
+        raise where.error("question[0]", f"bad message ({str(e).splitlines()[0]})", "give role and content") from None
+
+
+def _expected(truth: Any, tools: list[Tool], where: _Where) -> list[ExpectedCall]:
+    if not isinstance(truth, list) or not truth:
+        raise where.error("ground_truth", f"expected a non-empty list, got {truth!r}", "list the expected calls")
+    names = [t.name for t in tools]
+    calls = []
+    for i, call in enumerate(truth):
+        if not isinstance(call, dict) or len(call) != 1:
+            raise where.error(f"ground_truth[{i}]", "expected one {function: {param: [values]}}", "one key a call")
+        ((name, args),) = call.items()
+        if name not in names:
+            raise where.error(f"ground_truth[{i}]", f"function {name!r} is not offered {names}", "fix the name")
+        if not isinstance(args, dict):
+            raise where.error(f"ground_truth[{i}].{name}", f"expected an object, got {args!r}", "map params")
+        for p, accepted in args.items():
+            if not isinstance(accepted, list):
+                raise where.error(
+                    f"ground_truth[{i}].{name}.{p}", f"expected a list of accepted values, got {accepted!r}",
+                    "wrap the value in a list",
+                )
+        calls.append(ExpectedCall(name=name, arguments=args))
+    return calls
+
+
+def _category_files(directory: Path) -> dict[str, tuple[str, Path]]:
+    """toolgym category -> (BFCL category, question file), preferring the latest BFCL version."""
+    found: dict[str, tuple[int, str, Path]] = {}
+    for path in directory.glob("BFCL_v*_*.json"):
+        m = _FILE.fullmatch(path.name)
+        if m and m.group(2) in BFCL_CATEGORIES:
+            cat = BFCL_CATEGORIES[m.group(2)]
+            version = int(m.group(1))
+            if cat not in found or version > found[cat][0]:
+                found[cat] = (version, m.group(2), path)
+    return {cat: (bfcl, path) for cat, (_, bfcl, path) in found.items()}
+
+
+def _wanted(categories: list[str] | None, available: dict[str, tuple[str, Path]], directory: Path) -> list[str]:
+    if categories is None:
+        if not available:
+            raise UserError(
+                f"{directory}: no BFCL question files (BFCL_v4_simple_python.json, ...) found; "
+                "point to the folder that holds them and their possible_answer/ folder"
+            )
+        return [c for c in _ORDER if c in available]
+    wanted = []
+    for name in categories:
+        if name in _LATER:
+            raise UserError(
+                f"BFCL category {name!r}: Java and JavaScript categories are not supported yet; "
+                f"use the Python ones: {_ORDER}"
+            )
+        cat = BFCL_CATEGORIES.get(name)
+        if cat is None:
+            raise UserError(f"unknown BFCL category {name!r}; use one of {_ORDER} (or simple_python)")
+        if cat not in available:
+            raise UserError(f"{directory}: no question file for category {name!r} (e.g. BFCL_v4_{name}.json)")
+        if cat not in wanted:
+            wanted.append(cat)
+    return wanted
+
+
+def _answers(path: Path) -> dict[str, tuple[int, Any]]:
+    if not path.is_file():
+        raise UserError(f"{path}: possible-answer file missing; put BFCL's possible_answer/ folder beside the questions")
+    out: dict[str, tuple[int, Any]] = {}
+    for n, row in _read_lines(path):
+        if "ground_truth" not in row:
+            raise _Where(path, n, row["id"]).error("ground_truth", "missing", "give the expected calls")
+        out[row["id"]] = (n, row["ground_truth"])
+    return out
+
+
+def _load_category(category: str, bfcl_category: str, path: Path) -> list[Task]:
+    answers = None if category == "irrelevance" else _answers(path.parent / "possible_answer" / path.name)
+    tasks = []
+    for n, row in _read_lines(path):
+        where = _Where(path, n, row["id"])
+        functions = row.get("function")
+        if not isinstance(functions, list) or not functions:
+            raise where.error("function", f"expected a non-empty list, got {functions!r}", "list the functions")
+        tools = [_convert_function(fn, f"function[{i}]", where) for i, fn in enumerate(functions)]
+        calls: list[ExpectedCall] = []
+        if answers is not None:
+            if row["id"] not in answers:
+                raise where.error(
+                    "id", f"no possible answer in {path.parent / 'possible_answer' / path.name}",
+                    "add its ground_truth line or drop the question",
+                )
+            line, truth = answers.pop(row["id"])
+            calls = _expected(truth, tools, _Where(path.parent / "possible_answer" / path.name, line, row["id"]))
+        tasks.append(
+            Task(
+                id=row["id"],
+                messages=_messages(row.get("question"), where),
+                tools=tools,
+                category=category,
+                expected=Expected(calls=calls),
+                metadata={"source": "bfcl", "bfcl_category": bfcl_category, "file": path.name, "line": n},
+            )
+        )
+    if answers:
+        task_id, (line, _) = next(iter(answers.items()))
+        raise _Where(path.parent / "possible_answer" / path.name, line, task_id).error(
+            "id", f"no question with this id in {path.name}", "drop the line or add the question"
+        )
+    return tasks
+
+
+def load_bfcl(directory: Path, categories: list[str] | None = None) -> Suite:
+    """Load BFCL's single-turn Python categories from `directory` as a function-calling Suite.
+
+    Args:
+        directory: Folder with `BFCL_v4_<category>.json` files and `possible_answer/`.
+        categories: toolgym or BFCL category names (`simple` or `simple_python`, `multiple`,
+            `parallel`, `parallel_multiple`, `irrelevance`); all those present when None.
+
+    Returns:
+        A suite named `bfcl:<directory>[:<categories>]` of test-split tasks, whose expected calls
+        are BFCL's possible answers (`[]` for irrelevance).
+
+    Raises:
+        UserError: a missing folder or file, a malformed line, an unknown category, a schema BFCL
+            would reject, or a question without a possible answer; the message names the file,
+            line and field, and the fix.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise UserError(f"{directory}: no such folder; point to the BFCL data folder (with possible_answer/)")
+    available = _category_files(directory)
+    wanted = _wanted(categories, available, directory)
+    tasks = [t for cat in wanted for t in _load_category(cat, *available[cat])]
+    name = f"bfcl:{directory}" + (f":{','.join(categories)}" if categories else "")
+    return Suite(name=name, environment="function_calling", tasks=tasks)
