@@ -40,7 +40,9 @@ def check(
     return check_calls(calls, expected, tools, category, mode=mode, **kw)
 
 
-def kinds(calls: Any, expected: Any, tools: Any, category: str = "simple", **kw: Any) -> tuple[str | None, ...]:
+def kinds(
+    calls: Any, expected: Any, tools: Any, category: str = "simple", **kw: Any
+) -> tuple[str | None, ...]:
     """The failure kind (None: passed) in bfcl mode and in toolgym mode."""
     out = []
     for mode in MODES:

@@ -185,8 +185,10 @@ def test_multiple_checks_the_call_against_the_expected_function() -> None:
 def test_parallel_calls_match_in_any_order_and_count_must_agree() -> None:
     t = tool("play", ("artist",), artist=STR)
     e = [exp("play", artist=["Taylor Swift"]), exp("play", artist=["Maroon 5"])]
-    for calls in ([call("play", artist="Taylor Swift"), call("play", artist="Maroon 5")],
-                  [call("play", artist="Maroon 5"), call("play", artist="taylor swift")]):
+    for calls in (
+        [call("play", artist="Taylor Swift"), call("play", artist="Maroon 5")],
+        [call("play", artist="Maroon 5"), call("play", artist="taylor swift")],
+    ):
         assert kinds(calls, e, t, "parallel") == PASS
     assert kinds([call("play", artist="Maroon 5")], e, t, "parallel") == both("wrong_count")
     bad = [call("play", artist="Maroon 5"), call("play", artist="Adele")]
@@ -196,7 +198,11 @@ def test_parallel_calls_match_in_any_order_and_count_must_agree() -> None:
 def test_parallel_failure_blames_the_corrupted_call() -> None:
     t = tool("price", ("ticker",), ticker=STR, day=INT)
     e = [exp("price", ticker=[s], day=["", 1]) for s in ("AAPL", "MSFT", "GOOG")]
-    calls = [call("price", ticker="GOOG"), call("price", ticker="MSFT"), call("price", ticker="AAPL", day="x")]
+    calls = [
+        call("price", ticker="GOOG"),
+        call("price", ticker="MSFT"),
+        call("price", ticker="AAPL", day="x"),
+    ]
     for mode in MODES:
         v = check(calls, e, t, mode, "parallel")
         assert v.failure is FailureKind.WRONG_TYPE
@@ -332,7 +338,9 @@ def test_gorilla_any_means_string_only_in_bfcl_mode() -> None:
 
 def test_reference_calls_take_the_first_value_other_than_omission() -> None:
     e = [
-        ExpectedCall(name="f", arguments={"a": ["", 1, 2], "b": [""], "c": [None], "d": [{"k": ["", "v"], "o": [""]}]}),
+        ExpectedCall(
+            name="f", arguments={"a": ["", 1, 2], "b": [""], "c": [None], "d": [{"k": ["", "v"], "o": [""]}]}
+        ),
         ExpectedCall(name="g", arguments={"xs": [[{"n": [1, 2]}]]}),
     ]
     ref = reference_calls(e)

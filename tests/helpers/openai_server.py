@@ -305,7 +305,9 @@ class OpenAIServer:
         self._stop.clear()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self
-        self._thread = threading.Thread(target=self._server.serve_forever, name="openai-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.02,), name="openai-server", daemon=True
+        )
         self._thread.start()
         return self
 

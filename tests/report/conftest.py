@@ -40,7 +40,7 @@ def _alpha(store: Store) -> None:
          _fail(FailureKind.SHOULD_CALL, "expected a call to get_weather, got text")),
         (_rollout("parallel-ok-1"), "parallel", Verdict.ok()),
         (_rollout("parallel-bad-2", answer=None, calls=[weather]), "parallel",
-         _fail(FailureKind.WRONG_VALUE, "get_weather(city=): expected 'Paris', got 'Paris</pre><b>bold</b>'")),
+         _fail(FailureKind.WRONG_VALUE, "city: expected 'Paris', got 'Paris</pre><b>bold</b>'")),
         (_rollout("irrelevance-bad-1", answer=None, calls=[weather]), "irrelevance",
          _fail(FailureKind.SHOULD_ABSTAIN, "no tool fits; expected no call")),
     ])

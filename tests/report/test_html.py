@@ -12,14 +12,14 @@ from toolgym.report import render_html, run_section, transcripts_to_show
 from toolgym.store import Store
 
 
-
 def _sections(db: str, names: list[str], cap: int = 500):
     with Store(db) as store:
         out = []
         for name in names:
             run = store.get_run(name)
             results = list(store.results(run.id))
-            shown = [(r, store.rollout(run.id, r.task_id, r.sample)) for r in transcripts_to_show(results, cap)]
+            picked = transcripts_to_show(results, cap)
+            shown = [(r, store.rollout(run.id, r.task_id, r.sample)) for r in picked]
             out.append(run_section(run, results, shown))
     return out
 
@@ -113,14 +113,16 @@ def test_page_has_no_external_resources(page: str) -> None:
 
 def test_failed_transcripts_are_listed_and_passed_ones_are_not(page: str) -> None:
     alpha = _run_part(page, 1)
-    for task in ("simple-bad-3", "parallel-bad-2", "irrelevance-bad-1", "simple-infra-4", "parallel-unscored-3"):
+    failed = ("simple-bad-3", "parallel-bad-2", "irrelevance-bad-1", "simple-infra-4", "parallel-unscored-3")
+    for task in failed:
         assert f'<span class="mono">{task}</span>' in alpha
     for task in ("simple-ok-1", "simple-ok-2", "parallel-ok-1"):
         assert task not in alpha
     assert "expected a call to get_weather, got text" in alpha
     assert "HTTP 503 after 3 retries" in alpha
     assert '&quot;name&quot;: &quot;get_weather&quot;,\n' in alpha  # tool calls as pretty JSON
-    assert '<span class="kind">should_abstain</span>' in alpha and '<span class="kind">unscored</span>' in alpha
+    for kind in ("should_abstain", "unscored", "infra_error"):
+        assert f'<span class="kind">{kind}</span>' in alpha
     assert "<details" in alpha and "Showing the first" not in alpha
     beta = _run_part(page, 2)
     assert '<span class="mono">simple-ok-2</span> #1' in beta and "simple-ok-1" not in beta

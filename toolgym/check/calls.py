@@ -10,16 +10,19 @@ default, applies the same rules with BFCL's known flaws fixed:
 
 | rule | bfcl | toolgym |
 | --- | --- | --- |
-| tool calls that could not be decoded, where no call is expected | pass, flagged `decode_failure_as_abstention` | `parse_error` |
-| positional arguments (`ToolCall.positional`) | dropped (flag `positional_args_dropped`) | bound to the parameters in schema order |
-| passing a parameter's documented `default` | a value like any other | same as omitting it (and omitting it is accepted when the default is) |
-| parallel calls | greedy: each expected call takes the first unused call that passes | maximum bipartite matching |
-| dicts and lists of dicts | flat: one level, values compared by `==` after string normalisation | recursive, types checked at every depth |
-| array items | type-checked one level deep; no int->float for items | every depth; int->float wherever a float is wanted |
-| value equality | Python `==` (True == 1) | typed (True != 1; 1 == 1.0) |
-| strings | drop spaces and `,./-_*^`, lowercase ("5.5" == "55", "-118.24" == "118.24") | the same, but separators between digits, signs and leading points are kept |
-| empty list for a parameter that may be omitted | accepted (`""` reads as `[]`) | wrong value |
-| Gorilla `any` | must be a string (or the answer's type) | any type |
+| undecodable calls where no call is expected | pass, flag `decode_failure_as_abstention` | parse_error |
+| positional arguments (`ToolCall.positional`) | dropped, flag `positional_args_dropped` | bound in order |
+| passing the schema's `default` | a value like any other | = omitting it (*) |
+| parallel calls | greedy first match (flag `greedy_first_match`) | maximum matching |
+| dicts, lists of dicts | one level, no types, `==` on values | recursive, typed |
+| array items | typed one level deep, no int->float | every depth, int->float |
+| value equality | Python `==` (True == 1) | typed (True != 1 == 1.0) |
+| strings | drop ` ,./-_*^`: "5.5" == "55" | keep numbers' marks (**) |
+| `[]` for a parameter that may be omitted | accepted (`""` reads as `[]`) | wrong_value |
+| Gorilla `any` | a string, or the answer's type | any type |
+
+(*) and leaving it out is accepted when the default is an accepted value.
+(**) separators between digits, signs and leading decimal points: see `check/normalize.py`.
 
 Both modes: names must match exactly (with `dots_as_underscores`, the expected name's dots become
 underscores, as BFCL does for models whose APIs forbid dots); every required parameter must be
@@ -156,7 +159,9 @@ def check_calls(
                 f"no call decoded ({short(parse_error)}); BFCL counts a decode failure as abstention",
                 ["decode_failure_as_abstention"],
             )
-        return _verdict(False, FailureKind.PARSE_ERROR, f"tool calls could not be decoded: {short(parse_error)}")
+        return _verdict(
+            False, FailureKind.PARSE_ERROR, f"tool calls could not be decoded: {short(parse_error)}"
+        )
     if no_call:
         if calls:
             return _verdict(False, FailureKind.SHOULD_ABSTAIN, f"expected no call, got {_names(calls)}")

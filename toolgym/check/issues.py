@@ -26,21 +26,29 @@ class Issue(NamedTuple):
     """The failure kind the verdict reports."""
     message: str
     """What was wrong, naming the parameter, the value got and the values accepted."""
+    path: str = ""
+    """The parameter (dotted and indexed inside values) the issue is about."""
 
     @staticmethod
     def wrong_type(path: str, type_name: str, value: Any) -> Issue:
         """`value` has a type the parameter does not take."""
         got = type(value).__name__
         return Issue(
-            FailureKind.WRONG_TYPE, f"parameter {path!r}: expected type {type_name}, got {got} {short(value)}"
+            FailureKind.WRONG_TYPE,
+            f"parameter {path!r}: expected type {type_name}, got {got} {short(value)}",
+            path,
         )
 
     @staticmethod
     def wrong_value(path: str, value: Any, accepted: Any) -> Issue:
         """`value` is none of the accepted values."""
-        return Issue(FailureKind.WRONG_VALUE, f"parameter {path!r}: got {short(value)}, accepted {short(accepted)}")
+        return Issue(
+            FailureKind.WRONG_VALUE,
+            f"parameter {path!r}: got {short(value)}, accepted {short(accepted)}",
+            path,
+        )
 
     @staticmethod
     def bad_key(path: str, value: Any, why: str) -> Issue:
         """An object's key is missing or unexpected (BFCL counts this as a wrong value)."""
-        return Issue(FailureKind.WRONG_VALUE, f"parameter {path!r}: {why}; got {short(value)}")
+        return Issue(FailureKind.WRONG_VALUE, f"parameter {path!r}: {why}; got {short(value)}", path)

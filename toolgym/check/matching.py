@@ -88,7 +88,7 @@ def call_issues(
         elif accepted is None:
             issue = Issue(
                 FailureKind.UNEXPECTED_PARAM,
-                f"parameter {name!r} (got {short(value)}) is not among the expected ones {short(list(answer))}",
+                f"parameter {name!r} (got {short(value)}) is not among the expected {short(list(answer))}",
             )
         else:
             issue = check(spec, value, accepted, name)
@@ -100,7 +100,9 @@ def call_issues(
         if name not in args and name not in tool.required and "" not in accepted:
             if mode == "toolgym" and omittable(params.get(name), accepted):
                 continue
-            issue = Issue(FailureKind.MISSING_PARAM, f"parameter {name!r} left out; accepted {short(accepted)}")
+            issue = Issue(
+                FailureKind.MISSING_PARAM, f"parameter {name!r} left out; accepted {short(accepted)}"
+            )
             if found is None:
                 return issue
             found.append(issue)

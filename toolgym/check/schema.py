@@ -73,7 +73,9 @@ class ParamSpec:
         """Type name for messages (the Gorilla name when the tool came from BFCL)."""
         self.py: tuple[type, ...] | None = _types_of(json_type)
         """Accepted Python types in toolgym mode (None: any value)."""
-        self.bfcl_py: tuple[type, ...] | None = (str,) if gorilla == "any" else _types_of(gorilla or json_type)
+        self.bfcl_py: tuple[type, ...] | None = (
+            (str,) if gorilla == "any" else _types_of(gorilla or json_type)
+        )
         """Accepted Python types in bfcl mode, where Gorilla's `any` means str."""
         types = self.py or ()
         self.is_float: bool = float in types and int not in types
@@ -85,7 +87,9 @@ class ParamSpec:
         """Schema of array items, if any."""
         props = schema.get("properties")
         self.properties: dict[str, ParamSpec] | None = (
-            {k: ParamSpec(v) for k, v in props.items() if isinstance(v, dict)} if isinstance(props, dict) else None
+            {k: ParamSpec(v) for k, v in props.items() if isinstance(v, dict)}
+            if isinstance(props, dict)
+            else None
         )
         """Schemas of an object's keys; None for a free-form object."""
         required = schema.get("required")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..types import FailureKind
 from .issues import Issue
 from .normalize import bfcl_standardize, safe_standardize
 from .schema import MISSING, ParamSpec
@@ -38,8 +39,10 @@ def _bfcl_std(x: Any) -> Any:
 
 
 def _bfcl_items_typed(value: list[Any], item_types: tuple[type, ...], accepted: list[Any]) -> bool:
-    """BFCL's one-level item type check: some accepted value that is not a list, or a list whose
-    first answer's type (or the items' schema type) every item has."""
+    """BFCL's one-level item type check, which also passes when an accepted value is not a list.
+
+    Every item must have the items' schema type or the type of the accepted list's first value.
+    """
     for cand in accepted:
         if type(cand) is not list:
             return True
@@ -235,11 +238,13 @@ def omittable(spec: ParamSpec | None, accepted: list[Any]) -> bool:
         return True
     if spec is None or spec.default is MISSING:
         return False
-    return any(_match(spec, spec.default, c, "") is None for c in accepted if not (type(c) is str and c == ""))
+    return any(
+        _match(spec, spec.default, c, "") is None for c in accepted if not (type(c) is str and c == "")
+    )
 
 
 def toolgym_issue(spec: ParamSpec | None, value: Any, accepted: list[Any], path: str) -> Issue | None:
-    """toolgym's check of one parameter value: BFCL's rules, recursive and typed at every depth."""
+    """Toolgym's check of one parameter value: BFCL's rules, recursive and typed at every depth."""
     value = _coerce(spec, value)
     types = spec.py if spec is not None else None
     answer = _first_answer(accepted)
@@ -274,4 +279,6 @@ def toolgym_issue(spec: ParamSpec | None, value: Any, accepted: list[Any], path:
         if types is not None and type(value) not in types:
             return Issue.wrong_type(path, spec.type_name, value)  # type: ignore[union-attr]
         return Issue.wrong_value(path, value, accepted)
+    if first.kind is FailureKind.WRONG_VALUE and first.path == path:
+        return Issue.wrong_value(path, value, accepted)  # name every accepted value, not the first
     return first

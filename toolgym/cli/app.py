@@ -25,7 +25,7 @@ err_console = Console(stderr=True)
 def opt(name: str, *flags: str) -> Any:
     """A Typer option whose help is the RunConfig field's docstring, so help text is written once."""
     field = RunConfig.model_fields[name]
-    return typer.Option(None, *flags, help=field.description, show_default=str(field.default))
+    return typer.Option(*flags, help=field.description, show_default=str(field.default))
 
 
 def model_options(base_url: str | None, tool_mode: str | None, parser: str | None) -> ModelOptions:

@@ -46,8 +46,12 @@ class FunctionCallingEnv(Environment):
         if last is None:
             no_call = not expected or "irrelevance" in task.category
             if no_call:
-                return Verdict.fail(FailureKind.PARSE_ERROR, "no assistant message in the transcript: no answer")
-            return Verdict.fail(FailureKind.SHOULD_CALL, "no assistant message in the transcript: no call made")
+                return Verdict.fail(
+                    FailureKind.PARSE_ERROR, "no assistant message in the transcript: no answer"
+                )
+            return Verdict.fail(
+                FailureKind.SHOULD_CALL, "no assistant message in the transcript: no call made"
+            )
         return check_calls(
             last.tool_calls,
             expected,

@@ -67,13 +67,18 @@ class ReplayRecord(BaseModel):
 
 def _field_error(where: str, error: ValidationError) -> UserError:
     first = error.errors()[0]
-    field = ".".join(str(p) for p in first["loc"]) or "(line)"
+    field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"]).lstrip(".")
+    message = first["msg"].removeprefix("Value error, ")
+    if not field:
+        return UserError(f"{where}: {message}")
     if first["type"] == "extra_forbidden":
         known = list(ReplayRecord.model_fields)
         close = difflib.get_close_matches(field, known, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         return UserError(f"{where}: unknown field {field!r}; {hint}known fields: {', '.join(known)}")
-    return UserError(f"{where}: field {field!r}: {first['msg']} (got {first.get('input')!r})")
+    if first["type"] == "missing":
+        return UserError(f"{where}: field {field!r} is missing; every line needs it")
+    return UserError(f"{where}: field {field!r}: {message} (got {first.get('input')!r})")
 
 
 def _check_calls(where: str, calls: list[dict[str, Any]]) -> None:

@@ -56,7 +56,8 @@ def render_html(sections: Sequence[RunSection], *, generated_at: datetime | None
 
 
 def _toc(sections: Sequence[RunSection]) -> str:
-    items = ['<li><a href="#overview">Overview</a></li>', '<li><a href="#chart">Accuracy by category</a></li>']
+    items = ['<li><a href="#overview">Overview</a></li>',
+             '<li><a href="#chart">Accuracy by category</a></li>']
     for i, s in enumerate(sections, 1):
         sub = "".join(
             f'<li><a href="#run-{i}-{anchor}">{label}</a></li>'
@@ -68,14 +69,16 @@ def _toc(sections: Sequence[RunSection]) -> str:
 
 
 def _overview(sections: Sequence[RunSection]) -> str:
-    head = ("run", "model", "suite", "split", "mode", "accuracy %", "95% CI", "tasks", "samples", "infra errors")
+    head = ("run", "model", "suite", "split", "mode",
+            "accuracy %", "95% CI", "tasks", "samples", "infra errors")
     rows = []
     for i, s in enumerate(sections, 1):
         m = s.manifest
         acc = s.accuracy.overall if s.accuracy else None
         rows.append(_row([
-            f'<a href="#run-{i}">{escape(s.name)}</a>', escape(m.model), escape(f"{m.suite}@{m.suite_version}"),
-            escape(str(m.split or "all")), escape(m.mode), *_estimate_cells(acc),
+            f'<a href="#run-{i}">{escape(s.name)}</a>', escape(m.model),
+            escape(f"{m.suite}@{m.suite_version}"), escape(str(m.split or "all")), escape(m.mode),
+            *_estimate_cells(acc),
             _num(acc.n_tasks if acc else "–"), _num(acc.n if acc else "–"), _num(s.infra_errors),
         ]))
     return f'<h2 id="overview">Overview</h2>{_table(head, rows, numeric=range(5, 10))}'
@@ -86,7 +89,8 @@ def _chart(sections: Sequence[RunSection]) -> str:
     if not scored:
         return '<h2 id="chart">Accuracy by category</h2><p class="empty">No run has scored rollouts yet.</p>'
     legend = "".join(
-        f'<span><span class="swatch" style="background:{PALETTE[j % len(PALETTE)]}"></span>{escape(s.name)}</span>'
+        f'<span><span class="swatch" style="background:{PALETTE[j % len(PALETTE)]}"></span>'
+        f"{escape(s.name)}</span>"
         for j, (_, s) in enumerate(scored)
     )
     svg = category_chart([(s.name, s.accuracy) for _, s in scored if s.accuracy is not None])
@@ -155,7 +159,8 @@ def _accuracy(s: RunSection) -> str:
         notes.append(f"No scored samples in: {escape(', '.join(s.accuracy.empty_categories))}.")
     for p in passk:
         if p.excluded_tasks:
-            notes.append(f"pass^{p.k} leaves out {len(p.excluded_tasks)} tasks with fewer than {p.k} scored samples.")
+            notes.append(f"pass^{p.k} leaves out {len(p.excluded_tasks)} tasks with fewer than {p.k} "
+                         "scored samples.")
     if s.infra_errors or s.unscored:
         notes.append(f'<span class="warn">{s.infra_errors} rollouts ended on infrastructure errors and '
                      f"{s.unscored} could not be scored; they are kept out of accuracy.</span>")
@@ -206,7 +211,8 @@ def _transcripts(i: int, s: RunSection) -> str:
                 'data-open="0">collapse all</button></p>']
     for category in sorted(groups):
         kinds = groups[category]
-        out.append(f"<h4>{escape(category)} <span class=\"note\">· {sum(map(len, kinds.values()))}</span></h4>")
+        total = sum(map(len, kinds.values()))
+        out.append(f'<h4>{escape(category)} <span class="note">· {total}</span></h4>')
         for kind, items in Counter({k: len(v) for k, v in kinds.items()}).most_common():
             inner = "".join(_rollout(t) for t in kinds[kind])
             out.append(f'<details class="group"><summary><span class="kind">{escape(kind)}</span> · {items}'
@@ -222,7 +228,8 @@ def _rollout(t: Transcript) -> str:
     facts.append(f"ended: {escape(t.end_reason)} · {t.latency_s:.2f} s · {len(t.messages)} messages")
     head = "".join(f'<p class="note">{f}</p>' for f in facts)
     body = "".join(_message(m) for m in t.messages) or '<p class="empty">(empty transcript)</p>'
-    summary = f'<span class="mono">{escape(t.task_id)}</span> #{t.sample} — {escape(_clip(t.explanation, 140))}'
+    summary = (f'<span class="mono">{escape(t.task_id)}</span> #{t.sample} — '
+               f"{escape(_clip(t.explanation, 140))}")
     return f'<details><summary>{summary}</summary><div class="body">{head}{body}</div></details>'
 
 

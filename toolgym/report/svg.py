@@ -55,7 +55,8 @@ def category_chart(runs: Sequence[tuple[str, AccuracyReport]]) -> str:
                      f'fill="currentColor">{escape(_clip(name, 28))}</text>')
         for j, estimate in enumerate(estimates):
             if estimate is not None:
-                parts.append(_bar(runs[j][0], name, estimate, y + j * (_BAR_H + _BAR_GAP), PALETTE[j % len(PALETTE)]))
+                bar_y = y + j * (_BAR_H + _BAR_GAP)
+                parts.append(_bar(runs[j][0], name, estimate, bar_y, PALETTE[j % len(PALETTE)]))
         y += group_h + _GROUP_GAP
     parts.append("</svg>")
     return "\n".join(parts)
@@ -86,14 +87,16 @@ def _bar(run: str, category: str, e: Estimate, y: float, colour: str) -> str:
         f'<g><title>{escape(tip)}</title>'
         f'<rect x="{_LABEL_W}" y="{y:.1f}" width="{_x(e.value) - _LABEL_W:.1f}" height="{_BAR_H}" '
         f'rx="2" fill="{colour}"/>'
-        f'<line x1="{lo:.1f}" y1="{mid:.1f}" x2="{hi:.1f}" y2="{mid:.1f}" stroke="currentColor" stroke-width="1.5"/>'
-        f'<line x1="{lo:.1f}" y1="{y + 3:.1f}" x2="{lo:.1f}" y2="{y + _BAR_H - 3:.1f}" stroke="currentColor" '
-        f'stroke-width="1.5"/>'
-        f'<line x1="{hi:.1f}" y1="{y + 3:.1f}" x2="{hi:.1f}" y2="{y + _BAR_H - 3:.1f}" stroke="currentColor" '
-        f'stroke-width="1.5"/>'
+        f"{_line(lo, mid, hi, mid)}"
+        f"{_line(lo, y + 3, lo, y + _BAR_H - 3)}{_line(hi, y + 3, hi, y + _BAR_H - 3)}"
         f'<text x="{max(hi, _x(e.value)) + 6:.1f}" y="{mid + 4:.1f}" fill="currentColor">'
         f'{100 * e.value:.1f}%</text></g>'
     )
+
+
+def _line(x1: float, y1: float, x2: float, y2: float) -> str:
+    return (f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="currentColor" '
+            'stroke-width="1.5"/>')
 
 
 def _clip(text: str, n: int) -> str:

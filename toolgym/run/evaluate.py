@@ -49,13 +49,17 @@ class Progress:
         return self.passed / self.scored if self.scored else None
 
 
+_TRANSPORT_KEYS = frozenset({"url", "base_url", "spec"})
+
+
 def manifest_for(config: RunConfig, suite: Suite, model: Model) -> RunManifest:
     """The identity of a run: what must match for a second invocation to resume it."""
     return RunManifest(
         suite=suite.name,
         suite_version=suite.version,
         model=config.model,
-        model_options=model.describe(),
+        # where a model is served (URL, port) does not change what it answers: not part of the identity
+        model_options={k: v for k, v in model.describe().items() if k not in _TRANSPORT_KEYS},
         sampling=config.sampling().model_dump(),
         repeats=config.repeats,
         mode=config.mode,

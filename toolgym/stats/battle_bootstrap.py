@@ -26,7 +26,7 @@ from scipy.sparse import csr_matrix
 from .battles import Battles
 from .bootstrap import merge_identical_rows, resample_counts
 from .graph import is_strongly_connected
-from .newton import fit_pooled
+from .newton import Chord, fit_pooled
 from .style import fit_joint
 
 __all__ = ["DEGENERATE_PRIOR", "bootstrap_joint", "bootstrap_pooled"]
@@ -56,6 +56,7 @@ def bootstrap_pooled(
     types, multiplicity, cells = _prompt_types(battles)
     full_support = np.asarray(types.T @ multiplicity) > 0
     by_cell = types.T.tocsr()
+    chord = Chord(battles.win_matrix(), theta, prior)
 
     def block(index: int, size: int) -> tuple[np.ndarray, int]:
         counts = resample_counts(np.random.default_rng([seed, index]), multiplicity, size)
@@ -64,8 +65,14 @@ def bootstrap_pooled(
         wins[:, cells] = flat
         wins = wins.reshape(size, n, n)
         degenerate = _degenerate(wins, flat, full_support)
-        priors = np.where(degenerate, max(prior, DEGENERATE_PRIOR), prior)
-        return fit_pooled(wins, priors, theta)[0], int(degenerate.sum())
+        priors = np.full(size, float(prior))
+        draws = np.empty((size, n))
+        ok = ~degenerate
+        draws[ok] = chord.fit(wins[ok], priors[ok])
+        if degenerate.any():
+            priors[degenerate] = max(prior, DEGENERATE_PRIOR)
+            draws[degenerate] = fit_pooled(wins[degenerate], priors[degenerate], theta, tol=1e-8)[0]
+        return draws, int(degenerate.sum())
 
     results = _run_blocks(block, n_boot, workers)
     return np.concatenate([r[0] for r in results]), sum(r[1] for r in results)
@@ -87,8 +94,8 @@ def bootstrap_joint(
     style covariates `z` (N, F); returns draws of shape (n_boot, n + F).
     """
     n = battles.n_models
-    _, code = np.unique(battles.cluster, return_inverse=True)
-    ones = np.ones(code.max() + 1, dtype=np.int64)
+    code, k = battles.cluster_codes()
+    ones = np.ones(k, dtype=np.int64)
 
     def block(index: int, size: int) -> tuple[np.ndarray, int]:
         counts = resample_counts(np.random.default_rng([seed, index]), ones, size)
@@ -110,14 +117,14 @@ def bootstrap_joint(
 def _prompt_types(battles: Battles) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
     """Distinct per-prompt win-count rows over the used cells (i * n + j), with multiplicities."""
     n = battles.n_models
-    _, code = np.unique(battles.cluster, return_inverse=True)
+    code, k = battles.cluster_codes()
     cell = np.concatenate([battles.a * n + battles.b, battles.b * n + battles.a])
     value = np.concatenate([battles.weight * battles.outcome, battles.weight * (1.0 - battles.outcome)])
     keep = value > 0
-    cells, column = np.unique(cell[keep], return_inverse=True)
-    rows = csr_matrix(
-        (value[keep], (np.concatenate([code, code])[keep], column)), shape=(code.max() + 1, cells.size)
-    )
+    used = np.bincount(cell[keep], minlength=n * n) > 0
+    cells = np.flatnonzero(used)
+    column = (np.cumsum(used) - 1)[cell[keep]]
+    rows = csr_matrix((value[keep], (np.concatenate([code, code])[keep], column)), shape=(k, cells.size))
     types, multiplicity = merge_identical_rows(rows)
     return types, multiplicity, cells
 

@@ -158,9 +158,10 @@ class Battles:
         """
         n = self.n_models
         w = self.weight if weight is None else weight
-        won = np.bincount(self.a * n + self.b, w * self.outcome, n * n)
-        lost = np.bincount(self.b * n + self.a, w * (1.0 - self.outcome), n * n)
-        return (won + lost).reshape(n, n)
+        cell = self.a * n + self.b
+        won = np.bincount(cell, w * self.outcome, n * n).reshape(n, n)
+        lost = np.bincount(cell, w * (1.0 - self.outcome), n * n).reshape(n, n)
+        return won + lost.T
 
     def games_per_model(self) -> np.ndarray:
         """Number of games each model took part in."""

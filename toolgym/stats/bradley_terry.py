@@ -86,7 +86,8 @@ def bradley_terry(battles: Battles, config: RatingConfig | None = None) -> Ratin
         raise UserError("ratings: no battles to rate; judge some battles first")
     anchor = battles.index(cfg.anchor, "RatingConfig.anchor") if cfg.anchor is not None else None
     baseline = battles.index(cfg.baseline, "RatingConfig.baseline") if cfg.baseline is not None else None
-    check_identifiable(battles.win_matrix(), battles.models, cfg.prior)
+    wins = battles.win_matrix()
+    check_identifiable(wins, battles.models, cfg.prior)
     prior = cfg.prior or 0.0
     z = _style_matrix(battles, cfg) if cfg.style_control else np.zeros((len(battles), 0))
     if cfg.style_control:
@@ -94,7 +95,7 @@ def bradley_terry(battles: Battles, config: RatingConfig | None = None) -> Ratin
             battles.a, battles.b, battles.outcome, battles.weight, z, battles.n_models, prior
         )
     else:
-        params, _ = fit_pooled(battles.win_matrix(), prior)
+        params, _ = fit_pooled(wins, prior)
     draws, cov, degenerate = None, None, 0
     if cfg.ci == "bootstrap":
         if cfg.style_control:

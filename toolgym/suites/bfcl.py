@@ -74,7 +74,9 @@ def _read_lines(path: Path) -> list[tuple[int, dict[str, Any]]]:
                 "line", f"not valid JSON ({e.msg} at column {e.colno})", "each line must be one JSON object"
             ) from None
         if not isinstance(row, dict):
-            raise _Where(path, n).error("line", f"got a JSON {type(row).__name__}", "write one JSON object a line")
+            raise _Where(path, n).error(
+                "line", f"got a JSON {type(row).__name__}", "write one JSON object a line"
+            )
         task_id = row.get("id")
         if not isinstance(task_id, str) or not task_id:
             raise _Where(path, n).error("id", f"got {task_id!r}", 'give each line a string "id"')
@@ -99,7 +101,9 @@ def _convert_type(schema: Any, field: str, where: _Where) -> dict[str, Any]:
     if gorilla in ("array", "tuple"):
         if not isinstance(schema.get("items"), dict) or "type" not in schema["items"]:
             raise where.error(
-                f"{field}.items", f"a {gorilla} needs an items schema with a type", 'add "items": {"type": ...}'
+                f"{field}.items",
+                f"a {gorilla} needs an items schema with a type",
+                'add "items": {"type": ...}',
             )
         out["items"] = _convert_type(schema["items"], f"{field}.items", where)
     elif "items" in schema:
@@ -107,7 +111,9 @@ def _convert_type(schema: Any, field: str, where: _Where) -> dict[str, Any]:
     if "properties" in schema:
         props = schema["properties"]
         if not isinstance(props, dict):
-            raise where.error(f"{field}.properties", f"expected an object, got {props!r}", "map names to schemas")
+            raise where.error(
+                f"{field}.properties", f"expected an object, got {props!r}", "map names to schemas"
+            )
         out["properties"] = {k: _convert_type(v, f"{field}.properties.{k}", where) for k, v in props.items()}
     return out
 
@@ -124,12 +130,18 @@ def _convert_function(fn: Any, field: str, where: _Where) -> Tool:
         raise where.error(f"{pfield}.properties", "missing", 'add "properties": {...} (may be empty)')
     required = params.get("required")
     if not isinstance(required, list) or not all(isinstance(r, str) for r in required):
-        raise where.error(f"{pfield}.required", f"expected a list of names, got {required!r}", 'add "required": []')
+        raise where.error(
+            f"{pfield}.required", f"expected a list of names, got {required!r}", 'add "required": []'
+        )
     unknown = [r for r in required if r not in params["properties"]]
     if unknown:
-        raise where.error(f"{pfield}.required", f"names {unknown} are not in properties", "declare them or drop them")
+        raise where.error(
+            f"{pfield}.required", f"names {unknown} are not in properties", "declare them or drop them"
+        )
     return Tool(
-        name=fn["name"], description=str(fn.get("description", "")), parameters=_convert_type(params, pfield, where)
+        name=fn["name"],
+        description=str(fn.get("description", "")),
+        parameters=_convert_type(params, pfield, where),
     )
 
 
@@ -137,30 +149,41 @@ def _messages(question: Any, where: _Where) -> list[Message]:
     if not isinstance(question, list) or not question or not isinstance(question[0], list):
         raise where.error("question", "expected a list of turns, each a list of messages", "write [[{...}]]")
     if len(question) != 1:
-        raise where.error("question", f"{len(question)} turns", "only single-turn BFCL categories can be loaded")
+        raise where.error(
+            "question", f"{len(question)} turns", "only single-turn BFCL categories can be loaded"
+        )
     try:
         return [Message(role=m.get("role"), content=m.get("content")) for m in question[0]]
     except (ValidationError, AttributeError) as e:
-        raise where.error("question[0]", f"bad message ({str(e).splitlines()[0]})", "give role and content") from None
+        raise where.error(
+            "question[0]", f"bad message ({str(e).splitlines()[0]})", "give role and content"
+        ) from None
 
 
 def _expected(truth: Any, tools: list[Tool], where: _Where) -> list[ExpectedCall]:
     if not isinstance(truth, list) or not truth:
-        raise where.error("ground_truth", f"expected a non-empty list, got {truth!r}", "list the expected calls")
+        raise where.error(
+            "ground_truth", f"expected a non-empty list, got {truth!r}", "list the expected calls"
+        )
     names = [t.name for t in tools]
     calls = []
     for i, call in enumerate(truth):
         if not isinstance(call, dict) or len(call) != 1:
-            raise where.error(f"ground_truth[{i}]", "expected one {function: {param: [values]}}", "one key a call")
+            raise where.error(
+                f"ground_truth[{i}]", "expected one {function: {param: [values]}}", "one key a call"
+            )
         ((name, args),) = call.items()
         if name not in names:
-            raise where.error(f"ground_truth[{i}]", f"function {name!r} is not offered {names}", "fix the name")
+            raise where.error(
+                f"ground_truth[{i}]", f"function {name!r} is not offered {names}", "fix the name"
+            )
         if not isinstance(args, dict):
             raise where.error(f"ground_truth[{i}].{name}", f"expected an object, got {args!r}", "map params")
         for p, accepted in args.items():
             if not isinstance(accepted, list):
                 raise where.error(
-                    f"ground_truth[{i}].{name}.{p}", f"expected a list of accepted values, got {accepted!r}",
+                    f"ground_truth[{i}].{name}.{p}",
+                    f"expected a list of accepted values, got {accepted!r}",
                     "wrap the value in a list",
                 )
         calls.append(ExpectedCall(name=name, arguments=args))
@@ -168,7 +191,7 @@ def _expected(truth: Any, tools: list[Tool], where: _Where) -> list[ExpectedCall
 
 
 def _category_files(directory: Path) -> dict[str, tuple[str, Path]]:
-    """toolgym category -> (BFCL category, question file), preferring the latest BFCL version."""
+    """Toolgym category -> (BFCL category, question file), preferring the latest BFCL version."""
     found: dict[str, tuple[int, str, Path]] = {}
     for path in directory.glob("BFCL_v*_*.json"):
         m = _FILE.fullmatch(path.name)
@@ -180,7 +203,9 @@ def _category_files(directory: Path) -> dict[str, tuple[str, Path]]:
     return {cat: (bfcl, path) for cat, (_, bfcl, path) in found.items()}
 
 
-def _wanted(categories: list[str] | None, available: dict[str, tuple[str, Path]], directory: Path) -> list[str]:
+def _wanted(
+    categories: list[str] | None, available: dict[str, tuple[str, Path]], directory: Path
+) -> list[str]:
     if categories is None:
         if not available:
             raise UserError(
@@ -207,7 +232,9 @@ def _wanted(categories: list[str] | None, available: dict[str, tuple[str, Path]]
 
 def _answers(path: Path) -> dict[str, tuple[int, Any]]:
     if not path.is_file():
-        raise UserError(f"{path}: possible-answer file missing; put BFCL's possible_answer/ folder beside the questions")
+        raise UserError(
+            f"{path}: possible-answer file missing; put BFCL's possible_answer/ folder beside the questions"
+        )
     out: dict[str, tuple[int, Any]] = {}
     for n, row in _read_lines(path):
         if "ground_truth" not in row:
@@ -223,17 +250,22 @@ def _load_category(category: str, bfcl_category: str, path: Path) -> list[Task]:
         where = _Where(path, n, row["id"])
         functions = row.get("function")
         if not isinstance(functions, list) or not functions:
-            raise where.error("function", f"expected a non-empty list, got {functions!r}", "list the functions")
+            raise where.error(
+                "function", f"expected a non-empty list, got {functions!r}", "list the functions"
+            )
         tools = [_convert_function(fn, f"function[{i}]", where) for i, fn in enumerate(functions)]
         calls: list[ExpectedCall] = []
         if answers is not None:
             if row["id"] not in answers:
                 raise where.error(
-                    "id", f"no possible answer in {path.parent / 'possible_answer' / path.name}",
+                    "id",
+                    f"no possible answer in {path.parent / 'possible_answer' / path.name}",
                     "add its ground_truth line or drop the question",
                 )
             line, truth = answers.pop(row["id"])
-            calls = _expected(truth, tools, _Where(path.parent / "possible_answer" / path.name, line, row["id"]))
+            calls = _expected(
+                truth, tools, _Where(path.parent / "possible_answer" / path.name, line, row["id"])
+            )
         tasks.append(
             Task(
                 id=row["id"],

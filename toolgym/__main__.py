@@ -1,0 +1,5 @@
+"""`python -m toolgym` runs the CLI."""
+
+from .cli import main
+
+main()
