@@ -165,25 +165,24 @@ def _coerce(spec: ParamSpec | None, value: Any) -> Any:
     return value
 
 
-def _is_answer_dict(spec: ParamSpec | None, cand: dict[str, Any]) -> bool:
+def _is_answer_dict(spec: ParamSpec, cand: dict[str, Any]) -> bool:
     """A typed object's accepted value maps keys to accepted lists; any other dict is literal."""
-    return spec is not None and spec.py == (dict,) and all(type(v) is list for v in cand.values())
+    return spec.py == (dict,) and all(type(v) is list for v in cand.values())
 
 
 def _match(spec: ParamSpec | None, value: Any, cand: Any, path: str) -> Issue | None:
     """Whether `value` is the accepted value `cand`, with types checked at every depth."""
     value = _coerce(spec, value)
-    types = spec.py if spec is not None else None
     tv = type(value)
-    if types is not None and tv not in types:
+    if spec is not None and spec.py is not None and tv not in spec.py:
         if tv is type(cand):  # a variable name where the schema wants a value (BFCL's rule)
             return None if same(value, cand) else Issue.wrong_value(path, value, cand)
-        return Issue.wrong_type(path, spec.type_name, value)  # type: ignore[union-attr]
+        return Issue.wrong_type(path, spec.type_name, value)
     if tv is dict:
         if type(cand) is not dict:
             return Issue.wrong_value(path, value, cand)
-        if _is_answer_dict(spec, cand):
-            return _answer_dict(spec, value, cand, path)  # type: ignore[arg-type]
+        if spec is not None and _is_answer_dict(spec, cand):
+            return _answer_dict(spec, value, cand, path)
         if value.keys() != cand.keys():
             return Issue.bad_key(path, value, f"keys differ from {short_keys(cand)}")
         props = spec.properties if spec is not None else None
@@ -247,17 +246,18 @@ def toolgym_issue(spec: ParamSpec | None, value: Any, accepted: list[Any], path:
     """Toolgym's check of one parameter value: BFCL's rules, recursive and typed at every depth."""
     value = _coerce(spec, value)
     types = spec.py if spec is not None else None
+    type_name = spec.type_name if spec is not None else "any"
     answer = _first_answer(accepted)
     if types is not None and answer is not _NOTHING:
         ta = type(answer)
         variable = type(value) is ta and type(value) not in types
-        if variable or (ta not in types and not (ta is int and spec.is_float)):  # type: ignore[union-attr]
+        if variable or (ta not in types and not (ta is int and float in types)):
             # the answer is a variable name (or a value of another type): compare as it is
             if any(same(value, c) for c in accepted):
                 return None
             if type(value) in types or variable:
                 return Issue.wrong_value(path, value, accepted)
-            return Issue.wrong_type(path, spec.type_name, value)  # type: ignore[union-attr]
+            return Issue.wrong_type(path, type_name, value)
     first: Issue | None = None
     omission = False
     for cand in accepted:
@@ -277,7 +277,7 @@ def toolgym_issue(spec: ParamSpec | None, value: Any, accepted: list[Any], path:
             return None  # passing the documented default is omitting the parameter
     if first is None:  # only omission is accepted
         if types is not None and type(value) not in types:
-            return Issue.wrong_type(path, spec.type_name, value)  # type: ignore[union-attr]
+            return Issue.wrong_type(path, type_name, value)
         return Issue.wrong_value(path, value, accepted)
     if first.kind is FailureKind.WRONG_VALUE and first.path == path:
         return Issue.wrong_value(path, value, accepted)  # name every accepted value, not the first

@@ -144,16 +144,15 @@ def _accuracy(s: RunSection) -> str:
     passk = s.pass_hat_k
     head = ("category", "tasks", "samples", "accuracy %", "95% CI", *(f"pass^{p.k} %" for p in passk))
 
-    def row(name: str, e: Estimate, css: str = "") -> str:
-        extra = [_num(pct(p.by_category[name].value) if name in p.by_category else "–") for p in passk]
-        if name == "overall":
-            extra = [_num(pct(p.overall.value)) for p in passk]
+    def row(name: str, e: Estimate, passes: list[Estimate | None], css: str = "") -> str:
+        extra = [_num(pct(p.value) if p else "–") for p in passes]
         return _row([escape(name), _num(e.n_tasks), _num(e.n), *_estimate_cells(e), *extra], css)
 
-    rows = [row(name, e) for name, e in s.accuracy.by_category.items()]
-    rows.append(row("overall", s.accuracy.overall, "total"))
-    blanks = [""] * (3 + len(passk))
-    rows += [_row([escape(label), "", "", _num(pct(v)), *blanks[3:]], "extra") for label, v in s.bfcl.items()]
+    by_category = s.accuracy.by_category.items()
+    rows = [row(name, e, [p.by_category.get(name) for p in passk]) for name, e in by_category]
+    rows.append(row("overall", s.accuracy.overall, [p.overall for p in passk], "total"))
+    blanks = [""] * (1 + len(passk))  # the CI and pass^k columns
+    rows += [_row([escape(label), "", "", _num(pct(v)), *blanks], "extra") for label, v in s.bfcl.items()]
     notes = []
     if s.accuracy.empty_categories:
         notes.append(f"No scored samples in: {escape(', '.join(s.accuracy.empty_categories))}.")
@@ -228,8 +227,8 @@ def _rollout(t: Transcript) -> str:
     facts.append(f"ended: {escape(t.end_reason)} · {t.latency_s:.2f} s · {len(t.messages)} messages")
     head = "".join(f'<p class="note">{f}</p>' for f in facts)
     body = "".join(_message(m) for m in t.messages) or '<p class="empty">(empty transcript)</p>'
-    summary = (f'<span class="mono">{escape(t.task_id)}</span> #{t.sample} — '
-               f"{escape(_clip(t.explanation, 140))}")
+    gist = t.explanation or t.error or t.outcome
+    summary = f'<span class="mono">{escape(t.task_id)}</span> #{t.sample} — {escape(_clip(gist, 140))}'
     return f'<details><summary>{summary}</summary><div class="body">{head}{body}</div></details>'
 
 

@@ -28,6 +28,7 @@ __all__ = [
 ]
 
 _CHUNK_CELLS = 4_000_000  # bound memory of one (rounds x units) block
+_DIRECT_MULTINOMIAL = 2000  # up to this many types numpy's own multinomial is fast enough
 _MERGE_MAX_NNZ = 8  # clusters with more non-zeros are kept as their own type
 
 
@@ -72,9 +73,9 @@ def resample_counts(rng: np.random.Generator, multiplicity: np.ndarray, n_rounds
 
     Draws `K = multiplicity.sum()` clusters uniformly with replacement per round and returns how many
     draws fell on each type: row r is Multinomial(K, multiplicity / K). numpy's multinomial is slow
-    for many categories, so each type first gets a Poisson(multiplicity) count (given their sum S,
-    Poisson counts are Multinomial(S, p)); then K - S more draws are added, or S - K drawn items are
-    removed uniformly at random, which keeps the law exact.
+    for many categories, so beyond 2000 types each type first gets a Poisson(multiplicity) count
+    (given their sum S, Poisson counts are Multinomial(S, p)); then K - S more draws are added, or
+    S - K drawn items are removed uniformly at random, which keeps the law exact.
 
     Args:
         rng: the random generator.
@@ -86,6 +87,8 @@ def resample_counts(rng: np.random.Generator, multiplicity: np.ndarray, n_rounds
     """
     m = np.asarray(multiplicity, dtype=np.int64)
     total = int(m.sum())
+    if m.size <= _DIRECT_MULTINOMIAL:
+        return rng.multinomial(total, m / total, size=n_rounds).astype(np.int64)
     counts = rng.poisson(m.astype(float), size=(n_rounds, m.size)).astype(np.int64)
     cum_m = np.cumsum(m)
     for r in range(n_rounds):

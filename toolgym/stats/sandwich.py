@@ -20,7 +20,7 @@ from scipy.sparse import csr_matrix
 from scipy.special import expit
 
 from .battles import Battles
-from .style import information
+from .style import information, penalties
 
 __all__ = ["cluster_robust_cov"]
 
@@ -37,8 +37,7 @@ def cluster_robust_cov(battles: Battles, params: np.ndarray, z: np.ndarray, prio
     n = battles.n_models
     a, b, w, y = battles.a, battles.b, battles.weight, battles.outcome
     p = expit(params[a] - params[b] + z @ params[n:])
-    bread = information(a, b, w * p * (1.0 - p), z, n)
-    bread[np.arange(n), np.arange(n)] += prior
+    bread = information(a, b, w * p * (1.0 - p), z, n) + np.diag(penalties(n, z.shape[1], prior, w))
     bread[:n, :n] += (np.trace(bread[:n, :n]) / n + 1.0) / n  # pin the translation; the meat ignores it
     inverse = np.linalg.inv(bread)
     meat = _meat(battles, w * (y - p), z)

@@ -25,6 +25,7 @@ __all__ = [
     "STYLE_FEATURES",
     "fit_joint",
     "information",
+    "penalties",
     "style_covariates",
     "style_features",
 ]
@@ -96,6 +97,11 @@ def information(a: np.ndarray, b: np.ndarray, v: np.ndarray, z: np.ndarray, n: i
     return out
 
 
+def penalties(n: int, f: int, prior: float, w: np.ndarray) -> np.ndarray:
+    """Diagonal of the penalty: `prior` on the n ratings, a tiny ridge on the F style coefficients."""
+    return np.concatenate([np.full(n, prior), np.full(f, _BETA_RIDGE * w.sum())])
+
+
 def _score(a: np.ndarray, b: np.ndarray, r: np.ndarray, z: np.ndarray, n: int) -> np.ndarray:
     """Sum over battles of r_b x_b."""
     return np.concatenate([np.bincount(a, r, n) - np.bincount(b, r, n), z.T @ r])
@@ -138,7 +144,7 @@ def fit_joint(
     f = z.shape[1]
     params = np.zeros(n + f) if start is None else np.array(start, dtype=float)
     params[:n] -= params[:n].mean()
-    penalty = np.concatenate([np.full(n, prior), np.full(f, _BETA_RIDGE * w.sum())])
+    penalty = penalties(n, f, prior, w)
 
     def objective(x: np.ndarray) -> float:
         return _loglik(x[a] - x[b] + z @ x[n:], y, w) - 0.5 * float(penalty @ (x * x))

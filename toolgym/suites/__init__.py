@@ -10,10 +10,11 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..registry import Registry
+from .bfcl import load_bfcl
 from .jsonl import load_jsonl_suite
 from .suite import Suite
 
-__all__ = ["SUITES", "Suite", "load_jsonl_suite", "load_suite"]
+__all__ = ["SUITES", "Suite", "load_bfcl", "load_jsonl_suite", "load_suite"]
 
 #: bundled suite name -> factory
 SUITES: Registry[Callable[[], Suite]] = Registry("suite")
@@ -30,8 +31,6 @@ def load_suite(spec: str) -> Suite:
     """The suite a spec names: a bundled name, `bfcl:DIR[:cat,...]` or `jsonl:FILE`."""
     kind, sep, rest = spec.partition(":")
     if sep and kind == "bfcl":
-        from .bfcl import load_bfcl
-
         directory, _, cats = rest.partition(":")
         if not directory:
             raise UserError(f"suite spec {spec!r}: write bfcl:DIR or bfcl:DIR:simple,parallel")

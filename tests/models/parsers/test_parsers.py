@@ -11,7 +11,7 @@ from toolgym.models.parsers import TOOL_PARSERS, ParseResult, parse_tool_calls, 
 from toolgym.types import ToolCall
 
 FORMATS = ["hermes", "llama3", "pythonic", "mistral"]
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 identifiers = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True).filter(
     lambda s: not keyword.iskeyword(s)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from typing import Any
 
 from ...types import ToolCall
@@ -26,6 +27,13 @@ _SPECIAL = re.compile(r"<\|(?:python_start|python_end|python_tag|eot_id|eom_id|e
 _LIST_START = re.compile(r"\[\s*[A-Za-z_][\w.]*\s*\(")
 _EMPTY_FENCE = re.compile(r"```[\w-]*\s*```")
 _PARSE_ERRORS = (SyntaxError, ValueError, MemoryError, RecursionError)
+
+
+def _parse(source: str, mode: str) -> Any:
+    with warnings.catch_warnings():
+        # model text such as 'a\d' would print "invalid escape sequence" warnings to the user's terminal
+        warnings.simplefilter("ignore")
+        return ast.parse(source, mode=mode)
 
 
 class _Source:
@@ -109,7 +117,7 @@ def _whole(text: str) -> ParseResult | None:
     """The result when the whole text is calls (bare, or lists); None otherwise (then lists are searched)."""
     start = skip_space(text, 0)
     try:
-        tree = ast.parse(text[start:], mode="exec")
+        tree = _parse(text[start:], "exec")
     except _PARSE_ERRORS:
         return None
     nodes = _call_nodes(tree)
@@ -156,7 +164,7 @@ def _list_at(text: str, start: int, number: int) -> tuple[list[ToolCall], int]:
         raise CallSyntaxError(number + 1, start, "unclosed '[': the list of calls never ends")
     src = _Source(text[start : end + 1], start)
     try:
-        tree = ast.parse(src.text, mode="eval")
+        tree = _parse(src.text, "eval")
     except SyntaxError as e:
         pos = src.offset(e.lineno, (e.offset or 1) - 1, col_in_bytes=False)
         raise CallSyntaxError(number + 1, pos, f"invalid Python: {e.msg}") from None

@@ -160,7 +160,7 @@ SPECS = [
         "What meetings do I have on {date}[ in my {calendar} calendar]?",
         "Pull up my schedule for {date}[, {calendar} calendar only].",
         "Read me the events on {date}[ from the {calendar} calendar].",
-        "Tell me everything on my calendar for {date}[ in {calendar}].",
+        "Tell me everything on my calendar for {date}[ in my {calendar} calendar].",
     ), (
         "What's on my calendar on {date*}?",
         "List my events for {date*}[ in the {calendar} calendar].",

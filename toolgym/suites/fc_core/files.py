@@ -99,9 +99,9 @@ def _content(d: Draw) -> str:
 
 def _paths(d: Draw) -> Arg:
     paths: list[str] = []
-    n = d.rng.randint(2, 3)
+    n, user = d.rng.randint(2, 3), d.first().lower()
     while len(paths) < n:
-        p = d.path()
+        p = d.path(user=user)
         if p not in paths:
             paths.append(p)
     return Arg(paths, d.say_list(paths), unordered=True)

@@ -156,6 +156,11 @@ def _interest(d: Draw) -> dict[str, Arg]:
             "years": d.int_arg(2, 40), "compounds_per_year": Arg(n, d.choice(_FREQ[n]))}
 
 
+def _tip(d: Draw) -> Arg:
+    x = d.own(lambda: d.choice((5.0, 7.5, 8.0, 10.0, 12.0, 12.5, 15.0, 17.5, 18.0, 20.0, 22.0, 22.5, 25.0, 30.0)))
+    return Arg(x, d.say_number(x))
+
+
 def _after_hours(d: Draw) -> Arg:
     if d.rng.random() < 0.75:
         return Arg(True, d.choice(("including after-hours trading", "with after-hours included")))
@@ -244,7 +249,7 @@ SPECS = [
         "{compounds_per_year}]?",
     )),
     Spec(split_bill, "money", lambda d: {
-        "total": d.money_arg(12, 2500), "people": d.int_arg(2, 20), "tip_percent": d.number_arg(5, 30)}, (
+        "total": d.money_arg(12, 900), "people": d.int_arg(2, 16), "tip_percent": _tip(d)}, (
         "Split a {total} bill between {people} people[ with a {tip_percent}% tip].",
         "We're {people} people and the bill is {total}. How much does each of us owe[ if we tip {tip_percent}%]?",
         "Divide {total} evenly among {people} friends[, adding {tip_percent}% for the tip].",

@@ -124,10 +124,9 @@ _SORTS = {"price_low_to_high": ("cheapest first", "sorted by price from low to h
 def _search(d: Draw) -> dict[str, Arg]:
     sort = d.choice(tuple(_SORTS))
     category = d.choice(_CATEGORIES)
-    price = d.money_arg(10, 2000)
-    if not price.text[0] in "$€£":
-        price = Arg(price.value, f"${price.text}")
-    return {"query": Arg(f"{d.pick(pools.ADJECTIVES)} {d.item()}"), "max_price": price,
+    price = float(d.integer(1, 400) * 5)
+    price_text = d.choice(("$", "€", "£")) + d.say_money(price)
+    return {"query": Arg(f"{d.pick(pools.ADJECTIVES)} {d.item()}"), "max_price": Arg(price, price_text),
             "category": Arg(category), "sort_by": Arg(sort, d.choice(_SORTS[sort]))}
 
 
@@ -154,7 +153,7 @@ def _tracking(d: Draw) -> dict[str, Arg]:
 
 
 def _address(d: Draw) -> dict[str, Arg]:
-    country = d.own(lambda: d.pick(pools.COUNTRIES).removeprefix("the "))
+    country = d.pick(pools.COUNTRIES).removeprefix("the ")
     value = {"street": d.street(), "city": d.city(), "postal_code": d.code(d.choice(("#####", "####", "####-###"))),
              "country": country}
     text = d.choice((f"{value['street']}, {value['postal_code']} {value['city']}, {country}",

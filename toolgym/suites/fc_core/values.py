@@ -60,6 +60,14 @@ def side(value: Any) -> Split:
     return "test" if zlib.crc32(repr(value).encode()) % 4 == 0 else "train"
 
 
+def _round_amount(x: float, rng: random.Random) -> float:
+    """Round a raw draw the way prices and sums look: 37.49, 250, 1,250, 48,000."""
+    if x < 100:
+        return round(x, 2) if rng.random() < 0.5 else float(round(x))
+    step = 1 if x < 1000 else rng.choice((5, 10, 50)) if x < 10000 else rng.choice((100, 500, 1000))
+    return float(max(step, round(x / step) * step))
+
+
 class Draw:
     """Draws values of one split from a seeded RNG (no global random state)."""
 
@@ -168,9 +176,9 @@ class Draw:
         """A time of day (HH:MM, 24-hour) on the quarter hour, between 07:00 and 21:45."""
         return self.own(lambda: f"{self.rng.randint(7, 21):02d}:{self.choice((0, 15, 30, 45)):02d}")
 
-    def path(self, ext: str | None = None) -> str:
+    def path(self, ext: str | None = None, user: str | None = None) -> str:
         """A file path such as `/home/ana/reports/budget_2025.xlsx`."""
-        user = self.first().lower()
+        user = user or self.first().lower()
         stem = self.choice((self.word(), f"{self.word()}_{self.word()}", f"{self.word()}-{self.word()}",
                             f"{self.word()}_{self.integer(2019, 2027)}", f"{self.word()}_v{self.integer(2, 9)}"))
         ext = ext or self.pick(pools.EXTENSIONS)
@@ -193,8 +201,8 @@ class Draw:
         return Arg(x, self.say_number(x))
 
     def money_arg(self, lo: float, hi: float, symbol: bool = True) -> Arg:
-        """An amount of money (often whole), sometimes with a currency sign in front."""
-        x = float(self.integer(int(lo), int(hi))) if self.rng.random() < 0.6 else self.number(lo, hi, 2)
+        """An amount of money as people write it (cents when small, round when large), maybe after a sign."""
+        x = self.own(lambda: _round_amount(lo * (hi / lo) ** self.rng.random(), self.rng))
         sign = self.choice(("$", "€", "£", "")) if symbol else ""
         return Arg(x, sign + self.say_money(x))
 
