@@ -79,10 +79,11 @@ def test_dotted_names_in_history_are_mapped_and_collisions_kept_apart(openai_ser
     openai_server.script(calls(tool_call("math_factorial_2", {"n": 6}), tool_call("math_factorial", {})))
     out = ask(make(openai_server), messages=history, tools=[FACTORIAL, twin])
     sent = openai_server.bodies[0]
-    assert [t["function"]["name"] for t in sent["tools"]] == ["math_factorial", "math_factorial_2"]
-    assert sent["messages"][1]["tool_calls"][0]["function"]["name"] == "math_factorial"
-    assert sent["messages"][2]["name"] == "math_factorial"
-    assert [c.name for c in out.tool_calls] == ["math_factorial", "math.factorial"]
+    # the name the API accepts keeps itself; the dotted one is renamed around it
+    assert [t["function"]["name"] for t in sent["tools"]] == ["math_factorial_2", "math_factorial"]
+    assert sent["messages"][1]["tool_calls"][0]["function"]["name"] == "math_factorial_2"
+    assert sent["messages"][2]["name"] == "math_factorial_2"
+    assert [c.name for c in out.tool_calls] == ["math.factorial", "math_factorial"]
 
 
 def test_sampling_fields_and_extra_body_pass_through(openai_server):

@@ -12,7 +12,10 @@ ADD = Tool(
     description="Add two integers.",
     parameters={
         "type": "object",
-        "properties": {"a": {"type": "integer", "description": "first"}, "b": {"type": "integer", "description": "second"}},
+        "properties": {
+            "a": {"type": "integer", "description": "first"},
+            "b": {"type": "integer", "description": "second"},
+        },
         "required": ["a", "b"],
     },
 )

@@ -14,8 +14,8 @@ import click
 from rich.text import Text
 
 from ..errors import UserError
-from .app import app, err_console
 from . import evaluate, main_job, report, runs  # noqa: F401  (each registers its commands on `app`)
+from .app import app, err_console
 
 __all__ = ["app", "main"]
 

@@ -13,7 +13,12 @@ from ..run import RunConfig, evaluate_async
 from .app import app, console, model_options, opt, resolve_config
 from .summary import print_run_summary, print_scores
 
-__all__ = ["eval_command", "run_eval"]
+__all__ = ["eval_command", "run_eval", "score_command", "score_responses"]
+
+BASE_URL_HELP = "OpenAI-compatible server URL (else OPENAI_BASE_URL)."
+TOOL_MODE_HELP = "native (the API's tools field) or prompt (tools in the system prompt, calls parsed from text)."
+PARSER_HELP = "Tool-call parser for raw text: hermes, llama3, pythonic, mistral."
+RESPONSES_HELP = "Recorded outputs (JSONL: task id -> raw text or OpenAI-style tool_calls)."
 
 
 def run_eval(config: RunConfig, options=None) -> str:
@@ -57,9 +62,9 @@ def eval_command(
     db: Annotated[str | None, opt("db", "--db")] = None,
     run: Annotated[str | None, opt("run", "--run")] = None,
     timeout_s: Annotated[float | None, opt("timeout_s", "--timeout")] = None,
-    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server URL (else OPENAI_BASE_URL).")] = None,
-    tool_mode: Annotated[str | None, typer.Option(help="native (API tools field) or prompt (tools in the system prompt).")] = None,
-    parser: Annotated[str | None, typer.Option(help="Tool-call parser for raw text: hermes, llama3, pythonic, mistral.")] = None,
+    base_url: Annotated[str | None, typer.Option(help=BASE_URL_HELP)] = None,
+    tool_mode: Annotated[str | None, typer.Option(help=TOOL_MODE_HELP)] = None,
+    parser: Annotated[str | None, typer.Option(help=PARSER_HELP)] = None,
     config: Annotated[Path | None, typer.Option("--config", help="YAML file of options; flags override it.")] = None,
 ) -> None:
     """Evaluate a model on a suite; running the same command again resumes the run."""
@@ -74,7 +79,7 @@ def eval_command(
 @app.command("score")
 def score_command(
     suite: Annotated[str, typer.Option("--suite", "-s", help=RunConfig.model_fields["suite"].description)],
-    responses: Annotated[Path, typer.Option("--responses", "-r", help="Recorded outputs (JSONL: task id -> text or tool_calls).")],
+    responses: Annotated[Path, typer.Option("--responses", "-r", help=RESPONSES_HELP)],
     mode: Annotated[str, typer.Option(help=RunConfig.model_fields["mode"].description)] = "toolgym",
     split: Annotated[str, typer.Option(help=RunConfig.model_fields["split"].description)] = "all",
     parser: Annotated[str | None, typer.Option(help="Parser for raw-text responses (default hermes).")] = None,
@@ -88,7 +93,7 @@ async def score_responses(suite_spec: str, responses: Path, mode: str, split: st
     """Score a replay file; returns one ResultRecord per task of the split."""
     from ..envs import ENVIRONMENTS
     from ..models import ModelOptions, load_model
-    from ..run import EpisodeLimits, run_jobs, plan_jobs
+    from ..run import EpisodeLimits, plan_jobs, run_jobs
     from ..store import ResultRecord
     from ..suites import load_suite
     from ..types import SamplingConfig

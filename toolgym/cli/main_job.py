@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from ..check import reference_calls
-from ..suites import load_suite
 from ..run import RunConfig
+from ..suites import load_suite
 from .app import app, console, model_options
 from .evaluate import run_eval
 from .summary import print_run_summary

@@ -64,7 +64,7 @@ class Model(ABC):
         outputs up by task id); live backends ignore them.
         """
 
-    async def aclose(self) -> None:
+    async def aclose(self) -> None:  # noqa: B027 (optional hook: most backends hold nothing to close)
         """Release connections or devices."""
 
     def describe(self) -> dict:

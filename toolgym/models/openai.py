@@ -75,7 +75,8 @@ class _ApiNames:
     def __init__(self, tools: list[Tool]) -> None:
         self.out: dict[str, str] = {}
         self.back: dict[str, str] = {}
-        for tool in tools:
+        # names the API accepts keep themselves; only the others are renamed, around them
+        for tool in sorted(tools, key=lambda t: _API_NAME.search(t.name) is not None or len(t.name) > 64):
             self.to_api(tool.name)
 
     def to_api(self, name: str) -> str:

@@ -1,7 +1,14 @@
-"""The tables: runs, rollouts, verdicts (SQLAlchemy Core; SQLite and PostgreSQL alike).
+"""The tables: runs, rollouts (one row per attempt, verdict included), transcripts.
 
-A rollout and its verdict are keyed by (run_id, task_id, sample), unique in both tables, so a write
-is an upsert and a retried or replayed row replaces the old one instead of adding a second.
+An attempt is keyed by (run_id, task_id, sample), unique in `rollouts` and `transcripts`, so a
+write is an upsert and a retried or replayed attempt replaces the old one instead of adding a
+second. Both rows of an attempt are written in one transaction.
+
+Why the verdict lives in `rollouts` and the transcript in its own table: every hot query (resume
+planning, results, counts) then reads one table of small rows and never joins. A join of two
+100,000-row tables filtered on a run the PostgreSQL planner has no statistics for yet (a new run,
+just written) can get a nested loop that rescans the whole run per row: minutes instead of a second.
+The transcript, large and only read one at a time, stays out of those scans.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-__all__ = ["KEY", "SCHEMA_VERSION", "meta", "metadata", "rollouts", "runs", "verdicts"]
+__all__ = ["KEY", "SCHEMA_VERSION", "VERDICT", "meta", "metadata", "rollouts", "runs", "transcripts"]
 
 #: Bumped when a table changes shape; a database from a newer toolgym is refused, not misread.
 SCHEMA_VERSION = 1
@@ -30,7 +37,11 @@ SCHEMA_VERSION = 1
 #: The columns that identify one attempt within a run.
 KEY = ("run_id", "task_id", "sample")
 
-_Json = JSON().with_variant(JSONB(), "postgresql")
+#: The verdict's columns in `rollouts`, named as the fields of `Verdict`.
+VERDICT = ("reward", "passed", "failure", "explanation", "components", "flags")
+
+# none_as_null: a Python None is SQL NULL (no verdict), not the JSON value null
+_Json = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 metadata = MetaData()
 
@@ -60,29 +71,30 @@ rollouts = Table(
     Column("sample", Integer, nullable=False),
     Column("seed", Integer),
     Column("category", String(200), nullable=False),
-    Column("transcript", _Json, nullable=False),
     Column("prompt_tokens", Integer, nullable=False),
     Column("completion_tokens", Integer, nullable=False),
     Column("latency_s", Float, nullable=False),
     Column("error", Text),
     Column("end_reason", String(40), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # the verdict: all NULL when the attempt was not scored (the verifier raised)
+    Column("reward", Float),
+    Column("passed", Boolean),
+    Column("failure", String(40)),
+    Column("explanation", Text),
+    Column("components", _Json),
+    Column("flags", _Json),
     # also the index of every per-run lookup: done_keys, results (in key order), rollout
     UniqueConstraint(*KEY, name="uq_rollouts_key"),
 )
 
-verdicts = Table(
-    "verdicts",
+transcripts = Table(
+    "transcripts",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
     Column("task_id", String(300), nullable=False),
     Column("sample", Integer, nullable=False),
-    Column("reward", Float, nullable=False),
-    Column("passed", Boolean, nullable=False),
-    Column("failure", String(40)),
-    Column("explanation", Text, nullable=False),
-    Column("components", _Json, nullable=False),
-    Column("flags", _Json, nullable=False),
-    UniqueConstraint(*KEY, name="uq_verdicts_key"),
+    Column("messages", _Json, nullable=False),
+    UniqueConstraint(*KEY, name="uq_transcripts_key"),
 )

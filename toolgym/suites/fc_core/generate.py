@@ -47,7 +47,13 @@ _OFF_TOPIC_DOMAINS = ("weather", "money", "calendar", "maps", "travel", "units",
 
 
 def _confusable(a: Spec, b: Spec) -> bool:
-    return frozenset((a.tool.name, b.tool.name)) in _CONFUSABLE
+    return b.tool.name in _NEAR.get(a.tool.name, ())
+
+
+_NEAR: dict[str, frozenset[str]] = {
+    name: frozenset(other for p in _CONFUSABLE if name in p for other in p if other != name)
+    for pair in _CONFUSABLE for name in pair
+}
 
 
 @dataclass

@@ -40,27 +40,54 @@ class Template:
     """The parameter of each optional segment, in order."""
     star: str | None = None
     """For a together template: the parameter whose values are listed."""
+    pieces: tuple[Any, ...] = ()
+    """The text cut into literals, `(name, starred)` slots and `(param, pieces)` segments, for fast rendering."""
 
     @classmethod
     def parse(cls, id: str, text: str) -> Template:
         """Parse `text`; a segment must hold exactly one slot."""
-        optional = []
-        for seg in _SEGMENT.findall(text):
-            slots = _SLOT.findall(seg)
+        optional, pieces = [], []
+        for i, chunk in enumerate(_SEGMENT.split(text)):
+            inner = _slotted(chunk)
+            if i % 2 == 0:
+                pieces += inner
+                continue
+            slots = [p for p in inner if isinstance(p, tuple)]
             if len(slots) != 1:
-                raise ValueError(f"template {id} {text!r}: segment [{seg}] needs exactly one slot")
+                raise ValueError(f"template {id} {text!r}: segment [{chunk}] needs exactly one slot")
             optional.append(slots[0][0])
-        outside = _SLOT.findall(_SEGMENT.sub("", text))
+            pieces.append((slots[0][0], tuple(inner)))
+        outside = [p for p in pieces if isinstance(p, tuple) and isinstance(p[1], bool)]
         stars = [name for name, star in outside if star]
-        return cls(id, text, frozenset(n for n, _ in outside), tuple(optional), stars[0] if stars else None)
+        return cls(id, text, frozenset(n for n, _ in outside), tuple(optional), stars[0] if stars else None,
+                   tuple(pieces))
 
     def render(self, args: dict[str, Arg], include: frozenset[str], listed: str = "") -> str:
         """The sentence, keeping the segments whose parameter is in `include`."""
-        text = _SEGMENT.sub(lambda m: m.group(1) if _SLOT.search(m.group(1))[1] in include else "", self.text)
-        return _SLOT.sub(lambda m: listed if m.group(2) else args[m.group(1)].text, text)
+        out: list[str] = []
+        for p in self.pieces:
+            if isinstance(p, str):
+                out.append(p)
+            elif isinstance(p[1], bool):
+                out.append(listed if p[1] else args[p[0]].text)
+            elif p[0] in include:
+                out += [q if isinstance(q, str) else args[q[0]].text for q in p[1]]
+        return "".join(out)
 
 
-@dataclass(frozen=True)
+def _slotted(text: str) -> list[Any]:
+    """Literals and `(name, starred)` slots of a text without segments."""
+    parts = _SLOT.split(text)  # [literal, name, star, literal, ...]
+    out: list[Any] = []
+    for i in range(0, len(parts), 3):
+        if parts[i]:
+            out.append(parts[i])
+        if i + 1 < len(parts):
+            out.append((parts[i + 1], parts[i + 2] == "*"))
+    return out
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: comparing tools field by field is slow
 class Spec:
     """A tool of the suite with the requests that call it: a value sampler and phrasing templates."""
 
@@ -84,7 +111,7 @@ class Spec:
         parsed = tuple(Template.parse(f"{name}:{i}", t) for i, t in enumerate(self.templates))
         joint = tuple(Template.parse(f"{name}:together:{i}", t) for i, t in enumerate(self.together))
         object.__setattr__(self, "_parsed", parsed)
-        object.__setattr__(self, "_joint", joint)
+        object.__setattr__(self, "_by_split", {s: (part(parsed, s), part(joint, s, 2)) for s in ("train", "test")})
         if len(parsed) < 4 or len(joint) == 1:
             raise ValueError(f"{name}: need >= 4 templates and 0 or >= 2 together templates")
         props = self.tool.parameters["properties"]
@@ -106,6 +133,8 @@ class Spec:
 
     def expand(self, slots: frozenset[str]) -> frozenset[str]:
         """The parameters a set of slots states."""
+        if not self.covers:
+            return slots
         return frozenset(p for s in slots for p in self.covers.get(s, (s,)))
 
     def valid(self, args: dict[str, Arg]) -> bool:
@@ -114,11 +143,11 @@ class Spec:
 
     def phrasings(self, split: Split) -> tuple[Template, ...]:
         """This split's templates for one call."""
-        return part(self._parsed, split)  # type: ignore[attr-defined]
+        return self._by_split[split][0]  # type: ignore[attr-defined]
 
     def joint_phrasings(self, split: Split) -> tuple[Template, ...]:
         """This split's together templates (every 2nd is test-only)."""
-        return part(self._joint, split, 2)  # type: ignore[attr-defined]
+        return self._by_split[split][1]  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
