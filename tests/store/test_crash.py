@@ -38,23 +38,24 @@ def kill_after(proc: subprocess.Popen[str], commits: int, extra_s: float) -> int
 
 
 def check_consistent(url: str) -> dict[int, int]:
-    """Integrity, no duplicate keys, whole batches only, a verdict for every rollout; rows per batch."""
+    """Integrity, no duplicate keys, whole batches only, each rollout with verdict and transcript."""
     engine = sa.create_engine(url)
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-        for table in ("rollouts", "verdicts"):
+        for table in ("rollouts", "transcripts"):
             total, distinct = conn.exec_driver_sql(
                 f"SELECT count(*), count(DISTINCT run_id || ':' || task_id || ':' || sample) FROM {table}"
             ).one()
             assert total == distinct, f"duplicate keys in {table}"
         per_batch = dict(conn.exec_driver_sql("SELECT seed, count(*) FROM rollouts GROUP BY seed").all())
         orphans = conn.exec_driver_sql(
-            "SELECT count(*) FROM rollouts r LEFT JOIN verdicts v ON v.run_id = r.run_id "
-            "AND v.task_id = r.task_id AND v.sample = r.sample WHERE v.id IS NULL"
+            "SELECT count(*) FROM rollouts r LEFT JOIN transcripts t ON t.run_id = r.run_id "
+            "AND t.task_id = r.task_id AND t.sample = r.sample WHERE t.id IS NULL OR r.passed IS NULL"
         ).scalar()
+        transcripts = conn.exec_driver_sql("SELECT count(*) FROM transcripts").scalar()
     engine.dispose()
-    assert orphans == 0, "a rollout was committed without its verdict"
+    assert orphans == 0 and transcripts == sum(per_batch.values()), "a rollout was split from its parts"
     assert set(per_batch.values()) <= {BATCH}, f"a partial batch was committed: {per_batch}"
     return per_batch
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -24,15 +24,14 @@ from ..types import FailureKind, Message, Rollout, Usage, Verdict
 from .engine import WRITE, open_engine
 from .manifest import RunManifest, diff_manifests
 from .records import ResultRecord, RunInfo, RunStatus
-from .schema import KEY, SCHEMA_VERSION, meta, metadata, rollouts, runs, verdicts
+from .schema import KEY, SCHEMA_VERSION, VERDICT, meta, metadata, rollouts, runs, transcripts
 
 __all__ = ["Store"]
 
-_r, _v = rollouts.c, verdicts.c
-_SAME_KEY = and_(_v.run_id == _r.run_id, _v.task_id == _r.task_id, _v.sample == _r.sample)
+_r = rollouts.c
 _INFRA = FailureKind.INFRA_ERROR.value
 #: Finished and scored: what a resume skips. Infra errors and unscored rollouts are retried.
-_DONE = and_(_v.id.is_not(None), _r.error.is_(None), or_(_v.failure.is_(None), _v.failure != _INFRA))
+_DONE = and_(_r.passed.is_not(None), _r.error.is_(None), or_(_r.failure.is_(None), _r.failure != _INFRA))
 _YIELD_PER = 2000
 
 
@@ -52,7 +51,7 @@ class Store:
         self.url = self._engine.url.render_as_string(hide_password=True)
         """Where the runs are, for messages (password hidden)."""
         self._insert = postgresql.insert if self._engine.dialect.name == "postgresql" else sqlite.insert
-        self._upsert_rollout, self._upsert_verdict = self._upsert(rollouts), self._upsert(verdicts)
+        self._upsert_rollout, self._upsert_transcript = self._upsert(rollouts), self._upsert(transcripts)
         self._create_tables()
 
     def close(self) -> None:
@@ -122,34 +121,26 @@ class Store:
     def write(self, run_id: int, results: Sequence[tuple[Rollout, str, Verdict | None]]) -> None:
         """Store (rollout, category, verdict) triples in one transaction, as upserts: repeating is harmless.
 
-        A triple whose verdict is None removes any verdict stored before for that rollout, so a
-        rollout and its verdict always come from the same attempt.
+        A verdict of None (the verifier raised) stores the rollout unscored, replacing any verdict
+        of an earlier attempt, so a rollout and its verdict always come from the same attempt.
         """
         latest = {(r.task_id, r.sample): (r, category, v) for r, category, v in results}  # last write wins
         if not latest:
             return
         now = _now()
-        rollout_rows = [_rollout_row(run_id, r, category, now) for r, category, _ in latest.values()]
-        verdict_rows = [_verdict_row(run_id, r, v) for r, _, v in latest.values() if v is not None]
-        unscored = [
-            {"b_run": run_id, "b_task": r.task_id, "b_sample": r.sample}
-            for r, _, v in latest.values()
-            if v is None
+        rollout_rows = [_rollout_row(run_id, r, category, v, now) for r, category, v in latest.values()]
+        transcript_rows = [
+            {"run_id": run_id, "task_id": r.task_id, "sample": r.sample,
+             "messages": [m.model_dump(mode="json", exclude_defaults=True) for m in r.messages]}
+            for r, _, _ in latest.values()
         ]
         with self._writing() as conn:
             conn.execute(self._upsert_rollout, rollout_rows)
-            if verdict_rows:
-                conn.execute(self._upsert_verdict, verdict_rows)
-            if unscored:
-                conn.execute(_DELETE_VERDICT, unscored)
+            conn.execute(self._upsert_transcript, transcript_rows)
 
     def done_keys(self, run_id: int) -> set[tuple[str, int]]:
         """(task_id, sample) of rollouts finished and scored; infra errors and unscored ones are retried."""
-        query = (
-            select(_r.task_id, _r.sample)
-            .select_from(rollouts.join(verdicts, _SAME_KEY))
-            .where(_r.run_id == run_id, _DONE)
-        )
+        query = select(_r.task_id, _r.sample).where(_r.run_id == run_id, _DONE)
         keys: set[tuple[str, int]] = set()
         task_ids: dict[str, str] = {}  # one str object per task, shared by its samples
         with self._engine.connect() as conn:
@@ -165,10 +156,9 @@ class Store:
         """
         query = (
             select(
-                _r.task_id, _r.category, _r.sample, _v.passed, _v.reward, _v.failure, _v.explanation,
+                _r.task_id, _r.category, _r.sample, _r.passed, _r.reward, _r.failure, _r.explanation,
                 _r.latency_s, _r.prompt_tokens, _r.completion_tokens, _r.error,
             )
-            .select_from(rollouts.outerjoin(verdicts, _SAME_KEY))
             .where(_r.run_id == run_id)
             .order_by(_r.task_id, _r.sample)
         )
@@ -183,27 +173,32 @@ class Store:
 
     def rollout(self, run_id: int, task_id: str, sample: int = 0) -> Rollout:
         """One rollout with its transcript; a UserError when the run has none for that task and sample."""
-        query = select(rollouts).where(_r.run_id == run_id, _r.task_id == task_id, _r.sample == sample)
+        key = (_r.run_id == run_id, _r.task_id == task_id, _r.sample == sample)
+        t = transcripts.c
         with self._engine.connect() as conn:
-            row = conn.execute(query).mappings().first()
-        if row is None:
+            row = conn.execute(select(rollouts).where(*key)).mappings().first()
+            messages = conn.execute(
+                select(t.messages).where(t.run_id == run_id, t.task_id == task_id, t.sample == sample)
+            ).scalar()
+        if row is None or messages is None:
             raise UserError(f"run {run_id} in {self.url} has no rollout of task {task_id!r} sample {sample}")
         return Rollout(
             task_id=row["task_id"], sample=row["sample"], seed=row["seed"],
-            messages=[Message.model_validate(m) for m in row["transcript"]],
+            messages=[Message.model_validate(m) for m in messages],
             usage=Usage(prompt_tokens=row["prompt_tokens"], completion_tokens=row["completion_tokens"]),
             latency_s=row["latency_s"], error=row["error"], end_reason=row["end_reason"],
         )
 
     def verdict(self, run_id: int, task_id: str, sample: int = 0) -> Verdict | None:
         """The verdict of one rollout; None when it has none (unscored, or not run)."""
-        query = select(verdicts).where(_v.run_id == run_id, _v.task_id == task_id, _v.sample == sample)
+        query = select(*(_r[f] for f in VERDICT)).where(
+            _r.run_id == run_id, _r.task_id == task_id, _r.sample == sample
+        )
         with self._engine.connect() as conn:
             row = conn.execute(query).mappings().first()
-        if row is None:
+        if row is None or row["passed"] is None:
             return None
-        fields = ("reward", "passed", "failure", "explanation", "components", "flags")
-        return Verdict.model_validate({f: row[f] for f in fields})
+        return Verdict.model_validate(dict(row))
 
     # internals
 
@@ -242,17 +237,21 @@ class Store:
         def count(condition: Any) -> Any:
             return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
+        # aggregate rollouts per run first, then join the few runs: linear whatever the plan
+        counts = select(
+            _r.run_id,
+            func.count().label("rollouts"),
+            count(_DONE).label("done"),
+            count(and_(_DONE, _r.passed)).label("passed"),
+            count(_r.failure == _INFRA).label("infra_errors"),
+            count(_r.passed.is_(None)).label("unscored"),
+        ).group_by(_r.run_id)
+        if where is not None:
+            counts = counts.where(_r.run_id.in_(select(runs.c.id).where(where).scalar_subquery()))
+        sub = counts.subquery()
         query = (
-            select(
-                runs,
-                func.count(_r.id).label("rollouts"),
-                count(_DONE).label("done"),
-                count(and_(_DONE, _v.passed)).label("passed"),
-                count(_v.failure == _INFRA).label("infra_errors"),
-                count(and_(_r.id.is_not(None), _v.id.is_(None))).label("unscored"),
-            )
-            .select_from(runs.outerjoin(rollouts, _r.run_id == runs.c.id).outerjoin(verdicts, _SAME_KEY))
-            .group_by(runs.c.id)
+            select(runs, *(func.coalesce(sub.c[k], 0).label(k) for k in _COUNTS))
+            .select_from(runs.outerjoin(sub, sub.c.run_id == runs.c.id))
             .order_by(runs.c.created_at, runs.c.id)
         )
         if where is not None:
@@ -272,9 +271,7 @@ class Store:
         return f"no run named {name!r} in {self.url}{hint} Runs there (newest last): {recent}"
 
 
-_DELETE_VERDICT = delete(verdicts).where(
-    _v.run_id == bindparam("b_run"), _v.task_id == bindparam("b_task"), _v.sample == bindparam("b_sample")
-)
+_COUNTS = ("rollouts", "done", "passed", "infra_errors", "unscored")
 
 
 def _checked_name(name: str) -> str:
@@ -287,21 +284,15 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _rollout_row(run_id: int, r: Rollout, category: str, now: datetime) -> dict[str, Any]:
-    return {
+def _rollout_row(run_id: int, r: Rollout, category: str, v: Verdict | None, now: datetime) -> dict[str, Any]:
+    row = {
         "run_id": run_id, "task_id": r.task_id, "sample": r.sample, "seed": r.seed, "category": category,
-        "transcript": [m.model_dump(mode="json", exclude_defaults=True) for m in r.messages],
         "prompt_tokens": r.usage.prompt_tokens, "completion_tokens": r.usage.completion_tokens,
         "latency_s": r.latency_s, "error": r.error, "end_reason": r.end_reason, "created_at": now,
     }
-
-
-def _verdict_row(run_id: int, r: Rollout, v: Verdict) -> dict[str, Any]:
-    return {
-        "run_id": run_id, "task_id": r.task_id, "sample": r.sample, "reward": v.reward, "passed": v.passed,
-        "failure": v.failure.value if v.failure else None, "explanation": v.explanation,
-        "components": v.components, "flags": v.flags,
-    }
+    verdict = v.model_dump(mode="json") if v else {}
+    row.update({k: verdict.get(k) for k in VERDICT})
+    return row
 
 
 def _run_info(row: Any, url: str) -> RunInfo:

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
@@ -34,11 +36,11 @@ from transformers import GenerationConfig, PreTrainedTokenizerFast, Qwen2Config,
 from trl import SFTConfig, SFTTrainer
 
 from ...suites.fc_core import build_fc_core
-from ...types import Task
+from ...types import Task, ToolCall
 from ..local import LocalModel
 from ..model import ModelOptions
 from . import TINY_MODEL_DIR
-from .data import task_conversation
+from .data import target_calls, task_conversation, with_new_names
 from .evaluate import accuracy_by_category, verify_tasks
 from .tokenizer import build_tokenizer
 
@@ -62,14 +64,15 @@ class TrainConfig:
     """Everything that decides the trained weights; recorded in `training.json`."""
 
     seed: int = 0
-    n_train: int = 6000
+    n_train: int = 16000
     n_test: int = 400
+    renamed_share: float = 0.5
     vocab_size: int = 1024
     hidden_size: int = 128
     layers: int = 4
     heads: int = 4
     intermediate_size: int = 512
-    max_length: int = 512
+    max_length: int = 768
     batch_size: int = 16
     threads: int = 2
     stages: tuple[Stage, ...] = (
@@ -95,20 +98,34 @@ def model_config(cfg: TrainConfig, tokenizer: PreTrainedTokenizerFast) -> Qwen2C
     )
 
 
-def _rows(tasks: list[Task], with_tools: bool) -> list[dict[str, Any]]:
+def _examples(tasks: list[Task], cfg: TrainConfig) -> list[tuple[Task, list[ToolCall]]]:
+    """Every train task with its target calls, plus a renamed copy of a share of them (`with_new_names`)."""
+    rng = random.Random(f"tiny:{cfg.seed}")
+    out = [(t, target_calls(t)) for t in tasks]
+    for t in tasks:
+        if rng.random() < cfg.renamed_share and (renamed := with_new_names(t, rng)) is not None:
+            out.append(renamed)
+    rng.shuffle(out)
+    return out
+
+
+def _rows(examples: list[tuple[Task, list[ToolCall]]], with_tools: bool) -> list[dict[str, Any]]:
     # without schemas the model cannot know a request is out of scope, so stage 1 skips irrelevance
-    keep = [t for t in tasks if with_tools or t.expected.calls]
-    return [task_conversation(t, with_tools=with_tools) for t in keep]
+    return [task_conversation(t, calls, with_tools) for t, calls in examples if with_tools or calls]
 
 
-def _tokenizer(cfg: TrainConfig, tasks: list[Task]) -> PreTrainedTokenizerFast:
+def _tokenizer(cfg: TrainConfig, rows: list[dict[str, Any]]) -> PreTrainedTokenizerFast:
     probe = build_tokenizer([""], vocab_size=300)
     probe.chat_template = TEMPLATE
-    rows = _rows(tasks, with_tools=True)
     corpus = [probe.apply_chat_template(r["messages"], tools=json.loads(r["tools"]), tokenize=False) for r in rows]
     tokenizer = build_tokenizer(corpus, cfg.vocab_size)
     tokenizer.chat_template = TEMPLATE
     return tokenizer
+
+
+def _lengths(tokenizer: PreTrainedTokenizerFast, rows: list[dict[str, Any]]) -> list[int]:
+    texts = [tokenizer.apply_chat_template(r["messages"], tools=json.loads(r["tools"]), tokenize=False) for r in rows]
+    return [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]]
 
 
 def _run_stage(model, tokenizer, stage: Stage, rows: list[dict], cfg: TrainConfig, work: Path) -> dict:
@@ -135,8 +152,13 @@ def _run_stage(model, tokenizer, stage: Stage, rows: list[dict], cfg: TrainConfi
     trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=tokenizer)
     start = time.perf_counter()
     result = trainer.train()
-    return {"stage": stage.name, "steps": stage.steps, "rows": len(rows), "loss": round(result.training_loss, 4),
-            "wall_s": round(time.perf_counter() - start, 1)}
+    return {
+        "stage": stage.name,
+        "steps": stage.steps,
+        "rows": len(rows),
+        "loss": round(result.training_loss, 4),
+        "wall_s": round(time.perf_counter() - start, 1),
+    }
 
 
 def _save(model, tokenizer: PreTrainedTokenizerFast, out: Path) -> None:
@@ -148,33 +170,40 @@ def _save(model, tokenizer: PreTrainedTokenizerFast, out: Path) -> None:
     tokenizer.save_pretrained(out)
 
 
-def train(cfg: TrainConfig, out: Path) -> dict[str, Any]:
+def train(cfg: TrainConfig, out: Path, command: str = "python -m toolgym.models.tiny.train") -> dict[str, Any]:
     """Train, save into `out` and return the record (config, stage losses, wall time, test accuracy)."""
     start = time.perf_counter()
     torch.set_num_threads(cfg.threads)
     set_seed(cfg.seed)
     suite = build_fc_core(seed=cfg.seed, n_train=cfg.n_train, n_test=cfg.n_test)
-    train_tasks, test_tasks = suite.split("train"), suite.split("test")
-    tokenizer = _tokenizer(cfg, train_tasks)
+    examples, test_tasks = _examples(suite.split("train"), cfg), suite.split("test")
+    rows = {flag: _rows(examples, flag) for flag in {s.with_tools for s in cfg.stages}}
+    tokenizer = _tokenizer(cfg, rows[True] if True in rows else rows[False])
     model = Qwen2ForCausalLM(model_config(cfg, tokenizer))
     stages = []
     with tempfile.TemporaryDirectory(prefix="tiny-train-") as work:
         for stage in cfg.stages:
-            stages.append(_run_stage(model, tokenizer, stage, _rows(train_tasks, stage.with_tools), cfg, Path(work)))
+            fit = [
+                r
+                for r, n in zip(rows[stage.with_tools], _lengths(tokenizer, rows[stage.with_tools]), strict=True)
+                if n <= cfg.max_length
+            ]  # a truncated row would lose its answer
+            stages.append(_run_stage(model, tokenizer, stage, fit, cfg, Path(work)))
             print(json.dumps(stages[-1]), flush=True)
         _save(model, tokenizer, Path(work) / "model")
         train_s = time.perf_counter() - start
         local = LocalModel(Path(work) / "model", ModelOptions(device="cpu", batch_size=64))
-        accuracy = accuracy_by_category(test_tasks, verify_tasks(local, test_tasks))
+        accuracy = accuracy_by_category(test_tasks, verify_tasks(local, test_tasks, max_tokens=256))
         out.mkdir(parents=True, exist_ok=True)
         for f in (Path(work) / "model").iterdir():
             shutil.copy2(f, out / f.name)
     record = {
-        "command": "python -m toolgym.models.tiny.train",
+        "command": command,
         "config": asdict(cfg),
         "parameters": sum(p.numel() for p in model.parameters()),
         "suite_version": suite.version,
         "stages": stages,
+        "rows": {"with_tools" if k else "without_tools": len(v) for k, v in rows.items()},
         "train_wall_s": round(train_s, 1),
         "total_wall_s": round(time.perf_counter() - start, 1),
         "test_accuracy": accuracy,
@@ -189,13 +218,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=TINY_MODEL_DIR, help="where the model files go")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--n-train", type=int, default=TrainConfig.n_train)
+    parser.add_argument("--threads", type=int, default=TrainConfig.threads)
     parser.add_argument("--steps-scale", type=float, default=1.0, help="multiply every stage's steps (smoke runs)")
     args = parser.parse_args()
     base = TrainConfig()
-    stages = tuple(Stage(s.name, s.with_tools, max(1, round(s.steps * args.steps_scale)), s.learning_rate)
-                   for s in base.stages)
-    cfg = TrainConfig(seed=args.seed, n_train=args.n_train, stages=stages)
-    record = train(cfg, args.out)
+    stages = tuple(
+        Stage(s.name, s.with_tools, max(1, round(s.steps * args.steps_scale)), s.learning_rate) for s in base.stages
+    )
+    cfg = TrainConfig(seed=args.seed, n_train=args.n_train, threads=args.threads, stages=stages)
+    record = train(cfg, args.out, " ".join(["python -m toolgym.models.tiny.train", *sys.argv[1:]]))
     print(json.dumps({k: record[k] for k in ("train_wall_s", "total_wall_s", "test_accuracy")}, indent=2))
 
 

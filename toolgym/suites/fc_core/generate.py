@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from ...types import Expected, ExpectedCall, Message, Split, Task, Tool
 from ..suite import Suite
@@ -103,11 +103,18 @@ def _distinct(calls: list[ExpectedCall]) -> bool:
     return len(set(keys)) == len(keys)
 
 
+@lru_cache(maxsize=4096)
+def _distractors(chosen: tuple[Spec, ...], same_domain: bool) -> tuple[list[Spec], list[Spec]]:
+    """Specs that may be offered beside `chosen`: (same domain, other domains), in SPECS order."""
+    pool = [s for s in SPECS if s not in chosen and not any(_confusable(s, c) for c in chosen)]
+    domains = {c.domain for c in chosen}
+    near = [s for s in pool if same_domain and s.domain in domains]
+    return near, [s for s in pool if s not in near]
+
+
 def _others(d: Draw, chosen: list[Spec], k: int, same_domain: bool) -> list[Tool]:
     """`k` distractor tools, none of them confusable with a chosen one; some from the same domain."""
-    pool = [s for s in SPECS if s not in chosen and not any(_confusable(s, c) for c in chosen)]
-    near = [s for s in pool if same_domain and s.domain in {c.domain for c in chosen}]
-    far = [s for s in pool if s not in near]
+    near, far = _distractors(tuple(chosen), same_domain)
     n_near = min(len(near), d.rng.randint(0, k))
     return [s.tool for s in d.rng.sample(near, n_near) + d.rng.sample(far, k - n_near)]
 

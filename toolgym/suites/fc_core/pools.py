@@ -53,6 +53,23 @@ COUNTRIES = (
     "China", "South Korea", "Japan", "Australia", "New Zealand", "Mongolia",
 )
 
+#: (city, country) pairs for postal addresses, so that a city sits in its own country.
+CITY_COUNTRIES = (
+    ("Lisbon", "Portugal"), ("Porto", "Portugal"), ("Madrid", "Spain"), ("Valencia", "Spain"),
+    ("Lyon", "France"), ("Bordeaux", "France"), ("Ghent", "Belgium"), ("Antwerp", "Belgium"),
+    ("Utrecht", "Netherlands"), ("Rotterdam", "Netherlands"), ("Hamburg", "Germany"), ("Leipzig", "Germany"),
+    ("Graz", "Austria"), ("Salzburg", "Austria"), ("Basel", "Switzerland"), ("Lausanne", "Switzerland"),
+    ("Turin", "Italy"), ("Bologna", "Italy"), ("Thessaloniki", "Greece"), ("Izmir", "Turkey"),
+    ("Brno", "Czechia"), ("Wroclaw", "Poland"), ("Gdansk", "Poland"), ("Tampere", "Finland"),
+    ("Gothenburg", "Sweden"), ("Bergen", "Norway"), ("Aarhus", "Denmark"), ("Cork", "Ireland"),
+    ("Leeds", "United Kingdom"), ("Bristol", "United Kingdom"), ("Austin", "United States"),
+    ("Denver", "United States"), ("Calgary", "Canada"), ("Halifax", "Canada"), ("Guadalajara", "Mexico"),
+    ("Medellin", "Colombia"), ("Cordoba", "Argentina"), ("Curitiba", "Brazil"), ("Valparaiso", "Chile"),
+    ("Cusco", "Peru"), ("Mombasa", "Kenya"), ("Durban", "South Africa"), ("Pune", "India"),
+    ("Penang", "Malaysia"), ("Busan", "South Korea"), ("Fukuoka", "Japan"), ("Adelaide", "Australia"),
+    ("Christchurch", "New Zealand"),
+)
+
 FIRST_NAMES = (
     "Ana", "Ben", "Chloe", "Daniel", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Keiko", "Liam",
     "Maya", "Noah", "Olivia", "Pedro", "Qing", "Rosa", "Samuel", "Tara", "Umar", "Vera", "William",

@@ -153,8 +153,8 @@ def _tracking(d: Draw) -> dict[str, Arg]:
 
 
 def _address(d: Draw) -> dict[str, Arg]:
-    country = d.pick(pools.COUNTRIES).removeprefix("the ")
-    value = {"street": d.street(), "city": d.city(), "postal_code": d.code(d.choice(("#####", "####", "####-###"))),
+    city, country = d.pick(pools.CITY_COUNTRIES)
+    value = {"street": d.street(), "city": city, "postal_code": d.code(d.choice(("#####", "####", "####-###"))),
              "country": country}
     text = d.choice((f"{value['street']}, {value['postal_code']} {value['city']}, {country}",
                      f"{value['street']}, {value['city']} {value['postal_code']}, {country}"))
