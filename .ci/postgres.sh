@@ -29,7 +29,7 @@ install_postgres() {
   say "installing PostgreSQL (apt-get)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >&2
-  apt-get install -y -qq postgresql >&2
+  apt-get install -y -qq --no-install-recommends postgresql >&2
 }
 
 # Run a command as the owner of the cluster: `postgres` when we are root, else ourselves.

@@ -89,6 +89,10 @@ def bench(store: Store, n: int, batch: int) -> None:
     elapsed, peak = timed(lambda: sum(1 for _ in store.results(run.id)))
     print(f"results    {n:,} records streamed: {elapsed:.3f} s, peak {peak:.1f} MiB")
 
+    t = time.perf_counter()
+    count = sum(1 for _ in store.rollouts(run.id))
+    print(f"rollouts   {count:,} with transcripts and verdicts streamed: {time.perf_counter() - t:.3f} s")
+
     elapsed, _ = timed(lambda: store.get_run(run.name))
     info = store.get_run(run.name)
     print(f"get_run    counts over {info.rollouts:,} rows: {elapsed:.3f} s "

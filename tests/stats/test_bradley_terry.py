@@ -106,13 +106,15 @@ def test_sandwich_and_bootstrap_agree():
 def test_clustering_widens_intervals_for_repeated_prompts(ci):
     # each prompt judged 4 times with strongly shared outcomes: 4x the games, not 4x the information
     battles = arena(THETA, 600, seed=4, repeats=4, prompt_sd=3.0)
-    unclustered = Battles(battles.models, battles.a, battles.b, battles.outcome, battles.weight,
-                          np.arange(len(battles)))
+    unclustered = Battles(
+        battles.models, battles.a, battles.b, battles.outcome, battles.weight, np.arange(len(battles))
+    )
     cfg = RatingConfig(ci=ci, n_boot=300)
     wide = bradley_terry(battles, cfg)
     narrow = bradley_terry(unclustered, cfg)
-    ratio = np.median([(wide.get(m).high - wide.get(m).low) / (narrow.get(m).high - narrow.get(m).low)
-                       for m in battles.models])
+    ratio = np.median(
+        [(wide.get(m).high - wide.get(m).low) / (narrow.get(m).high - narrow.get(m).low) for m in battles.models]
+    )
     assert ratio > 1.5
 
 
@@ -138,3 +140,9 @@ def test_bootstrap_coverage_is_near_nominal():
             hits += entry.low <= truth[k] <= entry.high
             total += 1
     assert 0.88 <= hits / total <= 0.99
+
+
+def test_get_unknown_model_lists_the_rated_ones():
+    r = bradley_terry(_two_models(3, 2), RatingConfig(ci="none"))
+    with pytest.raises(UserError, match=r"model 'w' is not among the rated models: x, y"):
+        r.get("w")

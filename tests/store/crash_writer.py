@@ -1,7 +1,7 @@
 """Helper process for test_crash: writes batches to a store until killed (or for --batches N).
 
 Every rollout of batch b has seed b, so after a kill each seed must have a full batch or none.
-Prints `committed B` after each batch's transaction returns.
+Prints `writing B` just before each batch's transaction.
 """
 
 from __future__ import annotations
@@ -38,8 +38,9 @@ def main() -> None:
     run = store.open_run("crash", RunManifest(suite="s", suite_version="v", model="tiny"))
     b = 0
     while args.batches is None or b < args.batches:
-        store.write(run.id, batch(b))
-        print(f"committed {b}", flush=True)
+        rows = batch(b)
+        print(f"writing {b}", flush=True)
+        store.write(run.id, rows)
         b += 1
 
 

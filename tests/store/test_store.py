@@ -181,3 +181,29 @@ def test_sqlite_database_from_a_newer_toolgym_is_refused(tmp_path) -> None:
         conn.execute("UPDATE toolgym_meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(UserError, match=r"newer toolgym \(schema 99.*pip install -U toolgym"):
         Store(str(path))
+
+
+def test_rollouts_stream_transcripts_and_verdicts_across_chunks(store: Store) -> None:
+    run = store.open_run("r", manifest(repeats=2))
+    written = {}
+    for i in range(7):
+        for s in (0, 1):
+            r = rollout(f"t{i}", sample=s, city=f"city-{i}-{s}")
+            v = None if (i, s) == (3, 1) else (PASS if s else FAIL)
+            written[(r.task_id, s)] = (r, v)
+    store.write(run.id, [(r, "simple", v) for r, v in written.values()])
+    streamed = list(store.rollouts(run.id, chunk=3))
+    assert [(rec.task_id, rec.sample) for rec, _, _ in streamed] == sorted(written)
+    for record, got, verdict in streamed:
+        assert (got, verdict) == written[(record.task_id, record.sample)]
+        assert record.passed == (verdict.passed if verdict else None)
+
+
+def test_a_manifest_this_version_cannot_read_names_the_run(tmp_path) -> None:
+    path = tmp_path / "toolgym.db"
+    with Store(str(path)) as store:
+        store.open_run("old", manifest())
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE runs SET manifest = json_set(manifest, '$.retired', 1)")
+    with Store(str(path)) as store, pytest.raises(UserError, match=r"run 'old' .* cannot read .*toolgym 0.1.0"):
+        store.list_runs()

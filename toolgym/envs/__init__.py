@@ -6,11 +6,39 @@
 from collections.abc import Callable
 
 from ..registry import Registry
+from .code import PYTHON_TOOL, CodeEnv, extract_code
 from .environment import Environment, Episode
 from .function_calling import FunctionCallingEnv
+from .sandbox import SandboxConfig, SandboxResult, isolation_level, run_python
+from .state import canonical_json, explain_diff, state_diff, state_hash
+from .stateful import DOMAINS, Domain, StatefulEnv, StatefulEpisode, executed_calls, state_tool
 
-__all__ = ["ENVIRONMENTS", "Environment", "Episode", "FunctionCallingEnv"]
+__all__ = [
+    "DOMAINS",
+    "PYTHON_TOOL",
+    "CodeEnv",
+    "ENVIRONMENTS",
+    "Domain",
+    "Environment",
+    "Episode",
+    "FunctionCallingEnv",
+    "SandboxConfig",
+    "SandboxResult",
+    "StatefulEnv",
+    "StatefulEpisode",
+    "canonical_json",
+    "executed_calls",
+    "explain_diff",
+    "extract_code",
+    "isolation_level",
+    "run_python",
+    "state_diff",
+    "state_hash",
+    "state_tool",
+]
 
 #: environment kind name -> factory
 ENVIRONMENTS: Registry[Callable[..., Environment]] = Registry("environment")
 ENVIRONMENTS.register("function_calling")(FunctionCallingEnv)
+ENVIRONMENTS.register("code")(CodeEnv)
+ENVIRONMENTS.register("stateful")(StatefulEnv)

@@ -2,11 +2,13 @@
 
 from .bfcl_summary import bfcl_summary
 from .html import render_html
+from .leaderboard import ELO_NOTE, leaderboard_html, leaderboard_table, quality_table, rating_chart, style_table
 from .sections import Figures, RunSection, Transcript, run_section, transcripts_to_show
 from .svg import category_chart
 from .tables import accuracy_table, comparison_table, failure_table, pct
 
 __all__ = [
+    "ELO_NOTE",
     "Figures",
     "RunSection",
     "Transcript",
@@ -15,8 +17,13 @@ __all__ = [
     "category_chart",
     "comparison_table",
     "failure_table",
+    "leaderboard_html",
+    "leaderboard_table",
     "pct",
+    "quality_table",
+    "rating_chart",
     "render_html",
     "run_section",
+    "style_table",
     "transcripts_to_show",
 ]

@@ -1,16 +1,26 @@
-"""The agent loop: model -> tool calls -> environment -> tool results -> model, until an end rule fires."""
+"""The agent loop: model -> tool calls -> environment -> tool results -> model, until an end rule fires.
+
+An episode ends when the model answers without a tool call (`answered`; or, when the task has a
+user, when the user stops: `user_stop`, `user_error`), or when a limit is hit (`limits.py`). Calls
+of one turn run in order, each answered by a tool message with the call's id; a call without an id
+gets `call_<turn>_<index>` in the transcript. A tool's failure goes back to the model as the tool
+message; only infrastructure errors propagate.
+"""
 
 from __future__ import annotations
 
-import time
+import logging
 
-from ..envs import Environment
-from ..errors import ToolError
+from ..envs import Environment, Episode
+from ..errors import InfraError, ToolError
 from ..models import Model
-from ..types import Message, Rollout, SamplingConfig, Task, ToolCall, Usage
-from .limits import EpisodeLimits
+from ..types import Message, Rollout, SamplingConfig, Task, ToolCall
+from .limits import Budget, EpisodeLimits
+from .user import SimulatedUser, user_for
 
 __all__ = ["run_episode"]
+
+log = logging.getLogger(__name__)
 
 
 async def run_episode(
@@ -21,55 +31,64 @@ async def run_episode(
     limits: EpisodeLimits,
     *,
     sample: int = 0,
+    user: SimulatedUser | None = None,
 ) -> Rollout:
     """Play one episode of `task` and return its transcript; infrastructure errors propagate.
 
-    Single-turn environments stop after the first assistant turn: the call *is* the answer.
+    Single-turn environments stop after the first assistant turn: the call *is* the answer. `user`
+    plays tasks that have a `user_instruction`; tasks with `user_turns` get a scripted user.
     """
     episode = env.reset(task)
+    player = None if env.single_turn else user_for(task, user)
     messages = list(task.messages)
-    usage = Usage()
-    calls_made = 0
-    start = time.perf_counter()
+    budget = Budget(limits)
     end_reason = "max_turns"
-    for _ in range(limits.max_turns):
+    for turn in range(limits.max_turns):
+        if turn and (spent := budget.spent()):
+            end_reason = spent
+            break
         completion = await model.generate(messages, task.tools, sampling, task_id=task.id, sample=sample)
-        messages.append(completion.to_message())
-        usage.prompt_tokens += completion.usage.prompt_tokens
-        usage.completion_tokens += completion.usage.completion_tokens
-        if env.single_turn or not completion.tool_calls:
+        budget.add(completion.usage)
+        message = _with_call_ids(completion.to_message(), turn)
+        messages.append(message)
+        if env.single_turn or (not message.tool_calls and player is None):
             end_reason = "answered"
             break
-        if usage.completion_tokens >= limits.max_tokens:
-            end_reason = "max_tokens"
-            break
-        calls_made += len(completion.tool_calls)
-        if calls_made > limits.max_tool_calls:
+        if not message.tool_calls:
+            reply = await player.reply(task, messages, sample=sample)
+            messages.extend([reply.message] if reply.message else [])
+            if reply.end_reason:
+                end_reason = reply.end_reason
+                break
+        elif not budget.take_calls(len(message.tool_calls)):
             end_reason = "max_tool_calls"
             break
-        messages.extend(_answer_calls(episode, completion.tool_calls))
-    return Rollout(
-        task_id=task.id,
-        sample=sample,
-        seed=sampling.seed,
-        messages=messages,
-        usage=usage,
-        latency_s=time.perf_counter() - start,
-        end_reason=end_reason,
-    )
+        else:
+            messages.extend(_answer_calls(episode, message.tool_calls))
+    return Rollout(task_id=task.id, sample=sample, seed=sampling.seed, messages=messages, usage=budget.usage,
+                   latency_s=budget.elapsed(), end_reason=end_reason)
 
 
-def _answer_calls(episode, calls: list[ToolCall]) -> list[Message]:
+def _with_call_ids(message: Message, turn: int) -> Message:
+    """Give every call an id, so each tool message names the call it answers."""
+    if all(c.id for c in message.tool_calls):
+        return message
+    calls = [c if c.id else c.model_copy(update={"id": f"call_{turn}_{i}"}) for i, c in enumerate(message.tool_calls)]
+    return message.model_copy(update={"tool_calls": calls})
+
+
+def _answer_calls(episode: Episode, calls: list[ToolCall]) -> list[Message]:
     """Execute calls in order; a tool's failure goes back to the model as the tool message."""
     out = []
-    for i, call in enumerate(calls):
-        call_id = call.id or f"call_{i}"
+    for call in calls:
         try:
             content = episode.call(call)
+        except InfraError:
+            raise
         except ToolError as e:
             content = f"Error: {e}"
-        except (TypeError, ValueError, KeyError) as e:
-            # bad arguments from the model (wrong names or types) are the model's mistake, shown to it
+        except Exception as e:  # a bad call or a tool bug: shown to the model, logged, never fatal
+            log.warning("tool %s raised %s: %s", call.name, type(e).__name__, e)
             content = f"Error: {type(e).__name__}: {e}"
-        out.append(Message(role="tool", content=content, tool_call_id=call_id, name=call.name))
+        out.append(Message(role="tool", content=content, tool_call_id=call.id, name=call.name))
     return out

@@ -66,6 +66,4 @@ def accuracy(
 
 
 def _estimate(counts: TaskCounts, confidence: float, n_boot: int, rng: np.random.Generator) -> Estimate:
-    return task_mean_estimate(
-        counts.rates, int(counts.n.sum()), confidence=confidence, n_boot=n_boot, rng=rng
-    )
+    return task_mean_estimate(counts.rates, int(counts.n.sum()), confidence=confidence, n_boot=n_boot, rng=rng)

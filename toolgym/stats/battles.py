@@ -107,9 +107,7 @@ class Battles:
             ("style_b", style_b),
         ):
             if column is not None and len(column) != n:
-                raise UserError(
-                    f"battles: {name} has {len(column)} entries but model_a has {n}; give one per game"
-                )
+                raise UserError(f"battles: {name} has {len(column)} entries but model_a has {n}; give one per game")
         names = tuple(models) if models is not None else tuple(sorted(set(model_a) | set(model_b)))
         index = {m: i for i, m in enumerate(names)}
         a = np.array([_lookup(index, m, i, "model_a") for i, m in enumerate(model_a)], dtype=np.int64)
@@ -117,9 +115,7 @@ class Battles:
         same = np.flatnonzero(a == b)
         if same.size:
             i = int(same[0])
-            raise UserError(
-                f"battles[{i}]: model {model_a[i]!r} battles itself; drop games of a model against itself"
-            )
+            raise UserError(f"battles[{i}]: model {model_a[i]!r} battles itself; drop games of a model against itself")
         y = np.array([_outcome(o, i) for i, o in enumerate(outcome)], dtype=float)
         w = np.ones(n) if weight is None else np.asarray(weight, dtype=float)
         bad = np.flatnonzero(~(w > 0))
@@ -217,7 +213,5 @@ def _style(
                     f"battles[{i}].{side}: features {sorted(row)} differ from {sorted(names)}; "
                     "extract the same features for every answer"
                 )
-        arrays.append(
-            np.array([[float(row[k]) for k in names] for row in rows], dtype=float).reshape(len(rows), -1)
-        )
+        arrays.append(np.array([[float(row[k]) for k in names] for row in rows], dtype=float).reshape(len(rows), -1))
     return names, arrays[0], arrays[1]

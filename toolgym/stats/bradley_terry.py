@@ -32,6 +32,7 @@ __all__ = ["ELO_PER_LOGIT", "RatingConfig", "bradley_terry"]
 
 ELO_PER_LOGIT = 400.0 / math.log(10.0)
 """Elo points per logit: a 400-point gap means 10:1 odds."""
+_DIVERGED_LOGITS = 25.0  # odds of 7e10:1 (4,300 Elo points): only a diverging fit gets there
 
 
 class RatingConfig(BaseModel):
@@ -91,9 +92,8 @@ def bradley_terry(battles: Battles, config: RatingConfig | None = None) -> Ratin
     prior = cfg.prior or 0.0
     z = _style_matrix(battles, cfg) if cfg.style_control else np.zeros((len(battles), 0))
     if cfg.style_control:
-        params, _ = fit_joint(
-            battles.a, battles.b, battles.outcome, battles.weight, z, battles.n_models, prior
-        )
+        params, converged = fit_joint(battles.a, battles.b, battles.outcome, battles.weight, z, battles.n_models, prior)
+        _check_style_fit(params, converged, battles, cfg)
     else:
         params, _ = fit_pooled(wins, prior)
     draws, cov, degenerate = None, None, 0
@@ -137,12 +137,28 @@ def _style_matrix(battles: Battles, cfg: RatingConfig) -> np.ndarray:
     return style_covariates(battles.style_a[:, columns], battles.style_b[:, columns])
 
 
+def _check_style_fit(params: np.ndarray, converged: bool, battles: Battles, cfg: RatingConfig) -> None:
+    """Refuse a style-controlled fit that ran off to infinity (the games are separable)."""
+    n = battles.n_models
+    beta = params[n:]
+    if np.any(np.abs(beta) > _DIVERGED_LOGITS) or not converged:
+        names = [f for f, b in zip(cfg.style_features, beta, strict=True) if abs(b) > _DIVERGED_LOGITS]
+        raise UserError(
+            f"style control diverges: the style features {names} alone decide the games (e.g. the "
+            "longer answer always wins), so their coefficients are infinite; drop them from "
+            "RatingConfig.style_features or rate without style control"
+        )
+    if np.ptp(params[:n]) > _DIVERGED_LOGITS:
+        raise UserError(
+            "style control diverges: together with the style features, some models never lose; "
+            "set RatingConfig(prior=...) or collect more battles"
+        )
+
+
 class _Intervals:
     """Point values and intervals of linear contrasts of the fitted logits (c . params)."""
 
-    def __init__(
-        self, params: np.ndarray, draws: np.ndarray | None, cov: np.ndarray | None, confidence: float
-    ):
+    def __init__(self, params: np.ndarray, draws: np.ndarray | None, cov: np.ndarray | None, confidence: float):
         self.params, self.draws, self.cov, self.confidence = params, draws, cov, confidence
 
     def contrast(self, i: int, ref: int | None) -> tuple[float, float, float]:

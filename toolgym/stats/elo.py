@@ -12,9 +12,7 @@ from .battles import Battles
 __all__ = ["online_elo"]
 
 
-def online_elo(
-    battles: Battles, *, k: float = 4.0, initial: float = 1000.0, scale: float = 400.0
-) -> dict[str, float]:
+def online_elo(battles: Battles, *, k: float = 4.0, initial: float = 1000.0, scale: float = 400.0) -> dict[str, float]:
     """Ratings after applying the Elo update to each battle in order (their order in `battles`).
 
     For each game, with expected score e = 1 / (1 + 10 ** ((r_b - r_a) / scale)), A gains

@@ -110,9 +110,7 @@ class Chord:
         cols = np.concatenate([self.first, self.second])
         self.incidence = csr_matrix((signs, (rows, cols)), shape=(pairs, n)).T.tocsr()
 
-    def fit(
-        self, wins: np.ndarray, prior: np.ndarray, *, tol: float = 1e-7, max_iter: int = 25
-    ) -> np.ndarray:
+    def fit(self, wins: np.ndarray, prior: np.ndarray, *, tol: float = 1e-7, max_iter: int = 25) -> np.ndarray:
         """Centred logits (B, n) of a batch of win matrices (B, n, n) with priors (B,).
 
         Entries still moving after `max_iter` chord steps are finished by full Newton.
@@ -159,9 +157,7 @@ def _backtrack(wins: np.ndarray, theta: np.ndarray, step: np.ndarray, prior: np.
     t = np.ones(theta.shape[0])
     pending = np.arange(theta.shape[0])
     for _ in range(30):
-        trial = pooled_loglik(
-            wins[pending], theta[pending] + t[pending, None] * step[pending], prior[pending]
-        )
+        trial = pooled_loglik(wins[pending], theta[pending] + t[pending, None] * step[pending], prior[pending])
         pending = pending[trial < base[pending]]
         if pending.size == 0:
             break

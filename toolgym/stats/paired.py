@@ -58,8 +58,7 @@ def compare(
     shared, ia, ib = np.intersect1d(a.task_ids, b.task_ids, assume_unique=True, return_indices=True)
     if shared.size == 0:
         raise UserError(
-            f"compare: runs A ({len(a)} tasks) and B ({len(b)} tasks) share no task; "
-            "compare runs of the same suite"
+            f"compare: runs A ({len(a)} tasks) and B ({len(b)} tasks) share no task; compare runs of the same suite"
         )
     differ = np.flatnonzero(a.categories[ia] != b.categories[ib])
     if differ.size:

@@ -122,16 +122,13 @@ def _report(
     if not enough.any():
         most = int(counts.n.max()) if len(counts) else 0
         raise UserError(
-            f"{metric} with k={k}: no task has {k} scored samples (most has {most}); "
-            f"run with repeats >= {k} or lower k"
+            f"{metric} with k={k}: no task has {k} scored samples (most has {most}); run with repeats >= {k} or lower k"
         )
     kept = counts.select(enough)
     values = per_task(kept.n, kept.c, k)
 
     def estimate(mask: np.ndarray, rng: np.random.Generator) -> Estimate:
-        return task_mean_estimate(
-            values[mask], int(kept.n[mask].sum()), confidence=confidence, n_boot=n_boot, rng=rng
-        )
+        return task_mean_estimate(values[mask], int(kept.n[mask].sum()), confidence=confidence, n_boot=n_boot, rng=rng)
 
     overall = estimate(np.ones(len(kept), dtype=bool), np.random.default_rng([seed, 0]))
     per_category = {}

@@ -30,9 +30,7 @@ def separability(ratings: Ratings) -> float:
         UserError: the ratings have no intervals, or fewer than two models.
     """
     if ratings.method == "none":
-        raise UserError(
-            "separability needs rating intervals; rate with RatingConfig(ci='bootstrap' or 'sandwich')"
-        )
+        raise UserError("separability needs rating intervals; rate with RatingConfig(ci='bootstrap' or 'sandwich')")
     if len(ratings.models) < 2:
         raise UserError("separability needs at least two rated models")
     low = np.array([m.low for m in ratings.models])
@@ -80,8 +78,6 @@ def _scores(reference: Mapping[str, float] | Sequence[str]) -> dict[str, float]:
     if isinstance(reference, Mapping):
         return {str(k): float(v) for k, v in reference.items()}
     if isinstance(reference, str):
-        raise UserError(
-            "agreement: reference must be a list of model names or a name -> score mapping, got a string"
-        )
+        raise UserError("agreement: reference must be a list of model names or a name -> score mapping, got a string")
     names = list(reference)
     return {name: float(len(names) - rank) for rank, name in enumerate(names)}

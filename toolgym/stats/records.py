@@ -44,9 +44,7 @@ class TaskCounts:
     c: np.ndarray
 
     @classmethod
-    def from_records(
-        cls, records: Iterable[Record | Sequence[object]], *, source: str = "records"
-    ) -> TaskCounts:
+    def from_records(cls, records: Iterable[Record | Sequence[object]], *, source: str = "records") -> TaskCounts:
         """Group `(task_id, category, passed)` records by task.
 
         Args:

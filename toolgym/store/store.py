@@ -1,10 +1,10 @@
 """Store: crash-safe persistence of runs, rollouts and verdicts.
 
-Every batch of results is one transaction, and a rollout and its verdict are upserted on
-(run, task, sample): a process killed at any moment loses at most the batch it was writing, and
-writing a row again (a retry, a replay) replaces it instead of adding a duplicate. The API is
-synchronous and thread-safe (one Engine, a pooled connection per call); the scheduler calls it from
-a thread (`asyncio.to_thread`), never on the event loop.
+Every batch of results is one transaction, and an attempt is upserted on (run, task, sample): a
+process killed at any moment loses at most the batch it was writing, and writing an attempt again
+(a retry, a replay) replaces it instead of adding a duplicate. The API is synchronous and
+thread-safe (one Engine, a pooled connection per call); the scheduler calls it from a thread
+(`asyncio.to_thread`), never on the event loop.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, case, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import UserError
-from ..types import FailureKind, Message, Rollout, Usage, Verdict
+from ..types import FailureKind, Rollout, Verdict
+from . import rows
 from .engine import WRITE, open_engine
 from .manifest import RunManifest, diff_manifests
 from .records import ResultRecord, RunInfo, RunStatus
@@ -28,7 +29,7 @@ from .schema import KEY, SCHEMA_VERSION, VERDICT, meta, metadata, rollouts, runs
 
 __all__ = ["Store"]
 
-_r = rollouts.c
+_r, _t = rollouts.c, transcripts.c
 _INFRA = FailureKind.INFRA_ERROR.value
 #: Finished and scored: what a resume skips. Infra errors and unscored rollouts are retried.
 _DONE = and_(_r.passed.is_not(None), _r.error.is_(None), or_(_r.failure.is_(None), _r.failure != _INFRA))
@@ -41,7 +42,7 @@ class Store:
     Examples:
         >>> store = Store("toolgym.db")  # or "postgresql+psycopg://user:pw@host/db"
         >>> run = store.open_run(None, manifest)  # creates it, or resumes an equal one
-        >>> todo = [job for job in jobs if (job.task_id, job.sample) not in store.done_keys(run.id)]
+        >>> todo = [j for j in jobs if (j.task_id, j.sample) not in store.done_keys(run.id)]
         >>> store.write(run.id, [(rollout, "simple", verdict)])
     """
 
@@ -77,7 +78,7 @@ class Store:
         if self._find(name) is None:
             try:
                 with self._writing() as conn:
-                    row = {"name": name, "manifest": wanted, "created_at": _now(), "status": "running"}
+                    row = {"name": name, "manifest": wanted, "created_at": datetime.now(UTC), "status": "running"}
                     conn.execute(insert(runs).values(**row))
             except IntegrityError:
                 pass  # another process created it meanwhile: compare with theirs below
@@ -127,16 +128,10 @@ class Store:
         latest = {(r.task_id, r.sample): (r, category, v) for r, category, v in results}  # last write wins
         if not latest:
             return
-        now = _now()
-        rollout_rows = [_rollout_row(run_id, r, category, v, now) for r, category, v in latest.values()]
-        transcript_rows = [
-            {"run_id": run_id, "task_id": r.task_id, "sample": r.sample,
-             "messages": [m.model_dump(mode="json", exclude_defaults=True) for m in r.messages]}
-            for r, _, _ in latest.values()
-        ]
+        now = datetime.now(UTC)
         with self._writing() as conn:
-            conn.execute(self._upsert_rollout, rollout_rows)
-            conn.execute(self._upsert_transcript, transcript_rows)
+            conn.execute(self._upsert_rollout, [rows.rollout_row(run_id, *t, now) for t in latest.values()])
+            conn.execute(self._upsert_transcript, [rows.transcript_row(run_id, r) for r, _, _ in latest.values()])
 
     def done_keys(self, run_id: int) -> set[tuple[str, int]]:
         """(task_id, sample) of rollouts finished and scored; infra errors and unscored ones are retried."""
@@ -154,51 +149,46 @@ class Store:
         Rows are fetched in chunks (a server-side cursor on PostgreSQL), so memory stays flat for
         any run size. Exhaust or close the iterator to release its connection.
         """
-        query = (
-            select(
-                _r.task_id, _r.category, _r.sample, _r.passed, _r.reward, _r.failure, _r.explanation,
-                _r.latency_s, _r.prompt_tokens, _r.completion_tokens, _r.error,
-            )
-            .where(_r.run_id == run_id)
-            .order_by(_r.task_id, _r.sample)
-        )
+        columns = [_r[c] for c in rows.RECORD_COLUMNS]
+        query = select(*columns).where(_r.run_id == run_id).order_by(_r.task_id, _r.sample)
         with self._engine.connect() as conn:
             for row in conn.execution_options(yield_per=_YIELD_PER).execute(query):
-                (task_id, category, sample, passed, reward, failure, explanation,
-                 latency_s, prompt_tokens, completion_tokens, error) = row
-                yield ResultRecord(
-                    task_id, category, sample, passed, reward, FailureKind(failure) if failure else None,
-                    explanation or "", latency_s, prompt_tokens, completion_tokens, error,
+                yield rows.record(row)
+
+    def rollouts(self, run_id: int, chunk: int = 500) -> Iterator[tuple[ResultRecord, Rollout, Verdict | None]]:
+        """Stream every rollout with its transcript and verdict, ordered by task and sample.
+
+        For exports and training data: one query per `chunk` rollouts, memory flat for any run size.
+        """
+        query = select(rollouts).where(_r.run_id == run_id).order_by(_r.task_id, _r.sample)
+        with self._engine.connect() as conn:
+            for part in conn.execution_options(yield_per=chunk).execute(query).mappings().partitions():
+                # the chunk's transcripts are one range of the (run, task, sample) index
+                first, last = (part[0]["task_id"], part[0]["sample"]), (part[-1]["task_id"], part[-1]["sample"])
+                key = tuple_(_t.task_id, _t.sample)
+                found = conn.execute(
+                    select(_t.task_id, _t.sample, _t.messages).where(_t.run_id == run_id, key >= first, key <= last)
                 )
+                messages = {(task_id, sample): m for task_id, sample, m in found}
+                for row in part:
+                    rollout = rows.rollout(row, messages.get((row["task_id"], row["sample"]), []))
+                    yield rows.record([row[c] for c in rows.RECORD_COLUMNS]), rollout, rows.verdict(row)
 
     def rollout(self, run_id: int, task_id: str, sample: int = 0) -> Rollout:
         """One rollout with its transcript; a UserError when the run has none for that task and sample."""
-        key = (_r.run_id == run_id, _r.task_id == task_id, _r.sample == sample)
-        t = transcripts.c
         with self._engine.connect() as conn:
-            row = conn.execute(select(rollouts).where(*key)).mappings().first()
-            messages = conn.execute(
-                select(t.messages).where(t.run_id == run_id, t.task_id == task_id, t.sample == sample)
-            ).scalar()
+            row = conn.execute(select(rollouts).where(*_key(_r, run_id, task_id, sample))).mappings().first()
+            messages = conn.execute(select(_t.messages).where(*_key(_t, run_id, task_id, sample))).scalar()
         if row is None or messages is None:
             raise UserError(f"run {run_id} in {self.url} has no rollout of task {task_id!r} sample {sample}")
-        return Rollout(
-            task_id=row["task_id"], sample=row["sample"], seed=row["seed"],
-            messages=[Message.model_validate(m) for m in messages],
-            usage=Usage(prompt_tokens=row["prompt_tokens"], completion_tokens=row["completion_tokens"]),
-            latency_s=row["latency_s"], error=row["error"], end_reason=row["end_reason"],
-        )
+        return rows.rollout(row, messages)
 
     def verdict(self, run_id: int, task_id: str, sample: int = 0) -> Verdict | None:
         """The verdict of one rollout; None when it has none (unscored, or not run)."""
-        query = select(*(_r[f] for f in VERDICT)).where(
-            _r.run_id == run_id, _r.task_id == task_id, _r.sample == sample
-        )
+        query = select(*(_r[f] for f in VERDICT)).where(*_key(_r, run_id, task_id, sample))
         with self._engine.connect() as conn:
             row = conn.execute(query).mappings().first()
-        if row is None or row["passed"] is None:
-            return None
-        return Verdict.model_validate(dict(row))
+        return None if row is None else rows.verdict(row)
 
     # internals
 
@@ -217,15 +207,13 @@ class Store:
     def _create_tables(self) -> None:
         with self._writing() as conn:
             metadata.create_all(conn)
-            conn.execute(self._insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION))
-                         .on_conflict_do_nothing())
-            version = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar_one()
-        stored = int(version)
+            version = {"key": "schema_version", "value": str(SCHEMA_VERSION)}
+            conn.execute(self._insert(meta).values(**version).on_conflict_do_nothing())
+            stored = int(conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar_one())
         if stored > SCHEMA_VERSION:
             raise UserError(
                 f"{self.url} was written by a newer toolgym (schema {stored}, this one reads "
-                f"{SCHEMA_VERSION}); "
-                "upgrade toolgym (pip install -U toolgym) or choose another --db"
+                f"{SCHEMA_VERSION}); upgrade toolgym (pip install -U toolgym) or choose another --db"
             )
 
     def _find(self, name: str) -> tuple[int, dict[str, Any]] | None:
@@ -237,7 +225,7 @@ class Store:
         def count(condition: Any) -> Any:
             return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-        # aggregate rollouts per run first, then join the few runs: linear whatever the plan
+        # count per run first, then join the few runs: linear whatever plan the database picks
         counts = select(
             _r.run_id,
             func.count().label("rollouts"),
@@ -249,16 +237,17 @@ class Store:
         if where is not None:
             counts = counts.where(_r.run_id.in_(select(runs.c.id).where(where).scalar_subquery()))
         sub = counts.subquery()
+        names = ("rollouts", "done", "passed", "infra_errors", "unscored")
         query = (
-            select(runs, *(func.coalesce(sub.c[k], 0).label(k) for k in _COUNTS))
+            select(runs, *(func.coalesce(sub.c[k], 0).label(k) for k in names))
             .select_from(runs.outerjoin(sub, sub.c.run_id == runs.c.id))
             .order_by(runs.c.created_at, runs.c.id)
         )
         if where is not None:
             query = query.where(where)
         with self._engine.connect() as conn:
-            rows = conn.execute(query).mappings().all()
-        return [_run_info(row, self.url) for row in rows]
+            found = conn.execute(query).mappings().all()
+        return [rows.run_info(row, self.url) for row in found]
 
     def _unknown_run_message(self, name: str) -> str:
         with self._engine.connect() as conn:
@@ -267,47 +256,14 @@ class Store:
             return f"no run named {name!r} in {self.url}: it holds no runs yet (toolgym eval creates one)"
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-        recent = ", ".join(names[-10:])
-        return f"no run named {name!r} in {self.url}{hint} Runs there (newest last): {recent}"
+        return f"no run named {name!r} in {self.url}{hint} Runs there (newest last): {', '.join(names[-10:])}"
 
 
-_COUNTS = ("rollouts", "done", "passed", "infra_errors", "unscored")
+def _key(columns: Any, run_id: int, task_id: str, sample: int) -> tuple[Any, ...]:
+    return columns.run_id == run_id, columns.task_id == task_id, columns.sample == sample
 
 
 def _checked_name(name: str) -> str:
     if not name.strip() or len(name) > 200:
         raise UserError(f"run name {name!r} must be 1 to 200 characters; pass --run NAME")
     return name
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _rollout_row(run_id: int, r: Rollout, category: str, v: Verdict | None, now: datetime) -> dict[str, Any]:
-    row = {
-        "run_id": run_id, "task_id": r.task_id, "sample": r.sample, "seed": r.seed, "category": category,
-        "prompt_tokens": r.usage.prompt_tokens, "completion_tokens": r.usage.completion_tokens,
-        "latency_s": r.latency_s, "error": r.error, "end_reason": r.end_reason, "created_at": now,
-    }
-    verdict = v.model_dump(mode="json") if v else {}
-    row.update({k: verdict.get(k) for k in VERDICT})
-    return row
-
-
-def _run_info(row: Any, url: str) -> RunInfo:
-    try:
-        manifest = RunManifest.model_validate(row["manifest"])
-    except ValueError as e:
-        raise UserError(
-            f"run {row['name']!r} in {url} has a manifest this toolgym cannot read "
-            f"(written by toolgym {row['manifest'].get('toolgym_version', '?')}): {e}"
-        ) from None
-    created = row["created_at"]
-    return RunInfo(
-        id=row["id"], name=row["name"], manifest=manifest,
-        created_at=created.astimezone(UTC) if created.tzinfo else created.replace(tzinfo=UTC),
-        status=row["status"],
-        rollouts=row["rollouts"], done=row["done"], passed=row["passed"],
-        infra_errors=row["infra_errors"], unscored=row["unscored"],
-    )

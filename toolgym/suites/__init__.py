@@ -27,6 +27,13 @@ def _fc_core() -> Suite:
     return fc_core()
 
 
+@SUITES.register("code")
+def _code() -> Suite:
+    from .code import code_suite
+
+    return code_suite()
+
+
 def load_suite(spec: str) -> Suite:
     """The suite a spec names: a bundled name, `bfcl:DIR[:cat,...]` or `jsonl:FILE`."""
     kind, sep, rest = spec.partition(":")

@@ -76,8 +76,8 @@ class TrainConfig:
     batch_size: int = 16
     threads: int = 2
     stages: tuple[Stage, ...] = (
-        Stage("copy", with_tools=False, steps=1200, learning_rate=2e-3),
-        Stage("tools", with_tools=True, steps=2400, learning_rate=1e-3),
+        Stage("copy", with_tools=False, steps=1000, learning_rate=2e-3),
+        Stage("tools", with_tools=True, steps=2000, learning_rate=1e-3),
     )
 
 

@@ -115,8 +115,9 @@ def _fill(d: Draw, pattern: str) -> str:
 
 
 def _location(d: Draw) -> str:
-    return d.choice((f"the {d.pick(pools.STREETS)} room", f"our {d.city()} office", f"{d.street()}, {d.city()}",
-                     f"{d.pick(pools.STREETS)} Hall"))
+    """A place name that reads well after "at" and needs no article ("Maple Hall", "Conference Room B2")."""
+    return d.choice((f"{d.pick(pools.STREETS)} Hall", f"Conference Room {d.code('A#')}", f"{d.street()}, {d.city()}",
+                     f"{d.pick(pools.STREETS)} Cafe"))
 
 
 def _event(d: Draw) -> dict[str, Arg]:
@@ -166,7 +167,8 @@ SPECS = [
         "List my events for {date*}[ in the {calendar} calendar].",
     )),
     Spec(cancel_event, "calendar", lambda d: {
-        "event_id": Arg(d.code("EV-#####")), "notify_attendees": _notify(d), "reason": Arg(_fill(d, d.pick(_REASONS)))}, (
+        "event_id": Arg(d.code("EV-#####")), "notify_attendees": _notify(d),
+        "reason": Arg(_fill(d, d.pick(_REASONS)))}, (
         "Cancel event {event_id}[ {notify_attendees}].",
         "Please delete the calendar event with ID {event_id}[, giving the reason \"{reason}\"].",
         "Event {event_id} is off. Cancel it[ {notify_attendees}].",

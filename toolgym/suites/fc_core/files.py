@@ -62,7 +62,9 @@ def search_files(query: str, directory: str | None = None, extension: str | None
 
 
 @tool
-def compress_files(paths: list[str], archive_name: str, format: Literal["zip", "tar.gz", "7z"] = "zip") -> dict[str, Any]:
+def compress_files(
+    paths: list[str], archive_name: str, format: Literal["zip", "tar.gz", "7z"] = "zip"
+) -> dict[str, Any]:
     """Compress files into a single archive.
 
     Args:
@@ -111,6 +113,19 @@ def _archive(d: Draw) -> str:
     return d.choice((f"{d.word()}_{d.word()}", f"{d.word()}-backup", f"{d.word()}_{d.integer(2019, 2027)}"))
 
 
+_TEXT = ("txt", "md", "csv", "json", "log", "yaml", "py", "html", "xml", "sql")
+
+
+def _move(d: Draw) -> dict[str, Arg]:
+    user = d.first().lower()
+    source, destination = d.path(user=user), d.folder(user=user)
+    return {"source": Arg(source), "destination": Arg(destination)}
+
+
+def _different_folder(args: dict[str, Arg]) -> bool:
+    return not args["source"].value.startswith(args["destination"].value + "/")
+
+
 def _listing(d: Draw) -> dict[str, Arg]:
     sort = d.choice(("name", "size", "modified"))
     texts = {"name": ("by name", "alphabetically"), "size": ("by size", "by file size"),
@@ -126,7 +141,7 @@ def _search(d: Draw) -> dict[str, Arg]:
 
 SPECS = [
     Spec(read_file, "files", lambda d: {
-        "path": Arg(d.path()), "encoding": Arg(d.choice(("latin-1", "ascii", "utf-8")))}, (
+        "path": Arg(d.path(d.choice(_TEXT))), "encoding": Arg(d.choice(("latin-1", "ascii", "utf-8")))}, (
         "Open {path} and show me what's inside[ using {encoding} encoding].",
         "Read the file {path}[ as {encoding}].",
         "What's in {path}?",
@@ -187,7 +202,7 @@ SPECS = [
         "Make an archive \"{archive_name}\" from {paths}[ in {format} format].",
         "Compress these files into \"{archive_name}\"[ as {format}]: {paths}.",
     )),
-    Spec(move_file, "files", lambda d: {"source": Arg(d.path()), "destination": Arg(d.folder())}, (
+    Spec(move_file, "files", _move, (
         "Move {source} to {destination}.",
         "Please move the file {source} into {destination}.",
         "Relocate {source} to the folder {destination}.",
@@ -196,5 +211,5 @@ SPECS = [
         "I want {source} moved into {destination}.",
         "Shift {source} to {destination}, please.",
         "Move the document at {source} to the directory {destination}.",
-    )),
+    ), check=_different_folder),
 ]

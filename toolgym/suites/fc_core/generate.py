@@ -17,6 +17,7 @@ import random
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from ...errors import UserError
 from ...types import Expected, ExpectedCall, Message, Split, Task, Tool
 from ..suite import Suite
 from . import calendar, files, maps, maths, messaging, money, pools, shopping, travel, units, weather
@@ -36,24 +37,23 @@ CATEGORIES: dict[str, float] = {
 }
 
 #: Tools one could plausibly call for the other's request: never offered as each other's distractor.
-_CONFUSABLE = frozenset(frozenset(p) for p in (
+_CONFUSABLE = (
     ("get_current_weather", "get_weather_forecast"), ("convert_currency", "get_exchange_rate"),
     ("get_directions", "calculate_distance"), ("create_event", "set_reminder"),
     ("book_hotel", "find_nearby_places"), ("search_flights", "get_directions"),
     ("search_flights", "calculate_distance"), ("get_flight_status", "track_package"),
-))
+    ("search_emails", "search_files"),
+)
+_NEAR: dict[str, frozenset[str]] = {
+    name: frozenset(other for p in _CONFUSABLE if name in p for other in p if other != name)
+    for pair in _CONFUSABLE for name in pair
+}
 #: Domains whose tools are offered with off-topic requests (none of them writes or sends text).
 _OFF_TOPIC_DOMAINS = ("weather", "money", "calendar", "maps", "travel", "units", "maths")
 
 
 def _confusable(a: Spec, b: Spec) -> bool:
     return b.tool.name in _NEAR.get(a.tool.name, ())
-
-
-_NEAR: dict[str, frozenset[str]] = {
-    name: frozenset(other for p in _CONFUSABLE if name in p for other in p if other != name)
-    for pair in _CONFUSABLE for name in pair
-}
 
 
 @dataclass
@@ -87,14 +87,18 @@ def _args(spec: Spec, d: Draw) -> dict[str, Arg] | None:
     return None
 
 
-def _one(spec: Spec, d: Draw, fixed: dict[str, bool]) -> tuple[Phrase, ExpectedCall] | None:
-    """One call of `spec`, worded consistently with what earlier sentences stated (`fixed`)."""
+def _one(
+    spec: Spec, d: Draw, fixed: dict[str, bool], used: set[str] | None = None
+) -> tuple[Phrase, ExpectedCall] | None:
+    """One call of `spec`, worded consistently with what earlier sentences stated (`fixed`, `used`)."""
     args = _args(spec, d)
-    p = phrase(spec, d, args, fixed) if args else None
+    p = phrase(spec, d, args, fixed, frozenset(used or ())) if args else None
     if args is None or p is None:
         return None
     for name in spec.tool.parameters["properties"]:
         fixed.setdefault(name, name in p.mentioned)
+    if used is not None:
+        used.add(p.template)
     return p, expected_call(spec.tool, args, p.mentioned)
 
 
@@ -150,7 +154,8 @@ def _parallel(d: Draw, cycle: _Cycle) -> _Draft | None:
     if spec.together and d.rng.random() < 0.5:
         return _together(d, spec, n)
     fixed: dict[str, bool] = {}
-    got = [_one(spec, d, fixed) for _ in range(n)]
+    used: set[str] = set()
+    got = [_one(spec, d, fixed, used) for _ in range(n)]
     if None in got or not _distinct([g[1] for g in got]):  # type: ignore[index]
         return None
     text, template = _joined(d, [g[0] for g in got])  # type: ignore[index]
@@ -189,7 +194,8 @@ def _parallel_multiple(d: Draw, cycle: _Cycle) -> _Draft | None:
         entries.append(d.choice(chosen))
     d.rng.shuffle(entries)
     fixed: dict[str, bool] = {}
-    got = [_one(s, d, fixed) for s in entries]
+    used: set[str] = set()
+    got = [_one(s, d, fixed, used) for s in entries]
     if None in got or not _distinct([g[1] for g in got]):  # type: ignore[index]
         return None
     text, template = _joined(d, [g[0] for g in got])  # type: ignore[index]
@@ -253,6 +259,8 @@ def build_fc_core(seed: int = 0, n_train: int = 400, n_test: int = 400) -> Suite
         >>> len(suite.split("test")), suite.tasks[0].id
         (40, 'fc-core/train/simple/0000')
     """
+    if n_train < 0 or n_test < 0:
+        raise UserError(f"fc-core: n_train and n_test must be >= 0, got n_train={n_train}, n_test={n_test}")
     tasks: list[Task] = []
     for split, n in (("train", n_train), ("test", n_test)):
         tasks += _tasks(split, n, random.Random(f"fc-core:{seed}:{split}"))  # type: ignore[arg-type]

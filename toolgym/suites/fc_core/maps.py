@@ -108,10 +108,8 @@ def _address(d: Draw) -> str:
 
 def _directions(d: Draw) -> dict[str, Arg]:
     mode = d.choice(tuple(_MODES))
-    if d.rng.random() < 0.5:
-        origin, destination = _address(d), _address(d)
-    else:
-        origin, destination = d.city(), d.city()
+    city = d.city()  # directions stay within one city
+    origin, destination = f"{d.street()}, {city}", f"{d.street()}, {city}"
     tolls = Arg(True, d.choice(("avoiding toll roads", "with no toll roads"))) if d.rng.random() < 0.8 else Arg(
         False, d.choice(("toll roads are fine", "tolls are okay")))
     return {"origin": Arg(origin), "destination": Arg(destination), "mode": Arg(mode, d.choice(_MODES[mode])),
@@ -120,7 +118,7 @@ def _directions(d: Draw) -> dict[str, Arg]:
 
 def _nearby(d: Draw) -> dict[str, Arg]:
     kind = d.choice(tuple(_PLACES))
-    meters = d.integer(2, 60) * 100
+    meters = d.own(lambda: d.rng.randint(2, 60) * 100)
     return {"location": Arg(_address(d)), "place_type": Arg(kind, _PLACES[kind]),
             "radius_meters": Arg(meters, d.choice((f"{meters} meters", f"{meters} m", f"{d.say_int(meters)} meters"))),
             "open_now": Arg(True, d.choice(("that are open now", "open right now")))}
@@ -138,13 +136,13 @@ def _places_apart(args: dict[str, Arg]) -> bool:
 SPECS = [
     Spec(get_directions, "maps", _directions, (
         "How do I get from {origin} to {destination}[ {mode}]?",
-        "Give me directions from {origin} to {destination}[ {mode}][, {avoid_tolls}].",
+        "Give me driving directions from {origin} to {destination}[, {avoid_tolls}].",
         "Route me from {origin} to {destination}[ {mode}].",
         "I'm at {origin}. How do I get to {destination}[ {mode}]?",
         "Directions from {origin} to {destination}[ {mode}], please.",
-        "Plan a route from {origin} to {destination}[, {avoid_tolls}].",
+        "Plan a drive from {origin} to {destination}[, {avoid_tolls}].",
         "What's the best way to get from {origin} to {destination}[ {mode}]?",
-        "Navigate from {origin} to {destination}[ {mode}][, {avoid_tolls}].",
+        "Navigate me by car from {origin} to {destination}[, {avoid_tolls}].",
     ), check=_places_apart),
     Spec(find_nearby_places, "maps", _nearby, (
         "Find {place_type} near {location}[ within {radius_meters}][ {open_now}].",

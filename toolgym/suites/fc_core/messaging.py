@@ -155,7 +155,8 @@ def _search(d: Draw) -> dict[str, Arg]:
 
 
 def _contact(d: Draw) -> dict[str, Arg]:
-    name, email = d.person(), d.email()
+    name = d.person()
+    email = d.email(name)
     value = {"name": name, "email": email}
     if d.rng.random() < 0.5:
         value["phone"] = phone = d.phone()

@@ -158,7 +158,7 @@ def _interest(d: Draw) -> dict[str, Arg]:
 
 def _tip(d: Draw) -> Arg:
     x = d.own(lambda: d.choice((5.0, 7.5, 8.0, 10.0, 12.0, 12.5, 15.0, 17.5, 18.0, 20.0, 22.0, 22.5, 25.0, 30.0)))
-    return Arg(x, d.say_number(x))
+    return Arg(x, str(int(x)) if x.is_integer() else repr(x))  # digits: "twelve%" reads badly
 
 
 def _after_hours(d: Draw) -> Arg:
@@ -168,8 +168,8 @@ def _after_hours(d: Draw) -> Arg:
 
 
 SPECS = [
-    Spec(convert_currency, "money",
-         lambda d: {"amount": d.money_arg(5, 20000, symbol=False), **_currency_pair(d, "from_currency", "to_currency")}, (
+    Spec(convert_currency, "money", lambda d: {
+        "amount": d.money_arg(5, 20000, symbol=False), **_currency_pair(d, "from_currency", "to_currency")}, (
         "Convert {amount} {from_currency} to {to_currency}.",
         "How much is {amount} {from_currency} in {to_currency}?",
         "I have {amount} {from_currency}. What would that be in {to_currency}?",

@@ -125,28 +125,36 @@ WORDS = (
     "telescope", "microscope", "greenhouse", "beehive", "aquarium", "compost", "recycling", "carpool",
 )
 
-#: Lower-case things people buy, carry or fix (for product searches, reminders and messages).
-ITEMS = (
-    "headphones", "water bottle", "hiking boots", "desk lamp", "backpack", "yoga mat", "coffee grinder",
-    "rain jacket", "phone charger", "mechanical keyboard", "standing desk", "air fryer", "tent",
-    "sleeping bag", "bike helmet", "running shoes", "blender", "electric kettle", "office chair",
-    "monitor stand", "travel mug", "cast iron pan", "chef's knife", "cutting board", "wall clock",
-    "bookshelf", "throw blanket", "duvet cover", "bath towels", "plant pot", "garden hose", "drill",
-    "tool kit", "extension cord", "smoke detector", "webcam", "microphone", "tripod", "camera bag",
-    "sunglasses", "winter gloves", "wool scarf", "umbrella", "suitcase", "passport holder",
-    "board game", "jigsaw puzzle", "paint set", "sketchbook", "fountain pen", "notebook", "calculator",
-    "printer paper", "ink cartridge", "usb hub", "hard drive", "router", "smart speaker", "tablet stand",
-    "dumbbells", "jump rope", "tennis racket", "football", "swim goggles", "ski jacket", "lunch box",
-    "baby monitor", "dog leash", "cat tree", "bird feeder", "watering can", "picnic basket", "lantern",
-)
+#: Store departments -> (adjectives that fit them, lower-case products sold there).
+PRODUCTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "electronics": (("wireless", "portable", "rechargeable", "compact", "smart", "noise-cancelling"), (
+        "headphones", "phone charger", "mechanical keyboard", "webcam", "microphone", "usb hub", "hard drive",
+        "router", "smart speaker", "tablet stand", "monitor stand", "baby monitor", "power bank", "earbuds",
+        "e-reader", "projector")),
+    "home": (("ceramic", "wooden", "bamboo", "stainless steel", "glass", "non-stick"), (
+        "coffee grinder", "desk lamp", "air fryer", "blender", "electric kettle", "travel mug", "cast iron pan",
+        "chef's knife", "cutting board", "wall clock", "bookshelf", "throw blanket", "duvet cover",
+        "bath towels", "office chair", "standing desk")),
+    "clothing": (("waterproof", "merino wool", "organic cotton", "lightweight", "leather", "insulated"), (
+        "rain jacket", "winter gloves", "wool scarf", "sunglasses", "ski jacket", "hiking socks", "beanie",
+        "running tights", "fleece vest", "denim jacket", "sun hat", "swimsuit", "raincoat", "belt")),
+    "books": (("illustrated", "paperback", "hardcover", "pocket-size"), (
+        "cookbook", "travel guide", "mystery novel", "children's atlas", "poetry collection", "history book",
+        "field guide to birds", "graphic novel", "language workbook", "sketching manual", "bread baking book",
+        "astronomy handbook")),
+    "sports": (("lightweight", "adjustable", "foldable", "waterproof", "professional"), (
+        "yoga mat", "bike helmet", "running shoes", "dumbbells", "jump rope", "tennis racket", "football",
+        "swim goggles", "hiking boots", "tent", "sleeping bag", "backpack", "water bottle", "climbing chalk bag")),
+    "toys": (("wooden", "kids'", "magnetic", "glow-in-the-dark", "educational"), (
+        "board game", "jigsaw puzzle", "paint set", "building blocks", "toy train", "kite", "puppet theater",
+        "marble run", "science kit", "dollhouse", "remote-control car", "plush bear")),
+    "garden": (("solar-powered", "heavy-duty", "collapsible", "ceramic", "galvanized"), (
+        "garden hose", "plant pot", "watering can", "bird feeder", "lantern", "picnic basket", "pruning shears",
+        "compost bin", "raised garden bed", "wheelbarrow", "hose reel", "garden kneeler")),
+}
 
-ADJECTIVES = (
-    "wireless", "stainless steel", "waterproof", "ergonomic", "portable", "vintage", "bamboo",
-    "foldable", "lightweight", "noise-cancelling", "rechargeable", "insulated", "adjustable", "compact",
-    "handmade", "organic cotton", "leather", "recycled", "solar-powered", "heavy-duty", "ceramic",
-    "magnetic", "collapsible", "glass", "wooden", "merino wool", "kids'", "extra-large", "travel-size",
-    "smart", "cordless", "non-stick",
-)
+#: Lower-case things people buy, carry or fix (for reminders, notes and messages).
+ITEMS = tuple(item for _, items in PRODUCTS.values() for item in items)
 
 STREETS = (
     "Maple", "Oak", "Cedar", "Willow", "Harbor", "Mill", "Church", "King", "Queen", "Station", "Bridge",

@@ -8,7 +8,7 @@ from ...tools import tool
 from . import pools
 from .fake import rng_for
 from .templates import Spec
-from .values import Arg, Draw
+from .values import Arg, Draw, part
 
 
 class OrderItem(TypedDict):
@@ -115,7 +115,6 @@ def return_item(
     return {"return_id": f"RMA-{rng_for(order_id, sku).randrange(10**5):05d}", "status": "label sent"}
 
 
-_CATEGORIES = ("electronics", "home", "clothing", "books", "sports", "toys", "garden")
 _SORTS = {"price_low_to_high": ("cheapest first", "sorted by price from low to high"),
           "price_high_to_low": ("most expensive first", "sorted by price from high to low"),
           "rating": ("best rated first", "sorted by rating")}
@@ -123,10 +122,13 @@ _SORTS = {"price_low_to_high": ("cheapest first", "sorted by price from low to h
 
 def _search(d: Draw) -> dict[str, Arg]:
     sort = d.choice(tuple(_SORTS))
-    category = d.choice(_CATEGORIES)
-    price = float(d.integer(1, 400) * 5)
-    price_text = d.choice(("$", "€", "£")) + d.say_money(price)
-    return {"query": Arg(f"{d.pick(pools.ADJECTIVES)} {d.item()}"), "max_price": Arg(price, price_text),
+    category = d.choice(tuple(pools.PRODUCTS))
+    adjectives, products = pools.PRODUCTS[category]
+    own = part(pools.ITEMS, d.split)  # one split for items everywhere, whatever the department
+    item = d.choice([p for p in products if p in own])
+    query = item if d.rng.random() < 0.3 else f"{d.pick(adjectives, period=3)} {item}"
+    price = float(d.own(lambda: d.rng.randint(2, 120) * 5))
+    return {"query": Arg(query), "max_price": Arg(price, d.choice(("$", "€", "£")) + d.say_money(price)),
             "category": Arg(category), "sort_by": Arg(sort, d.choice(_SORTS[sort]))}
 
 
@@ -152,9 +154,16 @@ def _tracking(d: Draw) -> dict[str, Arg]:
     return {"tracking_number": Arg(d.code(pattern)), "carrier": Arg(carrier, name)}
 
 
+def _same_carrier(args: dict[str, Arg]) -> bool:
+    """Whether the tracking number has the stated carrier's format (parallel calls share the carrier)."""
+    pattern = _CARRIERS[args["carrier"].value][1]
+    number = args["tracking_number"].value
+    return len(number) == len(pattern) and number.startswith(pattern.split("#")[0].split("*")[0])
+
+
 def _address(d: Draw) -> dict[str, Arg]:
     city, country = d.pick(pools.CITY_COUNTRIES)
-    value = {"street": d.street(), "city": city, "postal_code": d.code(d.choice(("#####", "####", "####-###"))),
+    value = {"street": d.street(), "city": city, "postal_code": d.code(d.choice(("#####", "####"))),
              "country": country}
     text = d.choice((f"{value['street']}, {value['postal_code']} {value['city']}, {country}",
                      f"{value['street']}, {value['city']} {value['postal_code']}, {country}"))
@@ -177,14 +186,15 @@ def _return(d: Draw) -> dict[str, Arg]:
 
 SPECS = [
     Spec(search_products, "shopping", _search, (
-        "Search the store for {query}[ under {max_price}][ in the {category} category].",
-        "Find me {query} in the shop[, {sort_by}].",
-        "I'm shopping for {query}[ with a budget of {max_price}]. What's available?",
-        "Show me {query} from the store[ in {category}][ priced below {max_price}][, {sort_by}].",
-        "Look up {query} in the store catalog[, {sort_by}].",
-        "Does the shop have any {query} for less than {max_price}?",
-        "Browse the store for {query}[ in the {category} department][, {sort_by}].",
-        "Find {query} in the catalog[ that cost at most {max_price}][ in {category}].",
+        "Search the store for \"{query}\"[ under {max_price}][ in the {category} category].",
+        "Find me \"{query}\" in the shop[, {sort_by}].",
+        "I'm shopping for \"{query}\"[ with a budget of {max_price}]. What's available?",
+        "Show me results for \"{query}\" from the store[ in the {category} section][ priced below {max_price}][, "
+        "{sort_by}].",
+        "Look up \"{query}\" in the store catalog[, {sort_by}].",
+        "Does the shop have anything matching \"{query}\" for less than {max_price}?",
+        "Browse the store for \"{query}\"[ in the {category} department][, {sort_by}].",
+        "Search the catalog for \"{query}\"[ priced at most {max_price}][ in the {category} category].",
     )),
     Spec(place_order, "shopping", lambda d: {
         "items": _items(d), "shipping_method": Arg(d.choice(("express", "overnight", "standard"))),
@@ -211,7 +221,7 @@ SPECS = [
     ), (
         "Track these {carrier} packages: {tracking_number*}.",
         "Where are my {carrier} parcels {tracking_number*}?",
-    )),
+    ), check=_same_carrier),
     Spec(update_shipping_address, "shopping", _address, (
         "Change the shipping address of order {order_id} to {address}.",
         "Ship order {order_id} to {address} instead.",

@@ -164,11 +164,14 @@ class Phrase:
     """Whether the first letter may be lower-cased when the sentence is joined to another."""
 
 
-def phrase(spec: Spec, d: Draw, args: dict[str, Arg], fixed: dict[str, bool]) -> Phrase | None:
+def phrase(
+    spec: Spec, d: Draw, args: dict[str, Arg], fixed: dict[str, bool], used: frozenset[str] = frozenset()
+) -> Phrase | None:
     """Word one call with a template of `d.split`, or None when no template fits.
 
     `fixed` maps a parameter name to whether it must (True) or must not (False) be mentioned, so that
     sentences joined in one request never leave a reader guessing whether a setting carries over.
+    Templates whose id is in `used` are taken only when no other fits (varied wording in one request).
     """
     optional = [p for p in spec.tool.parameters["properties"] if p not in spec.required]
     if any(fixed.get(p) is False for p in spec.required):
@@ -179,7 +182,7 @@ def phrase(spec: Spec, d: Draw, args: dict[str, Arg], fixed: dict[str, bool]) ->
             if not spec.expand(t.plain) & never and must <= spec.expand(t.plain) | set(t.optional)]
     if not fits:
         return None
-    t = d.choice(fits)
+    t = d.choice([t for t in fits if t.id not in used] or fits)
     include = frozenset(p for p in t.optional if p in must or (p not in never and d.rng.random() < 0.5))
     return Phrase(t.render(args, include), spec.expand(t.plain | include), t.id, t.text[0] not in "{[")
 
@@ -215,7 +218,8 @@ def _possible(value: Any, schema: dict[str, Any]) -> Any:
 
 
 def _lower(p: Phrase) -> str:
-    keep = not p.lowerable or p.text.startswith(("I ", "I'"))
+    """The sentence with a lower-case first letter, unless it starts with a value, "I" or an acronym ("GCD")."""
+    keep = not p.lowerable or not p.text[1:2].islower()
     return p.text if keep else p.text[0].lower() + p.text[1:]
 
 

@@ -94,30 +94,37 @@ def convert_speed(value: float, from_unit: Speed, to_unit: Speed) -> dict[str, A
     return _result(value, from_unit, to_unit)
 
 
-_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
-    "length": {"mm": ("mm", "millimeters"), "cm": ("cm", "centimeters"), "m": ("meters",),
-               "km": ("km", "kilometers"), "in": ("inches",), "ft": ("feet", "ft"), "yd": ("yards",),
-               "mi": ("miles",)},
-    "temperature": {"celsius": ("degrees Celsius", "°C", "Celsius"),
-                    "fahrenheit": ("degrees Fahrenheit", "°F", "Fahrenheit"), "kelvin": ("kelvin", "K")},
-    "weight": {"mg": ("mg", "milligrams"), "g": ("grams", "g"), "kg": ("kg", "kilograms"), "oz": ("ounces", "oz"),
-               "lb": ("pounds", "lb"), "st": ("stone",)},
-    "volume": {"ml": ("ml", "milliliters"), "l": ("liters",), "tsp": ("teaspoons",), "tbsp": ("tablespoons",),
-               "cup": ("cups",), "fl_oz": ("fluid ounces",), "gal": ("gallons",)},
-    "data": {u: (u, n) for u, n in (("B", "bytes"), ("KB", "kilobytes"), ("MB", "megabytes"),
-                                    ("GB", "gigabytes"), ("TB", "terabytes"))},
-    "speed": {"km/h": ("km/h", "kilometers per hour"), "mph": ("mph", "miles per hour"),
-              "m/s": ("m/s", "meters per second"), "knots": ("knots",)},
+#: kind -> unit -> (spellings, typical low, typical high)
+_UNITS: dict[str, dict[str, tuple[tuple[str, ...], float, float]]] = {
+    "length": {"mm": (("mm", "millimeters"), 1, 900), "cm": (("cm", "centimeters"), 1, 500),
+               "m": (("meters",), 1, 5000), "km": (("km", "kilometers"), 0.5, 2000), "in": (("inches",), 1, 200),
+               "ft": (("feet", "ft"), 1, 20000), "yd": (("yards",), 1, 2000), "mi": (("miles",), 0.5, 1500)},
+    "temperature": {"celsius": (("degrees Celsius", "°C", "Celsius"), -40, 250),
+                    "fahrenheit": (("degrees Fahrenheit", "°F", "Fahrenheit"), -40, 480),
+                    "kelvin": (("kelvin", "K"), 50, 600)},
+    "weight": {"mg": (("mg", "milligrams"), 1, 5000), "g": (("grams", "g"), 1, 5000),
+               "kg": (("kg", "kilograms"), 0.1, 500), "oz": (("ounces", "oz"), 0.5, 200),
+               "lb": (("pounds", "lb"), 0.5, 800), "st": (("stone",), 1, 40)},
+    "volume": {"ml": (("ml", "milliliters"), 5, 5000), "l": (("liters",), 0.1, 500),
+               "tsp": (("teaspoons",), 0.5, 20), "tbsp": (("tablespoons",), 0.5, 20), "cup": (("cups",), 0.25, 12),
+               "fl_oz": (("fluid ounces",), 1, 128), "gal": (("gallons",), 0.5, 200)},
+    "data": {"B": (("B", "bytes"), 10, 900000), "KB": (("KB", "kilobytes"), 1, 900000),
+             "MB": (("MB", "megabytes"), 1, 50000), "GB": (("GB", "gigabytes"), 0.5, 20000),
+             "TB": (("TB", "terabytes"), 0.5, 500)},
+    "speed": {"km/h": (("km/h", "kilometers per hour"), 1, 1200), "mph": (("mph", "miles per hour"), 1, 800),
+              "m/s": (("m/s", "meters per second"), 0.5, 350), "knots": (("knots",), 1, 600)},
 }
 
 
-def _sampler(kind: str, lo: float, hi: float) -> Callable[[Draw], dict[str, Arg]]:
-    names = _NAMES[kind]
+def _sampler(kind: str) -> Callable[[Draw], dict[str, Arg]]:
+    units = _UNITS[kind]
 
     def sample(d: Draw) -> dict[str, Arg]:
-        a, b = d.choice(tuple(names)), d.choice(tuple(names))
-        args = {"value": d.number_arg(lo, hi), "from_unit": Arg(a, d.choice(names[a])),
-                "to_unit": Arg(b, d.choice(names[b]))}
+        a, b = d.choice(tuple(units)), d.choice(tuple(units))
+        names, lo, hi = units[a]
+        value = d.quantity(lo, hi)
+        args = {"value": Arg(value, d.say_digits(value)), "from_unit": Arg(a, d.choice(names)),
+                "to_unit": Arg(b, d.choice(units[b][0]))}
         if kind == "data":
             args["binary"] = d.choice((Arg(True, "using binary (1024-based) units"),
                                        Arg(False, "using decimal (1000-based) units")))
@@ -143,48 +150,48 @@ _GENERIC = (
 _TOGETHER = ("Convert {value*} {from_unit} to {to_unit}.", "Convert {value} {from_unit} to {to_unit*}.")
 
 
-def _spec(tool_: Any, kind: str, lo: float, hi: float, specific: tuple[str, ...]) -> Spec:
-    return Spec(tool_, "units", _sampler(kind, lo, hi), _GENERIC + specific, _TOGETHER, check=_different)
+def _spec(tool_: Any, kind: str, specific: tuple[str, ...]) -> Spec:
+    return Spec(tool_, "units", _sampler(kind), _GENERIC + specific, _TOGETHER, check=_different)
 
 
 SPECS = [
-    _spec(convert_length, "length", 0.5, 5000, (
-        "The trail is {value} {from_unit} long. How long is that in {to_unit}?",
-        "My desk is {value} {from_unit} wide. Give me that in {to_unit}.",
-        "The race is {value} {from_unit}. What's that in {to_unit}?",
+    _spec(convert_length, "length", (
+        "The distance is {value} {from_unit}. How long is that in {to_unit}?",
+        "I measured {value} {from_unit}. Give me that in {to_unit}.",
+        "A length of {value} {from_unit}: what's that in {to_unit}?",
         "Convert a length of {value} {from_unit} to {to_unit}.",
     )),
-    Spec(convert_temperature, "units", _sampler("temperature", -40, 450), (
+    Spec(convert_temperature, "units", _sampler("temperature"), (
         "Convert {value} {from_unit} to {to_unit}.",
         "What is {value} {from_unit} in {to_unit}?",
-        "It's {value} {from_unit} outside. What's that in {to_unit}?",
-        "The recipe says to bake at {value} {from_unit}. What is that in {to_unit}?",
+        "A thermometer reads {value} {from_unit}. What's that in {to_unit}?",
+        "The sensor logged {value} {from_unit}. What is that in {to_unit}?",
         "Express a temperature of {value} {from_unit} in {to_unit}.",
         "Change {value} {from_unit} into {to_unit}, please.",
         "If it's {value} {from_unit}, how much is that in {to_unit}?",
         "Could you convert a reading of {value} {from_unit} to {to_unit}?",
     ), _TOGETHER, check=_different),
-    _spec(convert_weight, "weight", 0.5, 2000, (
-        "My suitcase weighs {value} {from_unit}. What is that in {to_unit}?",
-        "The recipe calls for {value} {from_unit} of flour. How much is that in {to_unit}?",
+    _spec(convert_weight, "weight", (
+        "The package weighs {value} {from_unit}. What is that in {to_unit}?",
+        "I have {value} {from_unit} of flour. How much is that in {to_unit}?",
         "Convert a weight of {value} {from_unit} to {to_unit}.",
         "How heavy is {value} {from_unit} in {to_unit}?",
     )),
-    _spec(convert_volume, "volume", 0.5, 500, (
+    _spec(convert_volume, "volume", (
         "The recipe needs {value} {from_unit} of milk. Convert that to {to_unit}.",
         "How much is {value} {from_unit} of water in {to_unit}?",
         "Convert a volume of {value} {from_unit} to {to_unit}.",
-        "The tank holds {value} {from_unit}. What's that in {to_unit}?",
+        "The container holds {value} {from_unit}. What's that in {to_unit}?",
     )),
-    _spec(convert_data_size, "data", 0.5, 9000, (
+    _spec(convert_data_size, "data", (
         "The file is {value} {from_unit}. How big is that in {to_unit}[, {binary}]?",
         "My plan includes {value} {from_unit} of storage. What's that in {to_unit}[ {binary}]?",
         "Convert a size of {value} {from_unit} to {to_unit}[, {binary}].",
         "How many {to_unit} does {value} {from_unit} of data make[ {binary}]?",
     )),
-    _spec(convert_speed, "speed", 2, 900, (
-        "The car is going {value} {from_unit}. What's that in {to_unit}?",
-        "Wind speed is {value} {from_unit}. Convert it to {to_unit}.",
+    _spec(convert_speed, "speed", (
+        "Something is moving at {value} {from_unit}. What's that in {to_unit}?",
+        "The recorded speed is {value} {from_unit}. Convert it to {to_unit}.",
         "Convert a speed of {value} {from_unit} to {to_unit}.",
         "How fast is {value} {from_unit} in {to_unit}?",
     )),

@@ -81,7 +81,7 @@ class Draw:
         """One item of `seq`, whatever the split (for closed vocabularies and phrasings)."""
         return seq[self.rng.randrange(len(seq))]
 
-    def pick(self, pool: tuple[str, ...], period: int = 4) -> str:
+    def pick(self, pool: tuple[Any, ...], period: int = 4) -> Any:
         """One item of this split's part of a pool."""
         return self.choice(part(pool, self.split, period))
 
@@ -100,6 +100,16 @@ class Draw:
     def number(self, lo: float, hi: float, places: int = 2) -> float:
         """A decimal number in [lo, hi] with at most `places` decimals, of this split."""
         return self.own(lambda: round(self.rng.uniform(lo, hi), places))
+
+    def quantity(self, lo: float, hi: float) -> float:
+        """A measurement between lo and hi, spread evenly over orders of magnitude, with few decimals."""
+
+        def make() -> float:
+            x = self.rng.uniform(lo, hi) if lo <= 0 else lo * (hi / lo) ** self.rng.random()
+            places = 0 if abs(x) >= 100 and self.rng.random() < 0.7 else self.choice((0, 1, 1, 2))
+            return float(round(x, places)) or 1.0
+
+        return self.own(make)
 
     def code(self, pattern: str) -> str:
         """A code from a pattern: `#` a digit, `A` an upper-case letter, `*` either; other characters kept."""
@@ -138,9 +148,10 @@ class Draw:
         """A full name."""
         return f"{self.first()} {self.pick(pools.LAST_NAMES)}"
 
-    def email(self) -> str:
-        """An e-mail address of an invented person."""
-        first, last = self.first().lower(), self.pick(pools.LAST_NAMES).lower().replace(" ", "")
+    def email(self, name: str | None = None) -> str:
+        """An e-mail address of an invented person (of `name`, "First Last", when given)."""
+        first, last = (name or f"{self.first()} {self.pick(pools.LAST_NAMES)}").lower().split(" ", 1)
+        last = last.replace(" ", "")
         local = self.choice((f"{first}.{last}", f"{first}{last[0]}", f"{first[0]}{last}", first))
         return f"{local}@{self.pick(pools.EMAIL_DOMAINS)}"
 
@@ -184,9 +195,9 @@ class Draw:
         ext = ext or self.pick(pools.EXTENSIONS)
         return f"/home/{user}/{self.pick(pools.FOLDERS)}/{stem}.{ext}"
 
-    def folder(self) -> str:
+    def folder(self, user: str | None = None) -> str:
         """A directory path such as `/home/ana/reports`."""
-        return f"/home/{self.first().lower()}/{self.pick(pools.FOLDERS)}"
+        return f"/home/{user or self.first().lower()}/{self.pick(pools.FOLDERS)}"
 
     # -- arguments: a value with its spelling ------------------------------------------------------
 
@@ -240,6 +251,12 @@ class Draw:
         """How a request writes a decimal number."""
         if x == int(x):
             return self.say_int(int(x)) if abs(x) < 1e15 and x >= 0 else str(int(x))
+        return f"{x:,}" if abs(x) >= 1000 and self.rng.random() < 0.5 else repr(x)
+
+    def say_digits(self, x: float) -> str:
+        """A number in digits, sometimes with thousands separators (never as a word)."""
+        if x.is_integer():
+            return f"{int(x):,}" if abs(x) >= 1000 and self.rng.random() < 0.5 else str(int(x))
         return f"{x:,}" if abs(x) >= 1000 and self.rng.random() < 0.5 else repr(x)
 
     def say_money(self, x: float) -> str:

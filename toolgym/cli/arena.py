@@ -1,0 +1,209 @@
+"""`toolgym arena ...`: answer prompts, judge answers pairwise, import human votes, print leaderboards."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticUndefined
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ..arena import (
+    AnswerConfig,
+    JudgeConfig,
+    LeaderboardConfig,
+    answer_async,
+    build_leaderboard,
+    import_votes,
+    judge_async,
+    read_reference,
+)
+from ..errors import UserError
+from ..report import ELO_NOTE, leaderboard_html, leaderboard_table, quality_table, style_table
+from ..run import load_config_file
+from .app import app, console, model_options
+from .evaluate import BASE_URL_HELP, PARSER_HELP, TOOL_MODE_HELP
+
+__all__ = ["arena_app"]
+
+arena_app = typer.Typer(no_args_is_help=True, help=(
+    "Arena: models answer open prompts, a judge (or people) compares answers pairwise, ratings follow. "
+    "Tour: `arena answer` each model, `arena judge`, then `arena leaderboard`."))
+app.add_typer(arena_app, name="arena")
+
+C = TypeVar("C", bound=BaseModel)
+CONFIG_HELP = "YAML file of options; flags override it."
+
+
+def _opt(config: type[BaseModel], name: str, *flags: str) -> Any:
+    """A Typer option whose help is the config field's docstring, so help text is written once."""
+    field = config.model_fields[name]
+    shown = field.default not in (None, PydanticUndefined)
+    return typer.Option(*flags, help=field.description, show_default=str(field.default) if shown else False)
+
+
+def _resolve(config: type[C], config_file: Path | None, flags: dict[str, Any]) -> C:
+    """Defaults < `--config` file < flags; a bad value names the option."""
+    values: dict[str, Any] = load_config_file(config_file, config) if config_file else {}
+    values.update({k: v for k, v in flags.items() if v is not None})
+    try:
+        return config(**values)
+    except ValidationError as e:
+        err = e.errors()[0]
+        flag = "--" + str(err["loc"][0]).replace("_", "-")
+        raise UserError(f"{flag}: {err['msg']} (got {err.get('input')!r})") from None
+
+
+def _bar() -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[note]}"), TimeRemainingColumn(), console=console)
+
+
+@arena_app.command("answer")
+def answer_command(
+    prompts: Annotated[str, _opt(AnswerConfig, "prompts", "--prompts", "-p")],
+    model: Annotated[str, _opt(AnswerConfig, "model", "--model", "-m")],
+    temperature: Annotated[float | None, _opt(AnswerConfig, "temperature", "--temperature")] = None,
+    top_p: Annotated[float | None, _opt(AnswerConfig, "top_p", "--top-p")] = None,
+    max_tokens: Annotated[int | None, _opt(AnswerConfig, "max_tokens", "--max-tokens")] = None,
+    seed: Annotated[int | None, _opt(AnswerConfig, "seed", "--seed")] = None,
+    concurrency: Annotated[int | None, _opt(AnswerConfig, "concurrency", "--concurrency", "-c")] = None,
+    limit: Annotated[int | None, _opt(AnswerConfig, "limit", "--limit")] = None,
+    db: Annotated[str | None, _opt(AnswerConfig, "db", "--db")] = None,
+    run: Annotated[str | None, _opt(AnswerConfig, "run", "--run")] = None,
+    timeout_s: Annotated[float | None, _opt(AnswerConfig, "timeout_s", "--timeout")] = None,
+    base_url: Annotated[str | None, typer.Option(help=BASE_URL_HELP)] = None,
+    tool_mode: Annotated[str | None, typer.Option(help=TOOL_MODE_HELP)] = None,
+    parser: Annotated[str | None, typer.Option(help=PARSER_HELP)] = None,
+    config: Annotated[Path | None, typer.Option("--config", help=CONFIG_HELP)] = None,
+) -> None:
+    """Store one model's answers to a prompt set; running it again answers only what is missing."""
+    cfg = _resolve(AnswerConfig, config, dict(
+        prompts=prompts, model=model, temperature=temperature, top_p=top_p, max_tokens=max_tokens, seed=seed,
+        concurrency=concurrency, limit=limit, db=db, run=run, timeout_s=timeout_s))
+    bar, state = _bar(), {}
+
+    def on_start(info, progress) -> None:
+        state["id"] = bar.add_task(info.name, total=progress.total, completed=progress.done_before, note="")
+
+    def on_result(result, progress) -> None:
+        bar.update(state["id"], advance=1, note=f"infra errors {progress.infra_errors}" if progress.infra_errors
+                   else "")
+
+    with bar:
+        info = asyncio.run(answer_async(cfg, options=model_options(base_url, tool_mode, parser),
+                                        on_start=on_start, on_result=on_result))
+    console.print(f"{info.name}: {info.done} prompts answered by {cfg.model} "
+                  f"({info.manifest.suite}@{info.manifest.suite_version}) in {cfg.db}")
+    if info.infra_errors:
+        console.print(f"[yellow]{info.infra_errors} answers failed on infrastructure errors; run the same "
+                      "command again to retry them.[/]")
+
+
+@arena_app.command("judge")
+def judge_command(
+    judge: Annotated[str, _opt(JudgeConfig, "judge", "--judge", "-j")],
+    baseline: Annotated[str | None, _opt(JudgeConfig, "baseline", "--baseline", "-b")] = None,
+    models: Annotated[list[str] | None, _opt(JudgeConfig, "models", "--models", "-m")] = None,
+    prompts: Annotated[str | None, _opt(JudgeConfig, "prompts", "--prompts", "-p")] = None,
+    pairing: Annotated[str | None, _opt(JudgeConfig, "pairing", "--pairing")] = None,
+    pairs_per_prompt: Annotated[int | None, _opt(JudgeConfig, "pairs_per_prompt", "--pairs-per-prompt")] = None,
+    template: Annotated[Path | None, _opt(JudgeConfig, "template", "--template")] = None,
+    temperature: Annotated[float | None, _opt(JudgeConfig, "temperature", "--temperature")] = None,
+    max_tokens: Annotated[int | None, _opt(JudgeConfig, "max_tokens", "--max-tokens")] = None,
+    seed: Annotated[int | None, _opt(JudgeConfig, "seed", "--seed")] = None,
+    concurrency: Annotated[int | None, _opt(JudgeConfig, "concurrency", "--concurrency", "-c")] = None,
+    timeout_s: Annotated[float | None, _opt(JudgeConfig, "timeout_s", "--timeout")] = None,
+    db: Annotated[str | None, _opt(JudgeConfig, "db", "--db")] = None,
+    base_url: Annotated[str | None, typer.Option(help="The judge's OpenAI-compatible server URL (else "
+                                                      "OPENAI_BASE_URL).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help=CONFIG_HELP)] = None,
+) -> None:
+    """Judge stored answers pairwise (two games per pair, positions swapped); resumable."""
+    names = [n.strip() for entry in models or [] for n in entry.split(",") if n.strip()] or None
+    cfg = _resolve(JudgeConfig, config, dict(
+        judge=judge, baseline=baseline, models=names, prompts=prompts, pairing=pairing,
+        pairs_per_prompt=pairs_per_prompt, template=template, temperature=temperature, max_tokens=max_tokens,
+        seed=seed, concurrency=concurrency, timeout_s=timeout_s, db=db))
+    bar, state = _bar(), {}
+
+    def on_start(summary) -> None:
+        state["id"] = bar.add_task(f"judging with {cfg.judge}", total=summary.planned,
+                                   completed=summary.done_before, note="")
+
+    def on_game(record, summary) -> None:
+        bar.update(state["id"], advance=1, note=f"unparseable {summary.unparseable} · failed {summary.errors}")
+
+    with bar:
+        summary = asyncio.run(judge_async(cfg, options=model_options(base_url, None, None),
+                                          on_start=on_start, on_game=on_game))
+    console.print(
+        f"{summary.source} on {summary.prompt_set}: {len(summary.models)} models, {summary.pairing} pairing, "
+        f"{summary.planned} games planned, {summary.done_before} judged before; this time {summary.judged} "
+        f"judged, {summary.unparseable} unparseable (stored, excluded from ratings), {summary.errors} failed")
+    if summary.missing_pairs:
+        console.print(f"[yellow]{summary.missing_pairs} pairs were skipped: one of the two models has no "
+                      "answer to the prompt (answer it with `toolgym arena answer`).[/]")
+    if summary.errors:
+        console.print("[yellow]failed games are retried when the same command runs again.[/]")
+    console.print(f"next: toolgym arena leaderboard --source '{summary.source}'"
+                  + (f" --baseline '{summary.baseline}'" if summary.baseline else ""))
+
+
+@arena_app.command("import-votes")
+def import_votes_command(
+    votes: Annotated[Path, typer.Argument(help="JSONL of votes: model_a, model_b, winner (model_a, model_b, "
+                                               "tie, tie (bothbad)), optional prompt_id, answer_a, answer_b.")],
+    source: Annotated[str | None, typer.Option(help="Name of these battles (default votes:FILE_NAME); "
+                                                    "importing the same source again replaces it.")] = None,
+    db: Annotated[str, _opt(LeaderboardConfig, "db", "--db")] = "toolgym.db",
+) -> None:
+    """Import human votes as battles."""
+    done = import_votes(votes, db, source)
+    console.print(f"imported {done.votes} votes ({done.ties} ties) between {len(done.models)} models as "
+                  f"source {done.source!r}; {done.with_answers} carry both answers (style control)")
+
+
+@arena_app.command("leaderboard")
+def leaderboard_command(
+    source: Annotated[str | None, _opt(LeaderboardConfig, "source", "--source", "-s")] = None,
+    category: Annotated[str | None, _opt(LeaderboardConfig, "category", "--category")] = None,
+    method: Annotated[str | None, _opt(LeaderboardConfig, "method", "--method")] = None,
+    ci: Annotated[str | None, _opt(LeaderboardConfig, "ci", "--ci")] = None,
+    n_boot: Annotated[int | None, _opt(LeaderboardConfig, "n_boot", "--n-boot")] = None,
+    confidence: Annotated[float | None, _opt(LeaderboardConfig, "confidence", "--confidence")] = None,
+    seed: Annotated[int | None, _opt(LeaderboardConfig, "seed", "--seed")] = None,
+    style_control: Annotated[bool | None, _opt(LeaderboardConfig, "style_control",
+                                               "--style-control/--no-style-control")] = None,
+    baseline: Annotated[str | None, _opt(LeaderboardConfig, "baseline", "--baseline", "-b")] = None,
+    strong_weight: Annotated[float | None, _opt(LeaderboardConfig, "strong_weight", "--strong-weight")] = None,
+    prior: Annotated[float | None, _opt(LeaderboardConfig, "prior", "--prior")] = None,
+    elo_k: Annotated[float | None, _opt(LeaderboardConfig, "elo_k", "--elo-k")] = None,
+    db: Annotated[str | None, _opt(LeaderboardConfig, "db", "--db")] = None,
+    reference: Annotated[Path | None, typer.Option(help="Reference ranking to measure agreement with: one model "
+                                                        "per line best first, or JSON list / {model: score}.")] = None,
+    html: Annotated[Path | None, typer.Option(help="Also write the leaderboard as a self-contained HTML page.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help=CONFIG_HELP)] = None,
+) -> None:
+    """Ratings with confidence intervals, win rates and the benchmark's separability and agreement."""
+    cfg = _resolve(LeaderboardConfig, config, dict(
+        source=source, category=category, method=method, ci=ci, n_boot=n_boot, confidence=confidence, seed=seed,
+        style_control=style_control, baseline=baseline, strong_weight=strong_weight, prior=prior, elo_k=elo_k,
+        db=db))
+    if html is not None and not html.parent.is_dir():
+        raise UserError(f"--html {html}: folder {html.parent} does not exist; create it or choose another path")
+    ranking = read_reference(reference) if reference is not None else None
+    board = build_leaderboard(cfg, ranking, reference.name if reference is not None else None)
+    console.print(leaderboard_table(board))
+    styles = style_table(board.ratings)
+    if styles is not None:
+        console.print(styles)
+    console.print(quality_table(board))
+    if board.method == "elo":
+        console.print(f"[yellow]{ELO_NOTE}[/]")
+    if html is not None:
+        html.write_text(leaderboard_html(board), encoding="utf-8")
+        console.print(f"wrote the leaderboard to {html}")

@@ -1,0 +1,432 @@
+"""Sandboxed Python: run model-written code in a separate process with limits, and say what happened.
+
+`run_python(code)` starts a fresh interpreter, feeds it the code, and returns a `SandboxResult`
+(stdout, stderr, exit code, and which limit stopped it, if one did); `SandboxResult.render()` is the
+text a model sees as the `python` tool's answer.
+
+Isolation, honestly. Two levels; `isolation_level()` says which one this machine gets.
+
+`namespaces` (chosen automatically when running as root and `unshare --net true` works, as here
+and in CI):
+
+* network: a new network namespace (`unshare --net`) with only a loopback interface that is down,
+  so every connection fails with "Network is unreachable" -- also for subprocesses and C code;
+* processes: a new PID namespace with its own /proc; the code cannot see or signal the parent, and
+  when the sandbox ends the kernel kills every process left in the namespace (daemons included);
+* user: the code runs as `nobody` (uid 65534, no groups, `no_new_privs`), so it cannot write
+  files that belong to root or to anyone else: writing outside its directory is a PermissionError;
+* filesystem: a private mount namespace in which /tmp, /var/tmp, /dev/shm and /run/lock (the
+  world-writable directories) are fresh tmpfs of `disk_mb`; the working directory is /tmp/work on
+  that tmpfs and vanishes with the namespace. The rest of the filesystem is *readable* wherever its
+  permissions allow `nobody` to read (system files, world-readable project files); it is not
+  hidden, there is no chroot;
+* environment: a minimal environment (PATH, HOME, TMPDIR, LANG), so the parent's variables are not
+  visible, and /proc of the parent is out of reach.
+
+`process` (the fallback: not root, `unshare` missing, or asked for by `isolation="process"`):
+
+* network: only a Python-level guard. An audit hook installed before the code runs refuses to
+  create non-Unix sockets, resolve names, start programs (subprocess, exec, spawn, system) or load
+  C libraries with ctypes. It is a speed bump, not a wall: C extensions that open sockets on their
+  own are not seen by it;
+* user: when the caller is root the code still runs as `nobody` (writes outside its directory
+  fail), otherwise as the caller, and can then write wherever the caller can and read the parent's
+  /proc/PID/environ;
+* processes: the code runs in its own session and process group, killed as a whole on timeout; a
+  process that starts a new session escapes that kill, but not its own CPU limit;
+* filesystem: the working directory is a fresh temporary directory, deleted afterwards;
+  /tmp and the other world-writable directories stay writable.
+
+Both levels set resource limits in the sandboxed interpreter before the code runs: `RLIMIT_CPU`
+(the kernel sends SIGXCPU, then SIGKILL a second later), `RLIMIT_AS` (allocation fails with
+MemoryError), `RLIMIT_NPROC` (fork fails; the count is per user, so concurrent sandboxes share it),
+`RLIMIT_FSIZE` (a larger file fails with "File too large"), `RLIMIT_NOFILE` and `RLIMIT_CORE` = 0.
+The parent enforces the wall-clock limit (SIGKILL to the process group) and keeps at most
+`max_output_bytes` of each stream. The interpreter runs in isolated mode (`-I`): no PYTHON*
+variables, no user site-packages. None of this is a VM or a seccomp filter: kernel bugs and
+whatever `nobody` may read are out of scope.
+
+Examples:
+    >>> result = run_python("print(6 * 7)")
+    >>> result.stdout.strip(), result.status
+    ('42', 'exit code 0')
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..errors import InfraError, UserError
+
+__all__ = ["Isolation", "SandboxConfig", "SandboxResult", "isolation_level", "run_python"]
+
+Isolation = Literal["namespaces", "process"]
+Stop = Literal["cpu", "memory", "processes", "wall", "file_size", "signal"]
+
+_NOBODY = 65534  # uid and gid of nobody/nogroup on Linux distributions
+_MEMORY_EXIT = 97  # the bootstrap's exit code for an unhandled MemoryError
+_PROCESSES_EXIT = 98  # ... and for an unhandled BlockingIOError (fork refused by RLIMIT_NPROC)
+_GUARDED_EVENTS = (
+    "socket.__new__", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex",
+    "socket.gethostbyaddr", "subprocess.Popen", "os.exec", "os.posix_spawn", "os.spawn", "os.system",
+    "os.startfile", "ctypes.dlopen", "ctypes.dlsym",
+)  # fmt: skip
+
+# Runs inside the sandbox as `python -I -c _BOOT CONFIG`, reading {"code", "files"} as JSON on stdin.
+_BOOT = r"""
+import json, os, resource, sys
+cfg = json.loads(sys.argv[1])
+for name, soft, hard in cfg["limits"]:
+    resource.setrlimit(getattr(resource, name), (soft, hard))
+job = json.loads(sys.stdin.read())
+null = os.open(os.devnull, os.O_RDONLY)
+os.dup2(null, 0)
+os.close(null)
+for name, text in job["files"].items():
+    with open(name, "w", encoding="utf-8") as f:
+        f.write(text)
+with open("main.py", "w", encoding="utf-8") as f:
+    f.write(job["code"])
+if cfg["guard"]:
+    blocked = frozenset(cfg["guard"])
+    def guard(event, args):
+        if event in blocked and not (event == "socket.__new__" and args[1] == 1):  # AF_UNIX is allowed
+            raise PermissionError(f"{event} is disabled in this sandbox (no network, no programs)")
+    sys.addaudithook(guard)
+main = os.path.abspath("main.py")
+sys.path.insert(0, os.getcwd())
+sys.argv = ["main.py"]
+import runpy, traceback
+try:
+    runpy.run_path(main, run_name="__main__")
+except SystemExit:
+    raise
+except BaseException as e:
+    tb = e.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != main:
+        tb = tb.tb_next
+    traceback.print_exception(type(e), e, tb)
+    sys.stderr.flush()
+    code = {"MemoryError": cfg["memory_exit"], "BlockingIOError": cfg["processes_exit"]}
+    os._exit(code.get(type(e).__name__, 1))
+"""
+
+# Runs as root inside the new namespaces: private tmpfs over the world-writable directories, a
+# working directory owned by `nobody`, then the interpreter as `nobody`. Not `exec`: this shell stays
+# PID 1 of the namespace, so the interpreter gets ordinary signal semantics and its status as 128+N.
+_SETUP = """set -e
+size="$1"; uid="$2"; setpriv="$3"; shift 3
+for d in /tmp /var/tmp /dev/shm /run/lock; do
+  if [ -d "$d" ]; then mount -t tmpfs -o "size=${size}m,mode=1777,nosuid,nodev" tmpfs "$d"; fi
+done
+mkdir -m 700 /tmp/work
+chown "$uid:$uid" /tmp/work
+cd /tmp/work
+"$setpriv" --reuid "$uid" --regid "$uid" --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs -- "$@"
+"""
+
+
+class SandboxConfig(BaseModel):
+    """Limits and isolation of one sandboxed run; the defaults suit a coding agent's `python` tool."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    cpu_s: int = Field(default=5, ge=1)
+    """CPU seconds per process (RLIMIT_CPU); past it the process is killed."""
+    wall_s: float = Field(default=15.0, gt=0)
+    """Wall-clock seconds for the whole run; past it every process of the sandbox is killed."""
+    memory_mb: int = Field(default=512, ge=64)
+    """Address space per process in MB (RLIMIT_AS); past it allocation fails with MemoryError."""
+    processes: int = Field(default=32, ge=1)
+    """Processes and threads the sandbox user may have (RLIMIT_NPROC; shared by concurrent runs)."""
+    file_size_mb: int = Field(default=16, ge=1)
+    """Largest file the code may write, in MB (RLIMIT_FSIZE)."""
+    disk_mb: int = Field(default=64, ge=1)
+    """Size of each private tmpfs (working directory, /tmp, ...) under `namespaces` isolation."""
+    open_files: int = Field(default=64, ge=16)
+    """Open file descriptors per process (RLIMIT_NOFILE)."""
+    max_output_bytes: int = Field(default=8000, ge=100)
+    """Bytes kept of stdout and of stderr each; the rest is counted and dropped."""
+    isolation: Literal["auto", "namespaces", "process"] = "auto"
+    """`auto` picks `namespaces` when it works here, else `process` (see the module docstring)."""
+    python: str | None = None
+    """Interpreter to run; None picks one the sandbox user can run (this one, else `python3`)."""
+
+
+class SandboxResult(BaseModel):
+    """What a sandboxed run printed and how it ended."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    stdout: str
+    """Standard output, cut to `max_output_bytes`."""
+    stderr: str
+    """Standard error (tracebacks), cut to `max_output_bytes`."""
+    exit_code: int | None
+    """The interpreter's exit status; None when it was killed by a signal or the wall clock."""
+    stopped_by: Stop | None = None
+    """The limit (or signal) that ended the run; None when the code finished on its own."""
+    status: str
+    """One line for people and models: `exit code 0`, `killed: CPU time limit (2 s) exceeded`."""
+    dropped_bytes: int = 0
+    """Output bytes beyond `max_output_bytes`, not kept."""
+    duration_s: float = 0.0
+    """Wall time of the run, in seconds."""
+    isolation: Isolation
+    """The isolation level it ran under."""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the code ran to the end with exit code 0."""
+        return self.exit_code == 0
+
+    def render(self) -> str:
+        """The tool message a model sees: output, errors, and how the run ended when not cleanly."""
+        parts = [self.stdout.rstrip("\n"), self.stderr.rstrip("\n")]
+        if self.dropped_bytes:
+            parts.append(f"[output truncated: {self.dropped_bytes} more bytes not shown]")
+        if not self.ok:
+            parts.append(f"[{self.status}]")
+        text = "\n".join(p for p in parts if p)
+        return text or "[no output]"
+
+
+def run_python(code: str, config: SandboxConfig | None = None, *, files: dict[str, str] | None = None) -> SandboxResult:
+    """Run `code` as `main.py` in a fresh sandboxed interpreter and return what happened.
+
+    `files` are written next to it first (name -> text; plain names, importable as modules). The
+    call blocks for at most about `config.wall_s` seconds; it is thread-safe (no `preexec_fn`).
+
+    Raises:
+        UserError: `config.isolation` is `namespaces` where namespaces do not work, or a file name
+            is not a plain name.
+        InfraError: the sandbox itself could not be started.
+    """
+    config = config or SandboxConfig()
+    for name in files or {}:
+        if not name or name in (".", "..", "main.py") or "/" in name or "\0" in name:
+            raise UserError(f"run_python: file name {name!r} is not allowed; use a plain name such as 'util.py'")
+    isolation, python = _plan(config.isolation, config.python)
+    job = json.dumps({"code": code, "files": files or {}}).encode()
+    return _launch(isolation, python, job, config)
+
+
+def isolation_level(config: SandboxConfig | None = None) -> Isolation:
+    """The isolation `run_python` gets here with `config` (probed once per process, then cached)."""
+    config = config or SandboxConfig()
+    return _plan(config.isolation, config.python)[0]
+
+
+@functools.cache
+def _plan(wanted: str, python: str | None) -> tuple[Isolation, str]:
+    """Pick the isolation level and the interpreter, by running a probe through each candidate."""
+    levels: list[Isolation] = ["process"] if wanted == "process" else ["namespaces", "process"]
+    if wanted == "auto" and not _namespaces_possible():
+        levels = ["process"]
+    if wanted == "namespaces" and not _namespaces_possible():
+        raise UserError(
+            "sandbox isolation 'namespaces' needs root and util-linux's unshare, setpriv and mount; "
+            "use isolation='auto' or 'process'"
+        )
+    candidates = [python] if python else _interpreters()
+    for level in levels:
+        runs = [(p, _probe(level, p)) for p in candidates]
+        ran = [p for p, r in runs if isinstance(r, SandboxResult) and r.ok]
+        same = [p for p, r in runs if isinstance(r, SandboxResult) and r.ok and r.stdout.strip() == sys.version]
+        if same or ran:
+            # another version: prefer the system's python3, a whole installation the sandbox user can read
+            return level, (same or ran[::-1])[0]
+        if wanted == "namespaces":
+            raise UserError(
+                f"sandbox isolation 'namespaces' does not work here ({_failures(runs)}); use 'auto' or 'process'"
+            )
+    raise InfraError(f"no Python interpreter runs in the sandbox ({_failures(runs)}); set SandboxConfig.python")
+
+
+def _probe(level: Isolation, python: str) -> SandboxResult | InfraError:
+    job = json.dumps({"code": "import sys; print(sys.version)", "files": {}}).encode()
+    try:
+        return _launch(level, python, job, SandboxConfig(cpu_s=5, wall_s=20, memory_mb=256))
+    except InfraError as e:
+        return e
+
+
+def _failures(runs: list[tuple[str, SandboxResult | InfraError]]) -> str:
+    said = [f"{p}: {r.status} {r.stderr.strip()[-200:]}" if isinstance(r, SandboxResult) else str(r) for p, r in runs]
+    return "; ".join(said)
+
+
+def _namespaces_possible() -> bool:
+    return os.geteuid() == 0 and all(shutil.which(t) for t in ("unshare", "setpriv", "mount"))
+
+
+def _interpreters() -> list[str]:
+    """This interpreter (outside its virtualenv: the sandbox gets the standard library only), then python3."""
+    found = [os.path.realpath(sys.executable)]
+    system = shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin")
+    if system and os.path.realpath(system) not in found:
+        found.append(os.path.realpath(system))
+    return found
+
+
+def _boot_config(config: SandboxConfig, guard: bool) -> str:
+    mb = 1024 * 1024
+    limits = [
+        ("RLIMIT_CPU", config.cpu_s, config.cpu_s + 1),
+        ("RLIMIT_AS", config.memory_mb * mb, config.memory_mb * mb),
+        ("RLIMIT_NPROC", config.processes, config.processes),
+        ("RLIMIT_FSIZE", config.file_size_mb * mb, config.file_size_mb * mb),
+        ("RLIMIT_NOFILE", config.open_files, config.open_files),
+        ("RLIMIT_CORE", 0, 0),
+    ]
+    return json.dumps({
+        "limits": limits,
+        "guard": list(_GUARDED_EVENTS) if guard else [],
+        "memory_exit": _MEMORY_EXIT,
+        "processes_exit": _PROCESSES_EXIT,
+    })  # fmt: skip
+
+
+def _launch(isolation: Isolation, python: str, job: bytes, config: SandboxConfig) -> SandboxResult:
+    """Start one sandboxed interpreter, feed it `job`, collect its output and decode how it ended."""
+    interpreter = [python, "-I", "-c", _BOOT, _boot_config(config, guard=isolation == "process")]
+    workdir = None
+    if isolation == "namespaces":
+        unshare = [shutil.which("unshare") or "unshare", "--net", "--pid", "--fork", "--kill-child", "--mount-proc"]
+        argv = [*unshare, "--", "/bin/sh", "-c", _SETUP, "setup", str(config.disk_mb), str(_NOBODY)]
+        argv += [shutil.which("setpriv") or "setpriv", *interpreter]
+        home, cwd, drop = "/tmp/work", "/", {}
+    else:
+        workdir = tempfile.mkdtemp(prefix="toolgym-sandbox-")
+        drop = {}
+        if os.geteuid() == 0:
+            os.chown(workdir, _NOBODY, _NOBODY)
+            drop = {"user": _NOBODY, "group": _NOBODY, "extra_groups": []}
+        argv, home, cwd = interpreter, workdir, workdir
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "TMPDIR": home, "LANG": "C.UTF-8"}
+    if isolation == "namespaces":
+        env["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"  # the setup needs mount
+    start = time.monotonic()
+    try:
+        proc = subprocess.Popen(
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=cwd, env=env, start_new_session=True, close_fds=True, **drop,
+        )  # fmt: skip
+    except OSError as e:
+        if workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+        raise InfraError(f"the sandbox could not start {argv[0]!r}: {e}") from None
+    try:
+        _feed(proc, job)
+        out, err, dropped, timed_out = _collect(proc, config)
+    finally:
+        _kill_group(proc)
+        proc.wait()
+        if workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+    stopped_by, status = _decode(proc.returncode, timed_out, isolation, config)
+    return SandboxResult(
+        stdout=out.decode("utf-8", "replace"),
+        stderr=err.decode("utf-8", "replace"),
+        exit_code=None if stopped_by else proc.returncode,
+        stopped_by=stopped_by,
+        status=status,
+        dropped_bytes=dropped,
+        duration_s=round(time.monotonic() - start, 3),
+        isolation=isolation,
+    )
+
+
+def _feed(proc: subprocess.Popen[bytes], job: bytes) -> None:
+    """Write the job to stdin; the bootstrap reads it all before running any of the code."""
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(job)
+        proc.stdin.close()
+    except BrokenPipeError:  # it died before reading: its status says why
+        pass
+
+
+def _collect(proc: subprocess.Popen[bytes], config: SandboxConfig) -> tuple[bytes, bytes, int, bool]:
+    """Read both pipes until they close or the wall clock runs out; keep a bounded head of each."""
+    assert proc.stdout is not None and proc.stderr is not None
+    kept = {proc.stdout.fileno(): bytearray(), proc.stderr.fileno(): bytearray()}
+    dropped = 0
+    deadline = time.monotonic() + config.wall_s
+    exited_at: float | None = None
+    with selectors.DefaultSelector() as sel:
+        for fd in kept:
+            sel.register(fd, selectors.EVENT_READ)
+        while sel.get_map():
+            now = time.monotonic()
+            if now >= deadline:
+                return bytes(kept[proc.stdout.fileno()]), bytes(kept[proc.stderr.fileno()]), dropped, True
+            if exited_at is None and _exited(proc.pid):
+                exited_at = now
+            if exited_at is not None and now - exited_at > 0.5:
+                break  # the interpreter is gone; a straggler it left holds the pipe open
+            for key, _ in sel.select(min(deadline - now, 0.1)):
+                chunk = os.read(key.fd, 65536)
+                if not chunk:
+                    sel.unregister(key.fd)
+                    continue
+                buf = kept[key.fd]
+                room = max(0, config.max_output_bytes - len(buf))
+                buf += chunk[:room]
+                dropped += len(chunk) - len(chunk[:room])
+    return bytes(kept[proc.stdout.fileno()]), bytes(kept[proc.stderr.fileno()]), dropped, False
+
+
+def _exited(pid: int) -> bool:
+    """Whether the child has ended, without reaping it (its process group id stays reserved)."""
+    try:
+        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:
+        return True
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the run's process group (under namespaces, the PID namespace dies with it)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    for stream in (proc.stdout, proc.stderr):
+        if stream is not None:
+            stream.close()
+
+
+def _decode(code: int | None, timed_out: bool, isolation: Isolation, config: SandboxConfig) -> tuple[Stop | None, str]:
+    """The limit that ended the run, and its one-line status."""
+    if timed_out:
+        return "wall", f"killed: wall-clock limit ({config.wall_s:g} s) exceeded"
+    assert code is not None
+    # under namespaces the interpreter's parent is a shell, which reports death by signal N as 128+N
+    sig = -code if code < 0 else code - 128 if isolation == "namespaces" and 128 < code < 128 + 65 else None
+    if sig is None:
+        if code == _MEMORY_EXIT:
+            return "memory", f"killed: memory limit ({config.memory_mb} MB) exceeded"
+        if code == _PROCESSES_EXIT:
+            return "processes", f"killed: process limit ({config.processes}) reached"
+        return None, f"exit code {code}"
+    if sig == signal.SIGXCPU:
+        return "cpu", f"killed: CPU time limit ({config.cpu_s} s) exceeded"
+    if sig == signal.SIGXFSZ:
+        return "file_size", f"killed: file size limit ({config.file_size_mb} MB) exceeded"
+    try:
+        name = signal.Signals(sig).name
+    except ValueError:
+        name = str(sig)
+    return "signal", f"killed by signal {name}"

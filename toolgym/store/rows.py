@@ -1,0 +1,86 @@
+"""Conversions between toolgym's objects and table rows, both ways."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from ..errors import UserError
+from ..types import FailureKind, Message, Rollout, Usage, Verdict
+from .manifest import RunManifest
+from .records import ResultRecord, RunInfo
+from .schema import VERDICT
+
+__all__ = ["RECORD_COLUMNS", "record", "rollout", "rollout_row", "run_info", "transcript_row", "verdict"]
+
+#: The `rollouts` columns a ResultRecord is made of, in its field order.
+RECORD_COLUMNS = (
+    "task_id", "category", "sample", "passed", "reward", "failure", "explanation",
+    "latency_s", "prompt_tokens", "completion_tokens", "error",
+)
+
+_FAILURES = {kind.value: kind for kind in FailureKind}
+
+
+def rollout_row(run_id: int, r: Rollout, category: str, v: Verdict | None, now: datetime) -> dict[str, Any]:
+    """The `rollouts` row of one attempt; the verdict columns are NULL when `v` is None."""
+    row = {
+        "run_id": run_id, "task_id": r.task_id, "sample": r.sample, "seed": r.seed, "category": category,
+        "prompt_tokens": r.usage.prompt_tokens, "completion_tokens": r.usage.completion_tokens,
+        "latency_s": r.latency_s, "error": r.error, "end_reason": r.end_reason, "created_at": now,
+    }
+    dumped = v.model_dump(mode="json") if v else {}
+    row.update({k: dumped.get(k) for k in VERDICT})
+    return row
+
+
+def transcript_row(run_id: int, r: Rollout) -> dict[str, Any]:
+    """The `transcripts` row of one attempt (defaults left out: they come back on reading)."""
+    messages = [m.model_dump(mode="json", exclude_defaults=True) for m in r.messages]
+    return {"run_id": run_id, "task_id": r.task_id, "sample": r.sample, "messages": messages}
+
+
+def record(row: Any) -> ResultRecord:
+    """A ResultRecord from a row selecting RECORD_COLUMNS, in that order."""
+    (task_id, category, sample, passed, reward, failure, explanation,
+     latency_s, prompt_tokens, completion_tokens, error) = row
+    return ResultRecord(
+        task_id, category, sample, passed, reward, _FAILURES[failure] if failure else None,
+        explanation or "", latency_s, prompt_tokens, completion_tokens, error,
+    )
+
+
+def rollout(row: Mapping[str, Any], messages: list[dict[str, Any]]) -> Rollout:
+    """A Rollout from its `rollouts` row and stored transcript."""
+    return Rollout(
+        task_id=row["task_id"], sample=row["sample"], seed=row["seed"],
+        messages=[Message.model_validate(m) for m in messages],
+        usage=Usage(prompt_tokens=row["prompt_tokens"], completion_tokens=row["completion_tokens"]),
+        latency_s=row["latency_s"], error=row["error"], end_reason=row["end_reason"],
+    )
+
+
+def verdict(row: Mapping[str, Any]) -> Verdict | None:
+    """The Verdict stored in a `rollouts` row; None when the attempt was not scored."""
+    if row["passed"] is None:
+        return None
+    return Verdict.model_validate({k: row[k] for k in VERDICT})
+
+
+def run_info(row: Mapping[str, Any], url: str) -> RunInfo:
+    """A RunInfo from a `runs` row joined with its counts."""
+    try:
+        manifest = RunManifest.model_validate(row["manifest"])
+    except ValueError as e:
+        version = row["manifest"].get("toolgym_version", "?")
+        raise UserError(
+            f"run {row['name']!r} in {url} has a manifest this toolgym cannot read "
+            f"(written by toolgym {version}); upgrade toolgym to read it. {e}"
+        ) from None
+    created = row["created_at"]  # SQLite gives it back naive, PostgreSQL in the session's zone
+    created = created.astimezone(UTC) if created.tzinfo else created.replace(tzinfo=UTC)
+    counts = {k: row[k] for k in ("rollouts", "done", "passed", "infra_errors", "unscored")}
+    return RunInfo(
+        id=row["id"], name=row["name"], manifest=manifest, created_at=created, status=row["status"], **counts
+    )
