@@ -207,3 +207,12 @@ def test_a_manifest_this_version_cannot_read_names_the_run(tmp_path) -> None:
         conn.execute("UPDATE runs SET manifest = json_set(manifest, '$.retired', 1)")
     with Store(str(path)) as store, pytest.raises(UserError, match=r"run 'old' .* cannot read .*toolgym 0.1.0"):
         store.list_runs()
+
+
+def test_nul_characters_from_a_model_are_stored(store: Store) -> None:
+    run = store.open_run("r", manifest())
+    r = Rollout(task_id="a", messages=[Message(role="assistant", content="garbage \x00 out")], error="raw \x00")
+    store.write(run.id, [(r, "simple", Verdict.fail(FailureKind.WRONG_VALUE, "got '\x00'"))])
+    assert store.rollout(run.id, "a").messages[0].content == "garbage \x00 out"  # transcripts exactly
+    assert store.verdict(run.id, "a").explanation == "got '\ufffd'"  # text columns: U+FFFD for NUL
+    assert store.rollout(run.id, "a").error == "raw \ufffd"

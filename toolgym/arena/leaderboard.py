@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import UserError
 from ..stats import (
+    DEFAULT_STYLE_FEATURES,
+    STYLE_FEATURES,
     Agreement,
     Battles,
     Estimate,
@@ -56,6 +58,8 @@ class LeaderboardConfig(BaseModel):
     """Seed of the bootstrap."""
     style_control: bool = False
     """Rate jointly with the answers' style (length, headers, lists, bold), so style does not buy rating."""
+    style_features: tuple[str, ...] = DEFAULT_STYLE_FEATURES
+    """Style features style control uses (comma-separated): tokens, chars, headers, list_items, bold."""
     baseline: str | None = None
     """Model to report every model's win rate against."""
     strong_weight: float = Field(default=3.0, gt=0.0)
@@ -66,6 +70,14 @@ class LeaderboardConfig(BaseModel):
     """Update size of online Elo."""
     db: str = "toolgym.db"
     """Where the battles are stored: a SQLite file path or an SQLAlchemy URL."""
+
+    @field_validator("style_features")
+    @classmethod
+    def _known_features(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [f for f in value if f not in STYLE_FEATURES]
+        if unknown or not value:
+            raise ValueError(f"unknown style features {unknown}; choose among {', '.join(STYLE_FEATURES)}")
+        return value
 
 
 class Leaderboard(BaseModel):
@@ -165,6 +177,7 @@ def build_leaderboard(
         ratings = bradley_terry(battles, RatingConfig(
             ci=config.ci, n_boot=config.n_boot, confidence=config.confidence, seed=config.seed,
             prior=config.prior, baseline=config.baseline, style_control=config.style_control,
+            style_features=config.style_features,
         ))
         quality = separability(ratings) if ratings.method != "none" and len(ratings.models) > 1 else None
     return Leaderboard(

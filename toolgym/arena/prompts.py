@@ -67,7 +67,7 @@ def load_prompts(spec: str) -> Suite:
     path = Path(spec).expanduser()
     if path.is_file():
         return _read_file(path)
-    if path.suffix in (".jsonl", ".json") or ("/" in spec and ":" not in spec):
+    if ":" not in spec and (path.suffix in (".jsonl", ".json") or "/" in spec):
         raise UserError(f"prompts file {spec} does not exist; give a JSONL file of prompts or a suite name")
     suite = load_suite(spec)
     tasks = suite.split("test")

@@ -14,7 +14,7 @@ import click
 from rich.text import Text
 
 from ..errors import UserError
-from . import arena, evaluate, main_job, report, runs  # noqa: F401  (each registers its commands on `app`)
+from . import arena, evaluate, main_job, report, runs, train  # noqa: F401  (each registers its commands on `app`)
 from .app import app, err_console
 
 __all__ = ["app", "main"]

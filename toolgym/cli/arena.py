@@ -41,8 +41,15 @@ CONFIG_HELP = "YAML file of options; flags override it."
 def _opt(config: type[BaseModel], name: str, *flags: str) -> Any:
     """A Typer option whose help is the config field's docstring, so help text is written once."""
     field = config.model_fields[name]
-    shown = field.default not in (None, PydanticUndefined)
-    return typer.Option(*flags, help=field.description, show_default=str(field.default) if shown else False)
+    default = field.default
+    shown = ",".join(default) if isinstance(default, tuple) else str(default)
+    return typer.Option(*flags, help=field.description,
+                        show_default=shown if default not in (None, PydanticUndefined) else False)
+
+
+def _names(value: str | None) -> tuple[str, ...] | None:
+    """A comma-separated flag value as a tuple of names (None when the flag is absent)."""
+    return tuple(n.strip() for n in value.split(",") if n.strip()) if value else None
 
 
 def _resolve(config: type[C], config_file: Path | None, flags: dict[str, Any]) -> C:
@@ -54,7 +61,7 @@ def _resolve(config: type[C], config_file: Path | None, flags: dict[str, Any]) -
     except ValidationError as e:
         err = e.errors()[0]
         flag = "--" + str(err["loc"][0]).replace("_", "-")
-        raise UserError(f"{flag}: {err['msg']} (got {err.get('input')!r})") from None
+        raise UserError(f"{flag}: {err['msg'].removeprefix('Value error, ')} (got {err.get('input')!r})") from None
 
 
 def _bar() -> Progress:
@@ -123,7 +130,7 @@ def judge_command(
     config: Annotated[Path | None, typer.Option("--config", help=CONFIG_HELP)] = None,
 ) -> None:
     """Judge stored answers pairwise (two games per pair, positions swapped); resumable."""
-    names = [n.strip() for entry in models or [] for n in entry.split(",") if n.strip()] or None
+    names = [n for entry in models or [] for n in _names(entry) or ()] or None
     cfg = _resolve(JudgeConfig, config, dict(
         judge=judge, baseline=baseline, models=names, prompts=prompts, pairing=pairing,
         pairs_per_prompt=pairs_per_prompt, template=template, temperature=temperature, max_tokens=max_tokens,
@@ -178,6 +185,7 @@ def leaderboard_command(
     seed: Annotated[int | None, _opt(LeaderboardConfig, "seed", "--seed")] = None,
     style_control: Annotated[bool | None, _opt(LeaderboardConfig, "style_control",
                                                "--style-control/--no-style-control")] = None,
+    style_features: Annotated[str | None, _opt(LeaderboardConfig, "style_features", "--style-features")] = None,
     baseline: Annotated[str | None, _opt(LeaderboardConfig, "baseline", "--baseline", "-b")] = None,
     strong_weight: Annotated[float | None, _opt(LeaderboardConfig, "strong_weight", "--strong-weight")] = None,
     prior: Annotated[float | None, _opt(LeaderboardConfig, "prior", "--prior")] = None,
@@ -191,8 +199,8 @@ def leaderboard_command(
     """Ratings with confidence intervals, win rates and the benchmark's separability and agreement."""
     cfg = _resolve(LeaderboardConfig, config, dict(
         source=source, category=category, method=method, ci=ci, n_boot=n_boot, confidence=confidence, seed=seed,
-        style_control=style_control, baseline=baseline, strong_weight=strong_weight, prior=prior, elo_k=elo_k,
-        db=db))
+        style_control=style_control, style_features=_names(style_features), baseline=baseline,
+        strong_weight=strong_weight, prior=prior, elo_k=elo_k, db=db))
     if html is not None and not html.parent.is_dir():
         raise UserError(f"--html {html}: folder {html.parent} does not exist; create it or choose another path")
     ranking = read_reference(reference) if reference is not None else None

@@ -13,13 +13,16 @@ and in CI):
   so every connection fails with "Network is unreachable" -- also for subprocesses and C code;
 * processes: a new PID namespace with its own /proc; the code cannot see or signal the parent, and
   when the sandbox ends the kernel kills every process left in the namespace (daemons included);
-* user: the code runs as `nobody` (uid 65534, no groups, `no_new_privs`), so it cannot write
-  files that belong to root or to anyone else: writing outside its directory is a PermissionError;
+* user: the code runs as an unprivileged uid of its own, fresh for each run and taken from a range
+  no account uses (`nobody` where the user namespace does not map that range), with no groups, no
+  capabilities and `no_new_privs`. It cannot write files that belong to root or to anyone else
+  (writing outside its directory is a PermissionError), nor signal another run's processes, and
+  RLIMIT_NPROC counts its own processes only;
 * filesystem: a private mount namespace in which /tmp, /var/tmp, /dev/shm and /run/lock (the
   world-writable directories) are fresh tmpfs of `disk_mb`; the working directory is /tmp/work on
   that tmpfs and vanishes with the namespace. The rest of the filesystem is *readable* wherever its
-  permissions allow `nobody` to read (system files, world-readable project files); it is not
-  hidden, there is no chroot;
+  permissions let any user read (system files, world-readable project files); it is not hidden,
+  there is no chroot;
 * environment: a minimal environment (PATH, HOME, TMPDIR, LANG), so the parent's variables are not
   visible, and /proc of the parent is out of reach.
 
@@ -29,22 +32,23 @@ and in CI):
   create non-Unix sockets, resolve names, start programs (subprocess, exec, spawn, system) or load
   C libraries with ctypes. It is a speed bump, not a wall: C extensions that open sockets on their
   own are not seen by it;
-* user: when the caller is root the code still runs as `nobody` (writes outside its directory
-  fail), otherwise as the caller, and can then write wherever the caller can and read the parent's
-  /proc/PID/environ;
-* processes: the code runs in its own session and process group, killed as a whole on timeout; a
-  process that starts a new session escapes that kill, but not its own CPU limit;
+* user: when the caller is root the code still runs as a fresh uid of its own (writes outside its
+  directory fail, and every process of that uid is killed when the run ends, daemons included);
+  otherwise it runs as the caller, can write wherever the caller can, can read the parent's
+  /proc/PID/environ, shares the caller's RLIMIT_NPROC count, and a process that starts a new
+  session escapes the final kill (not its own CPU limit);
+* processes: the code runs in its own session and process group, killed as a whole at the end;
 * filesystem: the working directory is a fresh temporary directory, deleted afterwards;
   /tmp and the other world-writable directories stay writable.
 
 Both levels set resource limits in the sandboxed interpreter before the code runs: `RLIMIT_CPU`
 (the kernel sends SIGXCPU, then SIGKILL a second later), `RLIMIT_AS` (allocation fails with
-MemoryError), `RLIMIT_NPROC` (fork fails; the count is per user, so concurrent sandboxes share it),
+MemoryError), `RLIMIT_NPROC` (fork fails with BlockingIOError; the kernel counts per uid),
 `RLIMIT_FSIZE` (a larger file fails with "File too large"), `RLIMIT_NOFILE` and `RLIMIT_CORE` = 0.
 The parent enforces the wall-clock limit (SIGKILL to the process group) and keeps at most
 `max_output_bytes` of each stream. The interpreter runs in isolated mode (`-I`): no PYTHON*
 variables, no user site-packages. None of this is a VM or a seccomp filter: kernel bugs and
-whatever `nobody` may read are out of scope.
+whatever any user may read are out of scope.
 
 Examples:
     >>> result = run_python("print(6 * 7)")
@@ -55,8 +59,10 @@ Examples:
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
+import random
 import selectors
 import shutil
 import signal
@@ -76,6 +82,8 @@ Isolation = Literal["namespaces", "process"]
 Stop = Literal["cpu", "memory", "processes", "wall", "file_size", "signal"]
 
 _NOBODY = 65534  # uid and gid of nobody/nogroup on Linux distributions
+_UID_BASE, _UID_COUNT = 1_500_000_000, 1_000_000  # per-run uids: far above any login or system account
+_uids = itertools.count(random.randrange(_UID_COUNT))  # next() is atomic under the GIL
 _MEMORY_EXIT = 97  # the bootstrap's exit code for an unhandled MemoryError
 _PROCESSES_EXIT = 98  # ... and for an unhandled BlockingIOError (fork refused by RLIMIT_NPROC)
 _GUARDED_EVENTS = (
@@ -100,6 +108,8 @@ for name, text in job["files"].items():
 with open("main.py", "w", encoding="utf-8") as f:
     f.write(job["code"])
 if cfg["guard"]:
+    import ctypes
+    ctypes.CDLL(None).prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS: setuid programs grant nothing
     blocked = frozenset(cfg["guard"])
     def guard(event, args):
         if event in blocked and not (event == "socket.__new__" and args[1] == 1):  # AF_UNIX is allowed
@@ -150,7 +160,7 @@ class SandboxConfig(BaseModel):
     memory_mb: int = Field(default=512, ge=64)
     """Address space per process in MB (RLIMIT_AS); past it allocation fails with MemoryError."""
     processes: int = Field(default=32, ge=1)
-    """Processes and threads the sandbox user may have (RLIMIT_NPROC; shared by concurrent runs)."""
+    """Processes and threads the code may have at once (RLIMIT_NPROC)."""
     file_size_mb: int = Field(default=16, ge=1)
     """Largest file the code may write, in MB (RLIMIT_FSIZE)."""
     disk_mb: int = Field(default=64, ge=1)
@@ -162,7 +172,7 @@ class SandboxConfig(BaseModel):
     isolation: Literal["auto", "namespaces", "process"] = "auto"
     """`auto` picks `namespaces` when it works here, else `process` (see the module docstring)."""
     python: str | None = None
-    """Interpreter to run; None picks one the sandbox user can run (this one, else `python3`)."""
+    """Interpreter to run; None picks one a sandbox user can run (this one, else `python3`)."""
 
 
 class SandboxResult(BaseModel):
@@ -301,28 +311,14 @@ def _boot_config(config: SandboxConfig, guard: bool) -> str:
 
 def _launch(isolation: Isolation, python: str, job: bytes, config: SandboxConfig) -> SandboxResult:
     """Start one sandboxed interpreter, feed it `job`, collect its output and decode how it ended."""
-    interpreter = [python, "-I", "-c", _BOOT, _boot_config(config, guard=isolation == "process")]
-    workdir = None
-    if isolation == "namespaces":
-        unshare = [shutil.which("unshare") or "unshare", "--net", "--pid", "--fork", "--kill-child", "--mount-proc"]
-        argv = [*unshare, "--", "/bin/sh", "-c", _SETUP, "setup", str(config.disk_mb), str(_NOBODY)]
-        argv += [shutil.which("setpriv") or "setpriv", *interpreter]
-        home, cwd, drop = "/tmp/work", "/", {}
-    else:
-        workdir = tempfile.mkdtemp(prefix="toolgym-sandbox-")
-        drop = {}
-        if os.geteuid() == 0:
-            os.chown(workdir, _NOBODY, _NOBODY)
-            drop = {"user": _NOBODY, "group": _NOBODY, "extra_groups": []}
-        argv, home, cwd = interpreter, workdir, workdir
-    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "TMPDIR": home, "LANG": "C.UTF-8"}
-    if isolation == "namespaces":
-        env["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"  # the setup needs mount
+    uid = _sandbox_uid()
+    workdir = None if isolation == "namespaces" else tempfile.mkdtemp(prefix="toolgym-sandbox-")
+    argv, env, extra = _command(isolation, python, config, uid, workdir)
     start = time.monotonic()
     try:
         proc = subprocess.Popen(
             argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            cwd=cwd, env=env, start_new_session=True, close_fds=True, **drop,
+            env=env, start_new_session=True, close_fds=True, **extra,
         )  # fmt: skip
     except OSError as e:
         if workdir:
@@ -334,6 +330,8 @@ def _launch(isolation: Isolation, python: str, job: bytes, config: SandboxConfig
     finally:
         _kill_group(proc)
         proc.wait()
+        if "user" in extra:
+            _kill_user(uid)
         if workdir:
             shutil.rmtree(workdir, ignore_errors=True)
     stopped_by, status = _decode(proc.returncode, timed_out, isolation, config)
@@ -347,6 +345,57 @@ def _launch(isolation: Isolation, python: str, job: bytes, config: SandboxConfig
         duration_s=round(time.monotonic() - start, 3),
         isolation=isolation,
     )
+
+
+def _command(
+    isolation: Isolation, python: str, config: SandboxConfig, uid: int, workdir: str | None
+) -> tuple[list[str], dict[str, str], dict]:
+    """The argv, environment and extra Popen arguments (cwd, user to drop to) of one run."""
+    interpreter = [python, "-I", "-c", _BOOT, _boot_config(config, guard=isolation == "process")]
+    if workdir is None:  # namespaces: the setup script makes /tmp/work and drops to `uid`
+        unshare = [shutil.which("unshare") or "unshare", "--net", "--pid", "--fork", "--kill-child", "--mount-proc"]
+        argv = [*unshare, "--", "/bin/sh", "-c", _SETUP, "setup", str(config.disk_mb), str(uid)]
+        argv += [shutil.which("setpriv") or "setpriv", *interpreter]
+        path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"  # the setup needs mount
+        return argv, _environment("/tmp/work", path), {"cwd": "/"}
+    extra: dict = {"cwd": workdir}
+    if os.geteuid() == 0:
+        os.chown(workdir, uid, uid)
+        extra.update(user=uid, group=uid, extra_groups=[])
+    return interpreter, _environment(workdir, "/usr/local/bin:/usr/bin:/bin"), extra
+
+
+def _environment(home: str, path: str) -> dict[str, str]:
+    """The whole environment of the sandbox: nothing of the parent's."""
+    return {"PATH": path, "HOME": home, "TMPDIR": home, "LANG": "C.UTF-8", "USER": "sandbox"}
+
+
+def _sandbox_uid() -> int:
+    """A uid for one run: fresh from the reserved range where the user namespace maps it, else nobody."""
+    return _UID_BASE + next(_uids) % _UID_COUNT if _range_mapped() else _NOBODY
+
+
+@functools.cache
+def _range_mapped() -> bool:
+    """Whether this user namespace maps the per-run uid and gid range (a full map does)."""
+    for table in ("/proc/self/uid_map", "/proc/self/gid_map"):
+        try:
+            rows = [[int(x) for x in line.split()] for line in open(table).read().splitlines()]
+        except (OSError, ValueError):
+            return False
+        if not any(first <= _UID_BASE and _UID_BASE + _UID_COUNT <= first + count for first, _, count in rows):
+            return False
+    return True
+
+
+def _kill_user(uid: int) -> None:
+    """SIGKILL every process of the run's uid (`kill -1` as that uid), daemons that left the group too."""
+    kill = shutil.which("kill", path="/usr/bin:/bin")
+    if kill and uid != _NOBODY:
+        subprocess.run(
+            [kill, "-KILL", "-1"], user=uid, group=uid, extra_groups=[], env={}, cwd="/",
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+        )  # fmt: skip
 
 
 def _feed(proc: subprocess.Popen[bytes], job: bytes) -> None:

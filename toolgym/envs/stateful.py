@@ -17,10 +17,10 @@ everything else as JSON, so tasks stay plain data (no Python callables in a `Tas
 | `metadata["user_turns"]`             | (`toolgym/run/user.py`), not by the environment                 |
 
 Every rollout gets its own deep copy of the initial state. Tools are written with `@state_tool`:
-a typed, documented function whose first parameter receives the state (hidden from the model) and
-whose other parameters form the JSON Schema the model sees. Tools must be deterministic functions of
-the state and their arguments (no clock, no randomness): verification replays calls. A call that
-raises leaves the state as it was.
+a typed, documented function whose first parameter receives the state (hidden from the model, and
+its `Args:` entry too) and whose other parameters form the JSON Schema the model sees. Tools must
+be deterministic functions of the state and their arguments (no clock, no randomness):
+verification replays calls. A call that raises leaves the state as it was.
 
 Verification replays the calls the agent made (those the transcript shows answered) on a fresh copy
 of the initial state, and the gold actions on another, and compares the two by canonical-JSON hash
@@ -54,6 +54,7 @@ import functools
 import inspect
 import json
 import logging
+import re
 import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -106,8 +107,28 @@ def _state_tool(fn: Callable[..., Any], name: str | None) -> Tool:
     )
     visible = types.FunctionType(code, fn.__globals__, fn.__name__)
     functools.update_wrapper(visible, fn)
+    visible.__doc__ = _without_arg(inspect.getdoc(fn) or "", params[0].name)
     visible.__signature__ = inspect.signature(fn).replace(parameters=params[1:])  # type: ignore[attr-defined]
     return tool(visible, name=name).model_copy(update={"fn": fn})
+
+
+def _without_arg(doc: str, name: str) -> str:
+    """`doc` without the `Args:` entry of `name` (the state is described for people, not for the model)."""
+    out: list[str] = []
+    skipping: int | None = None
+    in_args = False
+    for line in doc.splitlines():
+        indent = len(line) - len(line.lstrip())
+        if skipping is not None and (not line.strip() or indent > skipping):
+            continue
+        skipping = None
+        if line.strip().endswith(":") and line.strip()[:-1] in ("Args", "Arguments", "Parameters"):
+            in_args = True
+        elif in_args and re.match(rf"{re.escape(name)}\s*(\([^)]*\))?\s*:", line.strip()):
+            skipping = indent
+            continue
+        out.append(line)
+    return "\n".join(out)
 
 
 @dataclass(frozen=True)
@@ -357,7 +378,8 @@ def _type_problem(schema: dict[str, Any], value: Any, path: str) -> str | None:
     kind = schema.get("type")
     allowed = _JSON_TYPES.get(kind) if isinstance(kind, str) else None
     if allowed is not None and (not isinstance(value, allowed) or (kind != "boolean" and isinstance(value, bool))):
-        return f"argument {path!r} must be a {kind}, got {type(value).__name__} {value!r}"
+        article = "an" if kind[0] in "aeiou" else "a"
+        return f"argument {path!r} must be {article} {kind}, got {type(value).__name__} {value!r}"
     if "enum" in schema and value not in schema["enum"]:
         return f"argument {path!r} must be one of {schema['enum']!r}, got {value!r}"
     if kind == "array" and isinstance(schema.get("items"), dict):

@@ -118,6 +118,15 @@ def load_replay(path: Path) -> dict[tuple[str, int | None, int], ReplayRecord]:
     Raises:
         UserError: for a missing file, a malformed line (naming file:line and the field) or a repeat.
     """
+    return {key: _read_line(path, number, line) for key, (number, line) in _index_replay(path).items()}
+
+
+def _index_replay(path: Path) -> dict[tuple[str, int | None, int], tuple[int, str]]:
+    """Validate every line once and index it as `(id, sample, turn) -> (line number, raw line)`.
+
+    The raw line is kept instead of the parsed record: a 100,000-task replay then costs tens of MB,
+    not hundreds; the record is parsed again when its turn comes.
+    """
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
@@ -126,20 +135,19 @@ def load_replay(path: Path) -> dict[tuple[str, int | None, int], ReplayRecord]:
         ) from None
     except (OSError, UnicodeDecodeError) as e:
         raise UserError(f"replay file {str(path)!r} cannot be read: {e}") from None
-    records: dict[tuple[str, int | None, int], ReplayRecord] = {}
-    seen: dict[tuple[str, int | None, int], int] = {}
+    index: dict[tuple[str, int | None, int], tuple[int, str]] = {}
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         record = _read_line(path, number, line)
         key = (record.id, record.sample, record.turn)
-        if key in seen:
+        if key in index:
             raise UserError(
                 f"{path}:{number}: task {record.id!r} sample {record.sample} turn {record.turn} is already "
-                f"recorded at line {seen[key]}; keep one of them"
+                f"recorded at line {index[key][0]}; keep one of them"
             )
-        records[key], seen[key] = record, number
-    return records
+        index[key] = (number, line)
+    return index
 
 
 def write_replay(path: Path, records: Iterable[ReplayRecord]) -> int:
@@ -158,7 +166,7 @@ class ReplayModel(Model):
     def __init__(self, path: Path, options: ModelOptions) -> None:
         self.path = path
         self.parser = TOOL_PARSERS.get(options.parser or "hermes").name
-        self.records = load_replay(path)
+        self.records = _index_replay(path)
         self.spec = f"replay:{path}"
 
     def describe(self) -> dict:
@@ -178,12 +186,13 @@ class ReplayModel(Model):
         if task_id is None:
             raise UserError(f"replay:{self.path} answers by task id, and none was given")
         turn = sum(m.role == "assistant" for m in messages)
-        record = self.records.get((task_id, sample, turn)) or self.records.get((task_id, None, turn))
-        if record is None:
+        entry = self.records.get((task_id, sample, turn)) or self.records.get((task_id, None, turn))
+        if entry is None:
             raise UserError(
                 f"{self.path}: no recorded answer for task {task_id!r} (sample {sample}, turn {turn}); "
                 "add a line for it, or run only the tasks the file answers"
             )
+        record = _read_line(self.path, *entry)
         if record.text is not None:
             parsed = TOOL_PARSERS.get(record.parser or self.parser).parse(record.text)
             return Completion(

@@ -60,7 +60,7 @@ def leaderboard_table(board: Leaderboard) -> Table:
     r = board.ratings
     table = Table(title=_title(board), title_justify="left", caption=_method(board), caption_justify="left")
     table.add_column("rank", justify="right")
-    table.add_column("model")
+    table.add_column("model", overflow="fold")  # never cut a name: specs differ at the end
     table.add_column("rating", justify="right")
     if r.method != "none":
         table.add_column(f"{round(100 * r.confidence)}% CI", justify="right")
@@ -98,6 +98,11 @@ def _quality_rows(board: Leaderboard) -> list[tuple[str, str]]:
         ("unparseable judgments (excluded)", str(board.unparseable)),
         ("failed judgments (excluded, retried by judge)", str(board.errors)),
     ]
+    if board.ratings.degenerate_rounds:
+        r = board.ratings
+        rows.append(("bootstrap rounds that could not rank every model",
+                     f"{r.degenerate_rounds} of {r.n_boot}" + (" (intervals unreliable)"
+                                                               if r.degenerate_rounds > r.n_boot / 20 else "")))
     if board.separability is not None:
         rows.append(("separability (pairs with disjoint CIs)", f"{100 * board.separability:.1f}%"))
     a = board.agreement

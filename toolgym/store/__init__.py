@@ -2,7 +2,8 @@
 
 `Store` is the API; `RunManifest` says what defines a run; `RunInfo` and `ResultRecord` are what
 comes back. Layout: `schema.py` the tables, `engine.py` URL -> configured Engine, `store.py` the
-queries, `manifest.py` the manifest and its diff, `records.py` the returned types.
+queries, `rows.py` objects <-> rows, `manifest.py` the manifest and its diff, `records.py` the
+returned types.
 """
 
 from .manifest import RunManifest, diff_manifests

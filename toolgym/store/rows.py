@@ -28,11 +28,17 @@ def rollout_row(run_id: int, r: Rollout, category: str, v: Verdict | None, now: 
     row = {
         "run_id": run_id, "task_id": r.task_id, "sample": r.sample, "seed": r.seed, "category": category,
         "prompt_tokens": r.usage.prompt_tokens, "completion_tokens": r.usage.completion_tokens,
-        "latency_s": r.latency_s, "error": r.error, "end_reason": r.end_reason, "created_at": now,
+        "latency_s": r.latency_s, "error": _text(r.error), "end_reason": r.end_reason, "created_at": now,
     }
     dumped = v.model_dump(mode="json") if v else {}
     row.update({k: dumped.get(k) for k in VERDICT})
+    row["explanation"] = _text(row["explanation"])
     return row
+
+
+def _text(value: str | None) -> str | None:
+    # PostgreSQL text cannot hold NUL, and an error or explanation may quote model output
+    return value.replace("\x00", "\ufffd") if value else value
 
 
 def transcript_row(run_id: int, r: Rollout) -> dict[str, Any]:

@@ -27,7 +27,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 
 __all__ = ["KEY", "SCHEMA_VERSION", "VERDICT", "meta", "metadata", "rollouts", "runs", "transcripts"]
 
@@ -40,8 +39,9 @@ KEY = ("run_id", "task_id", "sample")
 #: The verdict's columns in `rollouts`, named as the fields of `Verdict`.
 VERDICT = ("reward", "passed", "failure", "explanation", "components", "flags")
 
-# none_as_null: a Python None is SQL NULL (no verdict), not the JSON value null
-_Json = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+# JSON, not JSONB, on PostgreSQL too: it keeps a "\u0000" that a model may emit, which JSONB
+# refuses, and nothing queries inside these documents. none_as_null: None is SQL NULL (no verdict).
+_Json = JSON(none_as_null=True)
 
 metadata = MetaData()
 

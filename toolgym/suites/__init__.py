@@ -34,6 +34,20 @@ def _code() -> Suite:
     return code_suite()
 
 
+@SUITES.register("retail")
+def _retail() -> Suite:
+    from .retail import retail
+
+    return retail()
+
+
+@SUITES.register("files")
+def _files() -> Suite:
+    from .files import files
+
+    return files()
+
+
 def load_suite(spec: str) -> Suite:
     """The suite a spec names: a bundled name, `bfcl:DIR[:cat,...]` or `jsonl:FILE`."""
     kind, sep, rest = spec.partition(":")

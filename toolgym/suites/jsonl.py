@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import UserError
-from ..types import Task
+from ..types import Task, Tool
 from .suite import Suite
 
 __all__ = ["load_jsonl_suite"]
@@ -20,11 +20,15 @@ def load_jsonl_suite(path: Path, environment: str = "function_calling") -> Suite
         raise UserError(f"suite file {path} does not exist; write jsonl:PATH with a JSON Lines file of tasks")
     tasks: list[Task] = []
     seen: dict[str, int] = {}
+    tools: dict[str, Tool] = {}  # identical tool definitions share one object: suites repeat them a lot
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            task = Task.model_validate(json.loads(line))
+            data = json.loads(line)
+            if isinstance(data, dict) and isinstance(data.get("tools"), list):
+                data["tools"] = [_interned(tools, t) for t in data["tools"]]
+            task = Task.model_validate(data)
         except json.JSONDecodeError as e:
             raise UserError(f"{path}:{lineno}: not valid JSON ({e.msg} at column {e.colno})") from None
         except ValidationError as e:
@@ -38,3 +42,16 @@ def load_jsonl_suite(path: Path, environment: str = "function_calling") -> Suite
     if not tasks:
         raise UserError(f"{path}: no tasks found; write one JSON Task object per line")
     return Suite(name=f"jsonl:{path}", environment=environment, tasks=tasks)
+
+
+def _interned(cache: dict[str, Tool], tool: object) -> object:
+    """The shared Tool for this definition (validated once); anything malformed is left to Task validation."""
+    if not isinstance(tool, dict):
+        return tool
+    key = json.dumps(tool, sort_keys=True)
+    if key not in cache:
+        try:
+            cache[key] = Tool.model_validate(tool)
+        except ValidationError:
+            return tool
+    return cache[key]

@@ -78,7 +78,11 @@ def _target(fs: FS, src: str, destination: str) -> str:
 
 @state_tool
 def pwd(fs: FS) -> str:
-    """Print the current working directory."""
+    """Print the current working directory.
+
+    Args:
+        fs: The file system, given by the environment.
+    """
     return fs["cwd"]
 
 
@@ -87,6 +91,7 @@ def ls(fs: FS, path: str = ".") -> str:
     """List a directory (folders end with '/'), or show that a file exists.
 
     Args:
+        fs: The file system, given by the environment.
         path: Directory or file to list; the working directory by default.
     """
     p, node = _need(fs, path)
@@ -101,6 +106,7 @@ def cd(fs: FS, path: str) -> str:
     """Change the working directory.
 
     Args:
+        fs: The file system, given by the environment.
         path: Directory to go to (absolute, relative, `..` or `~`).
     """
     p, node = _need(fs, path)
@@ -115,6 +121,7 @@ def cat(fs: FS, path: str) -> str:
     """Print the contents of a file.
 
     Args:
+        fs: The file system, given by the environment.
         path: File to read.
     """
     _, node = _need(fs, path)
@@ -128,6 +135,7 @@ def mkdir(fs: FS, path: str, parents: bool = False) -> str:
     """Create a directory.
 
     Args:
+        fs: The file system, given by the environment.
         path: Directory to create.
         parents: Also create missing parent directories, and accept an existing directory (like `mkdir -p`).
     """
@@ -156,6 +164,7 @@ def touch(fs: FS, path: str) -> str:
     """Create an empty file if it does not exist (an existing file or folder is left as it is).
 
     Args:
+        fs: The file system, given by the environment.
         path: File to create.
     """
     p = _abs(fs, path)
@@ -170,6 +179,7 @@ def write_file(fs: FS, path: str, content: str, append: bool = False) -> str:
     """Write text to a file, creating it or replacing its contents (like `echo text > file`).
 
     Args:
+        fs: The file system, given by the environment.
         path: File to write.
         content: The text to write.
         append: Add the text at the end of the file instead of replacing its contents (like `>>`).
@@ -190,6 +200,7 @@ def mv(fs: FS, source: str, destination: str) -> str:
     """Move or rename a file or directory; into `destination` when it is an existing directory.
 
     Args:
+        fs: The file system, given by the environment.
         source: File or directory to move.
         destination: New path, or an existing directory to move it into.
     """
@@ -207,6 +218,7 @@ def cp(fs: FS, source: str, destination: str, recursive: bool = False) -> str:
     """Copy a file, or a directory with `recursive`; into `destination` when it is an existing directory.
 
     Args:
+        fs: The file system, given by the environment.
         source: File or directory to copy.
         destination: Path of the copy, or an existing directory to copy into.
         recursive: Copy a directory and everything in it (like `cp -r`).
@@ -225,6 +237,7 @@ def rm(fs: FS, path: str, recursive: bool = False) -> str:
     """Remove a file, or a directory and everything in it with `recursive`.
 
     Args:
+        fs: The file system, given by the environment.
         path: File or directory to remove.
         recursive: Remove a directory and its contents (like `rm -r`).
     """
@@ -243,6 +256,7 @@ def grep(fs: FS, pattern: str, path: str, recursive: bool = False, ignore_case: 
     """Print the lines that contain a fixed string, as `file:line number:line`.
 
     Args:
+        fs: The file system, given by the environment.
         pattern: Text to look for (a plain string, not a regular expression).
         path: File, or directory with `recursive`, to search.
         recursive: Search every file under a directory (like `grep -r`).
@@ -267,6 +281,7 @@ def find(fs: FS, path: str = ".", name: str = "*") -> str:
     """List every file and directory under a directory whose name matches a shell pattern.
 
     Args:
+        fs: The file system, given by the environment.
         path: Directory to search; the working directory by default.
         name: Shell pattern for the base name, e.g. "*.log".
     """

@@ -37,7 +37,8 @@ def _task(draft: Draft, scene: Scene, task_id: str, split: Split) -> Task:
                    "You said so in your first message. If the agent refuses, accept it; ask for nothing else.")
     return Task(
         id=task_id,
-        messages=[Message(role="system", content=POLICY), Message(role="user", content=f"Hi! {auth_text} {draft.text}")],
+        messages=[Message(role="system", content=POLICY),
+                  Message(role="user", content=f"Hi! {auth_text} {draft.text}")],
         tools=RETAIL.schemas(),
         category=draft.category,
         split=split,

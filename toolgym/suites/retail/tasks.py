@@ -22,9 +22,9 @@ __all__ = ["GENERATORS", "Draft", "Scene"]
 GO_AHEAD = "Please go ahead, no need to confirm."
 
 
-def call(name: str, **arguments: Any) -> ToolCall:
+def call(tool: str, /, **arguments: Any) -> ToolCall:
     """A gold action."""
-    return ToolCall(name=name, arguments=arguments)
+    return ToolCall(name=tool, arguments=arguments)
 
 
 @dataclass
@@ -78,6 +78,10 @@ class Scene:
 
 def _where(a: dict[str, str]) -> str:
     return f"{a['street']}, {a['city']}, {a['state']} {a['zip']}"
+
+
+def _second_person(text: str) -> str:
+    return text.replace("I want", "You want").replace(" my ", " your ")
 
 
 def _options(variant: dict[str, Any]) -> str:
@@ -159,7 +163,7 @@ def _return(s: Scene, o: dict[str, Any]) -> tuple[str, list[ToolCall]]:
 def return_items(s: Scene) -> Draft:
     o = s.order("delivered")
     text, gold = _return(s, o)
-    return Draft("return", f"{text} {GO_AHEAD}", text.replace("I want", "You want"), gold)
+    return Draft("return", f"{text} {GO_AHEAD}", _second_person(text), gold)
 
 
 def return_refused(s: Scene) -> Draft:
@@ -194,7 +198,7 @@ def _exchange(s: Scene, o: dict[str, Any]) -> tuple[str, list[ToolCall]]:
 def exchange(s: Scene) -> Draft:
     o = s.order("delivered")
     text, gold = _exchange(s, o)
-    return Draft("exchange", f"{text} {GO_AHEAD}", text.replace("I want", "You want"), gold)
+    return Draft("exchange", f"{text} {GO_AHEAD}", _second_person(text), gold)
 
 
 def exchange_refused(s: Scene) -> Draft:
@@ -219,7 +223,9 @@ def move_house(s: Scene) -> Draft:
     cid = s.customer["customer_id"]
     text = (f"I am moving to {_where(new)}. Please cancel order {a['order_id']}, I no longer need it; ship "
             f"order {b['order_id']} to the new address; and update my profile address too. {GO_AHEAD}")
-    return Draft("move_house", text, text.replace("I am", "You are").replace("Please", "You want to"),
+    goal = (f"You are moving to {_where(new)}. You want order {a['order_id']} cancelled (you no longer need it), "
+            f"order {b['order_id']} shipped to the new address, and your profile address updated.")
+    return Draft("move_house", text, goal,
                  [call("get_order", order_id=a["order_id"]),
                   call("cancel_order", order_id=a["order_id"], reason="no longer needed"),
                   call("get_order", order_id=b["order_id"]),
@@ -231,8 +237,8 @@ def return_and_exchange(s: Scene) -> Draft:
     a, b = s.order("delivered"), s.order("delivered")
     text_a, gold_a = _return(s, a)
     text_b, gold_b = _exchange(s, b)
-    text = f"Two things. {text_a} Also, {text_b[0].lower()}{text_b[1:]} {GO_AHEAD}"
-    return Draft("return_and_exchange", text, f"{text_a} {text_b}".replace("I want", "You want"),
+    text = f"Two things. {text_a} Also, {text_b} {GO_AHEAD}"
+    return Draft("return_and_exchange", text, _second_person(f"{text_a} {text_b}"),
                  [call("get_customer", customer_id=s.customer["customer_id"]), *gold_a, *gold_b])
 
 

@@ -71,6 +71,7 @@ def find_customer_by_email(db: DB, email: str) -> dict[str, str]:
     """Find a customer by email address, to authenticate them.
 
     Args:
+        db: The shop's database, given by the environment.
         email: The customer's email address.
     """
     for customer in db["customers"].values():
@@ -84,6 +85,7 @@ def find_customer_by_name_zip(db: DB, first_name: str, last_name: str, zip: str)
     """Find a customer by full name and zip code, to authenticate them.
 
     Args:
+        db: The shop's database, given by the environment.
         first_name: The customer's first name.
         last_name: The customer's last name.
         zip: The zip code of the customer's address.
@@ -102,6 +104,7 @@ def get_customer(db: DB, customer_id: str) -> dict[str, Any]:
     """Get a customer's profile: name, email, address, payment methods and order ids.
 
     Args:
+        db: The shop's database, given by the environment.
         customer_id: The customer's id, e.g. "C1024".
     """
     return _customer(db, customer_id)
@@ -112,6 +115,7 @@ def get_order(db: DB, order_id: str) -> dict[str, Any]:
     """Get an order: its status, items, shipping address, payment method and total.
 
     Args:
+        db: The shop's database, given by the environment.
         order_id: The order id, e.g. "W204817".
     """
     return _order(db, order_id)
@@ -122,6 +126,7 @@ def get_product(db: DB, product_id: str) -> dict[str, Any]:
     """Get a product and all its variants (item ids, options, prices, availability).
 
     Args:
+        db: The shop's database, given by the environment.
         product_id: The product id, e.g. "P103".
     """
     product = db["products"].get(product_id.strip())
@@ -132,7 +137,11 @@ def get_product(db: DB, product_id: str) -> dict[str, Any]:
 
 @state_tool
 def list_products(db: DB) -> dict[str, str]:
-    """List every product sold, as product name -> product id."""
+    """List every product sold, as product name -> product id.
+
+    Args:
+        db: The shop's database, given by the environment.
+    """
     return {p["name"]: p["product_id"] for p in db["products"].values()}
 
 
@@ -141,6 +150,7 @@ def cancel_order(db: DB, order_id: str, reason: Literal["no longer needed", "ord
     """Cancel an order and refund its total to the payment method it was paid with.
 
     Args:
+        db: The shop's database, given by the environment.
         order_id: The order to cancel.
         reason: Why the customer cancels.
     """
@@ -148,7 +158,9 @@ def cancel_order(db: DB, order_id: str, reason: Literal["no longer needed", "ord
     method = _payment(db, order, order["payment_method_id"])
     _pay_back(method, _cents(order["total"]))
     order["status"] = "cancelled"
-    order["cancellation"] = {"reason": reason, "refund": order["total"], "payment_method_id": order["payment_method_id"]}
+    order["cancellation"] = {
+        "reason": reason, "refund": order["total"], "payment_method_id": order["payment_method_id"]
+    }
     return order
 
 
@@ -157,6 +169,7 @@ def modify_order_address(db: DB, order_id: str, street: str, city: str, state: s
     """Change the shipping address of one order.
 
     Args:
+        db: The shop's database, given by the environment.
         order_id: The order whose shipping address changes.
         street: Street and number, e.g. "12 Oak Street".
         city: City.
@@ -173,6 +186,7 @@ def update_customer_address(db: DB, customer_id: str, street: str, city: str, st
     """Change the default address in a customer's profile (orders already placed keep theirs).
 
     Args:
+        db: The shop's database, given by the environment.
         customer_id: The customer whose profile changes.
         street: Street and number, e.g. "12 Oak Street".
         city: City.
@@ -201,6 +215,7 @@ def return_items(db: DB, order_id: str, item_ids: list[str], payment_method_id: 
     """Return items of an order; their price is refunded to the given payment method.
 
     Args:
+        db: The shop's database, given by the environment.
         order_id: The order the items come from.
         item_ids: Item ids (from the order) to return.
         payment_method_id: Where the refund goes, e.g. "credit_card_4412" or "gift_card_7781".
@@ -222,6 +237,7 @@ def exchange_items(
     """Exchange items of an order for other variants of the same products; the price difference is settled.
 
     Args:
+        db: The shop's database, given by the environment.
         order_id: The order the items come from.
         item_ids: Item ids (from the order) to exchange.
         new_item_ids: The variants wanted instead, in the same order as `item_ids`.

@@ -1,0 +1,210 @@
+"""`toolgym data sft|dpo`, `toolgym train sft|dpo|grpo` and `toolgym loop`: post-training from the command line.
+
+The options of `train` and `loop` are made from the fields of their config classes (`SFTRunConfig`,
+`LoopConfig`...): one `--field-name` per field, the field's docstring as its help, so the help text
+is written once. Precedence: defaults < `--config FILE` < flags.
+"""
+
+from __future__ import annotations
+
+import inspect
+import types
+import typing
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args, get_origin
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.table import Table
+
+from ..errors import UserError
+from ..run import load_config_file
+from ..train import (
+    DPORunConfig,
+    GRPORunConfig,
+    LoopConfig,
+    LoopHooks,
+    RoundResult,
+    SFTRunConfig,
+    TrainResult,
+    build_dpo_data,
+    build_sft_data,
+    run_loop,
+    train_dpo,
+    train_grpo,
+    train_sft,
+)
+from .app import app, console
+from .evaluate import run_eval
+
+__all__ = ["config_command", "data_app", "train_app"]
+
+data_app = typer.Typer(help="Build training data from stored runs.", no_args_is_help=True)
+train_app = typer.Typer(help="Fine-tune a local model with TRL (SFT, DPO, GRPO).", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+app.add_typer(train_app, name="train")
+
+RUNS_HELP = "Stored runs to read (names from `toolgym runs`)."
+DB_HELP = "Where the runs are: a SQLite file path or an SQLAlchemy URL."
+OUT_HELP = "Dataset directory to write (load it with datasets.load_from_disk)."
+JSONL_HELP = "Also write the rows as data.jsonl."
+CONFIG_HELP = "YAML or JSON file of options; flags override it."
+
+
+@data_app.command("sft")
+def data_sft_command(
+    runs: Annotated[list[str], typer.Argument(help=RUNS_HELP)],
+    out: Annotated[Path, typer.Option("--out", "-o", help=OUT_HELP)],
+    db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
+    per_task: Annotated[int, typer.Option(help="Distinct passed answers kept per train task (best first).")] = 1,
+    jsonl: Annotated[bool, typer.Option(help=JSONL_HELP)] = False,
+) -> None:
+    """Rejection sampling: the passed rollouts of train tasks as an SFT dataset (messages + tools)."""
+    record = build_sft_data(db, runs, out, per_task=per_task, jsonl=jsonl)
+    _print_data(record, out)
+
+
+@data_app.command("dpo")
+def data_dpo_command(
+    runs: Annotated[list[str], typer.Argument(help=RUNS_HELP)],
+    out: Annotated[Path, typer.Option("--out", "-o", help=OUT_HELP)],
+    db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
+    pairs_per_task: Annotated[int, typer.Option(help="Most (passed, failed) pairs per train task.")] = 1,
+    jsonl: Annotated[bool, typer.Option(help=JSONL_HELP)] = False,
+) -> None:
+    """Preference pairs: a passed against a failed rollout of the same train task (prompt, chosen, rejected)."""
+    record = build_dpo_data(db, runs, out, pairs_per_task=pairs_per_task, jsonl=jsonl)
+    _print_data(record, out)
+
+
+def _print_data(record: Any, out: Path) -> None:
+    skipped = ", ".join(f"{k} {v}" for k, v in sorted(record.skipped.items()))
+    console.print(f"wrote {record.rows} {record.kind} rows from {record.tasks_with_rows}/{record.tasks} train tasks "
+                  f"to {out}" + (f" (left out: {skipped})" if skipped else ""))
+
+
+def config_command(config_cls: type[BaseModel], handler: Callable[[Any], None], doc: str) -> Callable[..., None]:
+    """A Typer command with one option per field of `config_cls` (help = the field's docstring) and --config."""
+
+    def command(**flags: Any) -> None:
+        config_file = flags.pop("config", None)
+        values = load_config_file(config_file, config_cls) if config_file else {}
+        values.update({k: v for k, v in flags.items() if v is not None})
+        try:
+            config = config_cls(**values)
+        except ValidationError as e:
+            err = e.errors()[0]
+            where = "--" + str(err["loc"][0]).replace("_", "-") if err["loc"] else "options"
+            raise UserError(f"{where}: {err['msg']} (got {err.get('input')!r})") from None
+        handler(config)
+
+    params = []
+    for name, field in config_cls.model_fields.items():
+        flag = "--" + name.replace("_", "-")
+        kind = _option_type(field.annotation)
+        decls = [f"{flag}/--no-{flag[2:]}"] if kind is bool else [flag]
+        option = typer.Option(*decls, help=field.description, show_default=_shown(field.default))
+        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                                        annotation=Annotated[kind | None, option]))
+    params.append(inspect.Parameter("config", inspect.Parameter.KEYWORD_ONLY, default=None,
+                                    annotation=Annotated[Path | None, typer.Option("--config", help=CONFIG_HELP)]))
+    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    command.__doc__ = doc
+    return command
+
+
+def _option_type(annotation: Any) -> type:
+    """The plain type Typer parses for a field (Literal and Optional unwrapped; pydantic validates the rest)."""
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return type(get_args(annotation)[0])
+    if origin in (types.UnionType, typing.Union):
+        inner = [a for a in get_args(annotation) if a is not type(None)]
+        return _option_type(inner[0])
+    return annotation
+
+
+def _shown(default: Any) -> str | bool:
+    return False if default is None or default is ... else str(default)
+
+
+def _train_log(step: int, max_steps: int, metrics: dict[str, float]) -> None:
+    if "train_runtime" in metrics:
+        return
+    shown = " · ".join(f"{k} {v:.4g}" for k, v in metrics.items() if k in _SHOWN)
+    console.print(f"  step {step}/{max_steps}  {shown}")
+
+
+_SHOWN = ("loss", "learning_rate", "grad_norm", "mean_token_accuracy", "reward", "rewards/verifier/mean",
+          "rewards/chosen", "rewards/rejected", "rewards/accuracies", "epoch")
+
+
+def _print_trained(result: TrainResult) -> None:
+    loss = f"{result.train_loss:.4f}" if result.train_loss is not None else "n/a"
+    console.print(f"[bold]{result.method}[/]: {result.steps} steps on {result.rows} rows in {result.wall_s:.0f} s "
+                  f"({result.device}, {result.dtype}, seed {result.seed}), mean loss {loss}; "
+                  f"saved to {result.out} — evaluate it with --model hf:{result.out}")
+
+
+def _trainer(train: Callable[..., TrainResult]) -> Callable[[Any], None]:
+    def handler(config: Any) -> None:
+        console.print(f"training {config.model} -> {config.out}")
+        _print_trained(train(config, on_log=_train_log))
+
+    return handler
+
+
+train_app.command("sft")(config_command(
+    SFTRunConfig, _trainer(train_sft), "Supervised fine-tuning (TRL SFTTrainer) on --data DIR or a --suite's "
+    "reference answers; saves a model directory hf:OUT loads."))
+train_app.command("dpo")(config_command(
+    DPORunConfig, _trainer(train_dpo), "Preference optimisation (TRL DPOTrainer) on --data DIR pairs or a --suite's "
+    "reference-vs-perturbed answers; saves a model directory hf:OUT loads."))
+train_app.command("grpo")(config_command(
+    GRPORunConfig, _trainer(train_grpo), "Reinforcement learning (TRL GRPOTrainer) on a --suite's train prompts, "
+    "rewarded by its verifier; saves a model directory hf:OUT loads."))
+
+
+def _loop(config: LoopConfig) -> None:
+    hooks = LoopHooks(
+        evaluate=lambda run, options: run_eval(run, options),
+        on_train_log=_train_log,
+        on_stage=lambda line: console.print(f"[bold cyan]{line}[/]"),
+        on_round=_print_round,
+    )
+    result = run_loop(config, hooks)
+    console.print(_rounds_table(result.rounds))
+    console.print(f"loop finished in {result.wall_s:.0f} s; figures in {config.out / 'loop.json'}")
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}"
+
+
+def _print_round(done: RoundResult) -> None:
+    a = done.accuracy
+    line = f"round {done.round}: {done.test_run} accuracy {_pct(a.value)}% [{_pct(a.low)}, {_pct(a.high)}]"
+    if done.versus_start is not None:
+        d = done.versus_start
+        line += (f"; versus round 0: {d.value * 100:+.1f} points [{d.low * 100:+.1f}, {d.high * 100:+.1f}], "
+                 f"p = {d.p_value:.2g} ({d.test})")
+    console.print(f"[bold green]{line}[/]")
+
+
+def _rounds_table(rounds: list[RoundResult]) -> Table:
+    table = Table(title="post-training loop: test accuracy per round", title_justify="left")
+    for name in ("round", "model", "test run", "accuracy % [95% CI]", "Δ vs round 0 [95% CI]", "p", "SFT rows"):
+        table.add_column(name, justify="left" if name in ("model", "test run") else "right")
+    for r in rounds:
+        a, d = r.accuracy, r.versus_start
+        diff = f"{d.value * 100:+.1f} [{d.low * 100:+.1f}, {d.high * 100:+.1f}]" if d else ""
+        table.add_row(str(r.round), r.model, r.test_run, f"{_pct(a.value)} [{_pct(a.low)}, {_pct(a.high)}]",
+                      diff, f"{d.p_value:.2g}" if d else "", str(r.sft_rows) if r.round else "")
+    return table
+
+
+app.command("loop")(config_command(
+    LoopConfig, _loop, "Post-training loop: sample the train split, fine-tune on what passed, evaluate the test "
+    "split; every round stored and compared with the start (paired test)."))

@@ -1,0 +1,83 @@
+"""Conversations in the shape chat templates and TRL train on, made from toolgym's messages and tools.
+
+Tool-call arguments stay dicts (Qwen, Llama and the tiny model's templates all render a dict; Qwen
+2.5's writes `arguments | tojson` and would quote a JSON string a second time). Datasets store each
+message and each tool as one `datasets.Json` value, so Arrow never merges the keys of different
+argument dicts or tool schemas into one struct (which would add `null` arguments to every call).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..check import reference_calls
+from ..types import Message, Task, Tool, ToolCall
+
+__all__ = ["REFUSAL", "answer_key", "answer_messages", "chat_message", "chat_tools", "reference_answer"]
+
+#: What a reference answer says when no offered tool fits (irrelevance); the bundled tiny model's words.
+REFUSAL = "None of the available tools can do that, so I cannot help with this request."
+
+
+def chat_message(message: Message) -> dict[str, Any]:
+    """One message as a chat template reads it: OpenAI shape, call arguments as dicts, no parse error."""
+    out: dict[str, Any] = {"role": message.role, "content": message.content}
+    if message.tool_calls:
+        out["tool_calls"] = [_chat_call(c) for c in message.tool_calls]
+    if message.tool_call_id is not None:
+        out["tool_call_id"] = message.tool_call_id
+    if message.role == "tool" and message.name is not None:
+        out["name"] = message.name
+    return out
+
+
+def _chat_call(call: ToolCall) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "function", "function": {"name": call.name, "arguments": dict(call.arguments)}}
+    if call.id is not None:
+        out["id"] = call.id
+    return out
+
+
+def chat_tools(tools: list[Tool]) -> list[dict[str, Any]]:
+    """The tools as an OpenAI `tools` list, what `apply_chat_template(tools=...)` takes."""
+    return [t.to_openai() for t in tools]
+
+
+def answer_messages(task: Task, transcript: list[Message]) -> list[Message]:
+    """The part of a transcript the model wrote: what follows the task's own messages.
+
+    When the transcript does not start with the task's messages (a task edited since the run), the
+    answer starts at the first assistant message.
+    """
+    n = len(task.messages)
+    if transcript[:n] == task.messages:
+        return transcript[n:]
+    first = next((i for i, m in enumerate(transcript) if m.role == "assistant"), len(transcript))
+    return transcript[first:]
+
+
+def answer_key(messages: list[Message]) -> str:
+    """A canonical string of an answer, equal for answers that render the same (call ids ignored)."""
+    rows = [chat_message(m.model_copy(update={"tool_calls": [c.model_copy(update={"id": None})
+                                                             for c in m.tool_calls]}))
+            for m in messages]
+    for row in rows:
+        row.pop("tool_call_id", None)
+    return json.dumps(rows, sort_keys=True, ensure_ascii=False)
+
+
+def reference_answer(task: Task) -> Message:
+    """The assistant message the verifier accepts: the reference calls, or a refusal when none is expected.
+
+    A parameter that may be omitted (its accepted values start with `""`) is left out, so the answer
+    passes what the request states and nothing else.
+    """
+    expected = task.expected.calls or []
+    calls = []
+    for call, exp in zip(reference_calls(expected), expected, strict=True):
+        stated = {k: v for k, v in call.arguments.items() if exp.arguments.get(k, [None])[:1] != [""]}
+        calls.append(ToolCall(name=call.name, arguments=stated))
+    if not calls:
+        return Message(role="assistant", content=REFUSAL)
+    return Message(role="assistant", content=None, tool_calls=calls)

@@ -1,0 +1,128 @@
+"""An environment's verifier as a reward function for TRL's GRPOTrainer.
+
+TRL calls a reward function with the prompts, the completions and every other dataset column by
+name, and takes back one float (or None, "does not apply") per completion. Here the `task` column
+carries each row's task as JSON (its id, tools, category and expected outcome), so the verifier
+needs nothing but the row. A completion is parsed with the model's tool-call parser and judged
+exactly as `toolgym eval` judges it; a completion whose calls cannot be decoded gets 0.
+
+A verifier that raises has a bug (STYLE.md): the completion gets None, which TRL leaves out of the
+reward, the error is logged and counted in `errors`, never scored as 0.
+
+Examples:
+    >>> from toolgym.envs import FunctionCallingEnv
+    >>> reward = EnvironmentReward(FunctionCallingEnv())
+    >>> task = '{"id": "t", "messages": [], "category": "irrelevance", "expected": {"calls": []}}'
+    >>> reward(prompts=["..."], completions=["I cannot help with that."], task=[task])
+    [1.0]
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from ..envs import Environment
+from ..models import TOOL_PARSERS, parse_tool_calls
+from ..types import Message, Task, ToolCall
+
+__all__ = ["EnvironmentReward", "completion_messages"]
+
+log = logging.getLogger(__name__)
+
+
+class EnvironmentReward:
+    """`reward_funcs` entry: `(prompts, completions, task, **columns) -> list[float | None]`.
+
+    Args:
+        env: The environment whose `verify` scores each completion.
+        parser: Tool-call parser of the model being trained (`hermes`, `llama3`, `pythonic`, `mistral`).
+    """
+
+    def __init__(self, env: Environment, parser: str = "hermes") -> None:
+        TOOL_PARSERS.get(parser)  # an unknown parser fails now, listing the known ones
+        self.env = env
+        self.parser = parser
+        self.errors = 0
+        """Completions the verifier raised on (left out of the reward)."""
+        self.__name__ = "verifier"  # TRL logs each reward function under its __name__
+        self._tasks: dict[str, Task] = {}
+
+    def __call__(
+        self, prompts: Sequence[Any], completions: Sequence[Any], task: Sequence[str], **columns: Any
+    ) -> list[float | None]:
+        """One reward per completion; `task` is the dataset column of task JSON."""
+        return [self.score(c, t) for c, t in zip(completions, task, strict=True)]
+
+    def score(self, completion: str | list[dict[str, Any]], task_json: str) -> float | None:
+        """The verifier's reward for one completion (text, or TRL's conversational message list)."""
+        task = self._task(task_json)
+        answer = completion_messages(completion, self.parser)
+        if any(m.parse_error for m in answer):
+            return 0.0
+        try:
+            verdict = self.env.verify(task, [*task.messages, *answer])
+        except Exception:  # recorded: a verifier bug is not the model's failure
+            log.exception("verifier failed on task %s", task.id)
+            self.errors += 1
+            return None
+        return verdict.reward
+
+    def _task(self, task_json: str) -> Task:
+        found = self._tasks.get(task_json)
+        if found is None:
+            found = self._tasks[task_json] = Task.model_validate_json(task_json)
+        return found
+
+
+def completion_messages(completion: str | list[dict[str, Any]], parser: str = "hermes") -> list[Message]:
+    """TRL's completion as toolgym messages.
+
+    A text completion (standard format) is one assistant message parsed with `parser`. A
+    conversational one is a list of message dicts: assistant messages whose `tool_calls` TRL already
+    parsed (from tool-using rollouts) are taken as they are, others are parsed from their text, and
+    tool results become tool messages.
+    """
+    if isinstance(completion, str):
+        return [_parsed(completion, parser)]
+    out = []
+    for m in completion:
+        if m.get("role") == "tool":
+            out.append(Message(role="tool", content=_text(m.get("content")), name=m.get("name")))
+        elif m.get("tool_calls"):
+            out.append(_with_calls(m))
+        else:
+            out.append(_parsed(_text(m.get("content")), parser))
+    return out
+
+
+def _with_calls(message: dict[str, Any]) -> Message:
+    calls, errors = [], []
+    for i, c in enumerate(message["tool_calls"], 1):
+        function = c.get("function", c)
+        arguments = function.get("arguments") or {}
+        if isinstance(arguments, str):
+            try:
+                arguments = json.loads(arguments)
+            except ValueError as e:
+                errors.append(f"call {i}: arguments are not JSON: {e}")
+                continue
+        if not isinstance(arguments, dict) or not isinstance(function.get("name"), str):
+            errors.append(f"call {i}: expected a name and an arguments object")
+            continue
+        calls.append(ToolCall(name=function["name"], arguments=arguments))
+    content = _text(message.get("content")) or None
+    return Message(role="assistant", content=content, tool_calls=calls, parse_error="; ".join(errors) or None)
+
+
+def _parsed(text: str, parser: str) -> Message:
+    result = parse_tool_calls(text, parser)
+    return Message(role="assistant", content=result.text, tool_calls=result.calls, parse_error=result.error)
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, list):  # content blocks
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return "" if content is None else str(content)
