@@ -76,9 +76,7 @@ def export_command(
     with Store(db) as store:
         info = store.get_run(run)
         rows = []
-        for r in store.results(info.id):
-            rollout = store.rollout(info.id, r.task_id, r.sample)
-            verdict = store.verdict(info.id, r.task_id, r.sample)
+        for r, rollout, verdict in store.rollouts(info.id):
             rows.append({"run": info.name, "task_id": r.task_id, "category": r.category, "sample": r.sample,
                          "passed": r.passed, "reward": r.reward,
                          "failure": r.failure.value if r.failure else None, "explanation": r.explanation,

@@ -30,9 +30,9 @@ class EpisodeLimits(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
-    max_turns: int = Field(default=10, gt=0)
-    """Most assistant turns."""
-    max_tool_calls: int = Field(default=30, gt=0)
+    max_turns: int = Field(default=30, gt=0)
+    """Most assistant turns (multi-turn tasks with a user need room: tau-bench allows 30 steps)."""
+    max_tool_calls: int = Field(default=60, gt=0)
     """Most tool calls over the whole episode."""
     max_tokens: int = Field(default=8192, gt=0)
     """Most generated tokens over the whole episode."""

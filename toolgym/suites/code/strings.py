@@ -45,7 +45,7 @@ STRINGS = [
             'assert is_palindrome("A man, a plan, a canal: Panama") is True',
             'assert is_palindrome("race a car") is False',
             'assert is_palindrome("") is True',
-            'assert is_palindrome("No \'x\' in Nixon") is True',
+            "assert is_palindrome(\"No 'x' in Nixon\") is True",
             'assert is_palindrome("12321") is True',
             'assert is_palindrome("ab") is False',
         ),
