@@ -289,4 +289,5 @@ class Rollout(BaseModel):
     error: str | None = None
     """Infrastructure error that ended the rollout (then it is not scored)."""
     end_reason: str = "answered"
-    """Why the episode ended: answered, max_turns, max_tool_calls, max_tokens, timeout, user_stop, error."""
+    """Why the episode ended: answered, max_turns, max_tool_calls, max_tokens, timeout, user_stop,
+    user_error, error."""

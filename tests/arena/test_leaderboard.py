@@ -107,3 +107,8 @@ def test_sources_must_be_chosen_when_several(db, tmp_path):
 def test_unknown_baseline_lists_the_models(db):
     with pytest.raises(UserError, match=r"baseline 'w' has no battles in votes:human\.jsonl; models: x, y, z"):
         build_leaderboard(LeaderboardConfig(db=db, baseline="w", ci="none"))
+
+
+def test_unknown_style_feature_is_refused_with_the_known_ones():
+    with pytest.raises(ValueError, match=r"unknown style features \['bolt'\]; choose among tokens"):
+        LeaderboardConfig(style_features=("bolt",))

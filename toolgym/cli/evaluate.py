@@ -62,6 +62,9 @@ def eval_command(
     db: Annotated[str | None, opt("db", "--db")] = None,
     run: Annotated[str | None, opt("run", "--run")] = None,
     timeout_s: Annotated[float | None, opt("timeout_s", "--timeout")] = None,
+    max_turns: Annotated[int | None, opt("max_turns", "--max-turns")] = None,
+    max_tool_calls: Annotated[int | None, opt("max_tool_calls", "--max-tool-calls")] = None,
+    user_model: Annotated[str | None, opt("user_model", "--user-model")] = None,
     base_url: Annotated[str | None, typer.Option(help=BASE_URL_HELP)] = None,
     tool_mode: Annotated[str | None, typer.Option(help=TOOL_MODE_HELP)] = None,
     parser: Annotated[str | None, typer.Option(help=PARSER_HELP)] = None,
@@ -70,7 +73,8 @@ def eval_command(
     """Evaluate a model on a suite; running the same command again resumes the run."""
     flags = dict(suite=suite, model=model, split=split, repeats=repeats, temperature=temperature, top_p=top_p,
                  max_tokens=max_tokens, seed=seed, concurrency=concurrency, limit=limit, mode=mode, db=db,
-                 run=run, timeout_s=timeout_s)
+                 run=run, timeout_s=timeout_s, max_turns=max_turns, max_tool_calls=max_tool_calls,
+                 user_model=user_model)
     cfg = resolve_config(config, flags)
     name = run_eval(cfg, model_options(base_url, tool_mode, parser))
     print_run_summary(cfg.db, [name])

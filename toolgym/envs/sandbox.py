@@ -134,7 +134,7 @@ except BaseException as e:
 """
 
 # Runs as root inside the new namespaces: private tmpfs over the world-writable directories, a
-# working directory owned by `nobody`, then the interpreter as `nobody`. Not `exec`: this shell stays
+# working directory owned by the run's uid, then the interpreter as that uid. Not `exec`: this shell stays
 # PID 1 of the namespace, so the interpreter gets ordinary signal semantics and its status as 128+N.
 _SETUP = """set -e
 size="$1"; uid="$2"; setpriv="$3"; shift 3
@@ -185,7 +185,7 @@ class SandboxResult(BaseModel):
     stderr: str
     """Standard error (tracebacks), cut to `max_output_bytes`."""
     exit_code: int | None
-    """The interpreter's exit status; None when it was killed by a signal or the wall clock."""
+    """The interpreter's exit status; None when a limit or a signal ended the run."""
     stopped_by: Stop | None = None
     """The limit (or signal) that ended the run; None when the code finished on its own."""
     status: str
@@ -440,6 +440,8 @@ def _collect(proc: subprocess.Popen[bytes], config: SandboxConfig) -> tuple[byte
 
 def _exited(pid: int) -> bool:
     """Whether the child has ended, without reaping it (its process group id stays reserved)."""
+    if not hasattr(os, "waitid"):  # macOS: poll-free fallback, the final kill then targets the session only
+        return False
     try:
         return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
     except ChildProcessError:

@@ -132,8 +132,9 @@ def rating_chart(ratings: Ratings) -> str:
     models = ratings.models
     lo = min(m.low for m in models)
     hi = max(m.high for m in models)
-    ticks = _ticks(lo, hi)
-    x0, x1 = min(ticks[0], lo), max(ticks[-1], hi)
+    pad = max(hi - lo, 1.0) * 0.05
+    x0, x1 = lo - pad, hi + pad
+    ticks = [t for t in _ticks(x0, x1) if x0 <= t <= x1]
 
     def x(v: float) -> float:
         return _LABEL_W + (v - x0) / ((x1 - x0) or 1.0) * _PLOT_W
@@ -214,10 +215,8 @@ def _ticks(lo: float, hi: float, target: int = 5) -> list[float]:
     power = 10 ** int(f"{raw:e}".split("e")[1])
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     start = step * (lo // step)
-    ticks = [start]
-    while ticks[-1] < hi:
-        ticks.append(ticks[-1] + step)
-    return ticks
+    count = int((hi - start) // step) + 2
+    return [round(start + i * step, 9) for i in range(count)]
 
 
 def _clip(text: str, n: int) -> str:

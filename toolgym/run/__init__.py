@@ -2,12 +2,21 @@
 
 from .config import RunConfig, load_config_file
 from .evaluate import Progress, evaluate, evaluate_async
-from .limits import EpisodeLimits
+from .limits import Budget, EpisodeLimits, label_limit
 from .loop import run_episode
 from .scheduler import Job, Result, plan_jobs, run_jobs, sample_seed
+from .user import STOP_MARKER, USER_NAME, ScriptedUser, SimulatedUser, User, user_for
 
 __all__ = [
+    "STOP_MARKER",
+    "USER_NAME",
+    "Budget",
     "EpisodeLimits",
+    "ScriptedUser",
+    "SimulatedUser",
+    "User",
+    "label_limit",
+    "user_for",
     "Job",
     "Progress",
     "Result",

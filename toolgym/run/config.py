@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import UserError
 from ..types import SamplingConfig
+from .limits import EpisodeLimits
 
 __all__ = ["RunConfig", "load_config_file"]
 
@@ -47,6 +48,19 @@ class RunConfig(BaseModel):
     """Run name; the same name resumes. Default: derived from suite, model and split."""
     timeout_s: float = Field(default=300.0, gt=0)
     """Wall-clock limit of one rollout, in seconds."""
+    max_turns: int = Field(default=30, gt=0)
+    """Most assistant turns in one multi-turn episode."""
+    max_tool_calls: int = Field(default=60, gt=0)
+    """Most tool calls in one multi-turn episode."""
+    max_episode_tokens: int = Field(default=16384, gt=0)
+    """Most generated tokens over one multi-turn episode."""
+    user_model: str | None = None
+    """Model spec of the simulated user for tasks with a hidden user instruction (multi-turn suites)."""
+
+    def limits(self) -> EpisodeLimits:
+        """The episode limits of this run."""
+        return EpisodeLimits(max_turns=self.max_turns, max_tool_calls=self.max_tool_calls,
+                             max_tokens=self.max_episode_tokens, timeout_s=self.timeout_s)
 
     def sampling(self) -> SamplingConfig:
         """The sampling settings of this run."""

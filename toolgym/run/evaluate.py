@@ -12,8 +12,8 @@ from ..models import Model, ModelOptions, load_model
 from ..store import RunInfo, RunManifest, Store
 from ..suites import Suite, load_suite
 from .config import RunConfig
-from .limits import EpisodeLimits
 from .scheduler import Result, plan_jobs, run_jobs
+from .user import SimulatedUser
 from .writer import BatchWriter
 
 __all__ = ["Progress", "evaluate", "evaluate_async"]
@@ -59,7 +59,8 @@ def manifest_for(config: RunConfig, suite: Suite, model: Model) -> RunManifest:
         suite_version=suite.version,
         model=config.model,
         # where a model is served (URL, port) does not change what it answers: not part of the identity
-        model_options={k: v for k, v in model.describe().items() if k not in _TRANSPORT_KEYS},
+        model_options={k: v for k, v in model.describe().items() if k not in _TRANSPORT_KEYS}
+        | ({"user_model": config.user_model} if config.user_model else {}),
         sampling=config.sampling().model_dump(),
         repeats=config.repeats,
         mode=config.mode,
@@ -100,12 +101,15 @@ async def evaluate_async(
             if on_result:
                 on_result(result, progress)
 
-        limits = EpisodeLimits(timeout_s=config.timeout_s)
+        user_model = load_model(config.user_model, options) if config.user_model else None
+        user = SimulatedUser(user_model) if user_model else None
         try:
-            await run_jobs(model, env, plan_jobs(tasks, config.repeats, done), config.sampling(), limits,
-                           concurrency=config.concurrency, on_result=record)
+            await run_jobs(model, env, plan_jobs(tasks, config.repeats, done), config.sampling(), config.limits(),
+                           concurrency=config.concurrency, on_result=record, user=user)
         finally:
             await writer.flush()  # on Ctrl-C too: what finished is kept
+            if user_model:
+                await user_model.aclose()
         return store.get_run(run.name)
     finally:
         await model.aclose()

@@ -16,12 +16,15 @@ from ..envs import Environment
 from ..errors import InfraError
 from ..models import Model
 from ..types import FailureKind, Rollout, SamplingConfig, Task, Verdict
-from .limits import EpisodeLimits
+from .limits import EpisodeLimits, label_limit
 from .loop import run_episode
+from .user import SimulatedUser
 
 __all__ = ["Job", "Result", "plan_jobs", "run_jobs", "sample_seed"]
 
 log = logging.getLogger(__name__)
+
+_GRACE_S = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,25 +73,37 @@ async def run_jobs(
     *,
     concurrency: int,
     on_result: Callable[[Result], Awaitable[None]],
+    user: SimulatedUser | None = None,
 ) -> None:
-    """Run every job with at most `concurrency` in flight, awaiting `on_result` for each as it finishes."""
+    """Run every job with at most `concurrency` in flight, awaiting `on_result` for each as it finishes.
+
+    `user` plays the user in tasks that have a hidden user instruction (multi-turn suites).
+    """
     it = iter(jobs)
 
     async def worker() -> None:
         for job in it:  # the iterator is shared: each job is taken by exactly one worker
-            await on_result(await _run_one(model, env, job, sampling, limits))
+            await on_result(await _run_one(model, env, job, sampling, limits, user))
 
     await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
 
 
 async def _run_one(
-    model: Model, env: Environment, job: Job, sampling: SamplingConfig, limits: EpisodeLimits
+    model: Model,
+    env: Environment,
+    job: Job,
+    sampling: SamplingConfig,
+    limits: EpisodeLimits,
+    user: SimulatedUser | None,
 ) -> Result:
     task = job.task
     seeded = sampling.model_copy(update={"seed": sample_seed(sampling.seed, task.id, job.sample)})
     try:
+        # the loop enforces timeout_s between turns (end reason `timeout`); this outer bound only
+        # catches a request that hangs past it, with a grace margin so the loop's own check wins
         rollout = await asyncio.wait_for(
-            run_episode(model, env, task, seeded, limits, sample=job.sample), timeout=limits.timeout_s
+            run_episode(model, env, task, seeded, limits, sample=job.sample, user=user),
+            timeout=limits.timeout_s + _GRACE_S,
         )
     except (InfraError, TimeoutError) as e:
         msg = str(e) or f"rollout timed out after {limits.timeout_s:g} s"
@@ -96,7 +111,7 @@ async def _run_one(
                           error=msg, end_reason="error")
         return Result(rollout, task.category, Verdict.fail(FailureKind.INFRA_ERROR, msg[:300]))
     try:
-        verdict = env.verify(task, rollout.messages)
+        verdict = label_limit(env.verify(task, rollout.messages), rollout.end_reason)
     except Exception as e:  # a verifier that raises has a bug: store the error, never score it as 0
         log.exception("verifier failed on task %s", task.id)
         rollout.error = f"verifier error: {type(e).__name__}: {e}"
