@@ -94,7 +94,7 @@ def test_render_passes_tools_and_call_arguments_as_dicts(tiny):
     messages = [*ask("Oslo"), Message(role="assistant", tool_calls=[call]),
                 Message(role="tool", content='{"temperature": 3}', tool_call_id="c1")]
     text = tiny.render(messages, [WEATHER])
-    assert '"name": "get_current_weather"' in text.split("<|im_start|>user")[0]
+    assert "get_current_weather(city: string, unit: celsius|fahrenheit)" in text.split("<|im_start|>user")[0]
     assert '<tool_call>\n{"name": "get_current_weather", "arguments": {"city": "Oslo"}}\n</tool_call>' in text
     assert text.endswith('<|im_start|>tool\n{"temperature": 3}<|im_end|>\n<|im_start|>assistant\n')
 

@@ -61,7 +61,7 @@ def test_files_are_a_small_bf16_qwen2():
         dtypes = {str(f.get_slice(k).get_dtype()) for k in f.keys()}
     assert dtypes == {"BF16"}
     record = json.loads((TINY_MODEL_DIR / "training.json").read_text())
-    assert record["command"].startswith("python -m toolgym.models.tiny.train")
+    assert record["command"].startswith("python -m toolgym.models.tiny")
 
 
 def test_loads_offline():
@@ -81,9 +81,8 @@ def test_tokenizer_splits_digits_and_keeps_words_whole_after_quotes(tokenizer):
 
 def test_template_renders_tools_compactly_in_the_system_prompt(tokenizer):
     text = render(tokenizer, CONVERSATION[:2], add_generation_prompt=True)
-    assert text.startswith("<|im_start|>system\nBe brief.\n\n# Tools\n<tools>\n")
-    line = ('{"name": "get_current_weather", "description": "Get the current weather conditions in a city.", '
-            '"parameters": {"city": "string", "unit": ["celsius", "fahrenheit"]}}')
+    assert text.startswith("<|im_start|>system\nBe brief.\n\n# Tools\n")
+    line = "get_current_weather(city: string, unit: celsius|fahrenheit): Get the current weather conditions in a city."
     assert line in text.split("\n")
     assert text.endswith("<|im_start|>user\nWeather in Oslo and in 2026?<|im_end|>\n<|im_start|>assistant\n")
 
@@ -111,7 +110,7 @@ def test_appending_turns_never_changes_earlier_ones(tokenizer):
 def test_generation_markers_mask_exactly_the_assistant_turns(tokenizer):
     out = tokenizer.apply_chat_template(CONVERSATION, tools=TOOLS, return_dict=True,
                                         return_assistant_tokens_mask=True)
-    masked = tokenizer.decode([t for t, m in zip(out["input_ids"], out["assistant_masks"]) if m])
+    masked = tokenizer.decode([t for t, m in zip(out["input_ids"], out["assistant_masks"], strict=True) if m])
     block = '<tool_call>\n{"name": "get_current_weather", "arguments": {"city": "Oslo"}}\n</tool_call>'
     assert masked == f"{block}\n{block}<|im_end|>It is 3 degrees.<|im_end|>Glad to help.<|im_end|>"
 
@@ -122,7 +121,8 @@ def test_answers_fc_core_test_prompts_with_parseable_calls():
     from toolgym.suites import load_suite
     from toolgym.types import SamplingConfig
 
-    tasks = [t for t in load_suite("fc-core").split("test") if t.category in ("simple", "irrelevance")][:24]
+    test = load_suite("fc-core").split("test")
+    tasks = [t for t in test if t.category == "simple"][:16] + [t for t in test if t.category == "irrelevance"][:8]
     model = load_model("tiny", ModelOptions(device="cpu", batch_size=24))
 
     async def answers():
@@ -133,8 +133,8 @@ def test_answers_fc_core_test_prompts_with_parseable_calls():
             await model.aclose()
 
     completions = asyncio.run(answers())
-    called = [c for t, c in zip(tasks, completions) if t.category == "simple"]
+    called = [c for t, c in zip(tasks, completions, strict=True) if t.category == "simple"]
     assert sum(c.parse_error is None and len(c.tool_calls) >= 1 for c in called) >= 0.8 * len(called)
     passed = [check_calls(c.tool_calls, t.expected.calls, t.tools, t.category, parse_error=c.parse_error).passed
-              for t, c in zip(tasks, completions)]
+              for t, c in zip(tasks, completions, strict=True)]
     assert sum(passed) >= 0.3 * len(tasks)  # a loose floor; train.py measures the real accuracy

@@ -18,8 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import __version__
 from ..errors import UserError
 from ..models import Model, ModelOptions, load_model
-from ..run import EpisodeLimits, Progress, Result, plan_jobs, run_jobs
-from ..run.writer import BatchWriter
+from ..run import BatchWriter, EpisodeLimits, Progress, Result, plan_jobs, run_jobs
 from ..store import RunInfo, RunManifest, Store
 from ..types import Message, Rollout, SamplingConfig
 from .environment import ArenaEnvironment

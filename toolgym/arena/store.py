@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 
-from ..store.engine import WRITE, open_engine
+from ..store import WRITE, open_engine
 from .battles import BattleRecord, GameKey
 
 __all__ = ["BattleStore", "SourceInfo", "arena_battles"]

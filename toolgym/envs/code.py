@@ -78,6 +78,7 @@ class CodeEnv(Environment):
     """
 
     single_turn = False
+    blocking = True
 
     def __init__(self, mode: str | None = None, *, sandbox: SandboxConfig | None = None) -> None:
         # `mode` is the function-calling verifier's setting (bfcl/toolgym); every factory receives it

@@ -26,6 +26,9 @@ class Environment(ABC):
 
     #: True when the agent loop should stop after the first assistant turn (single-turn function calling).
     single_turn: bool = True
+    #: True when tool calls or verification block for long (a sandboxed process): the engine then runs
+    #: them in a worker thread so other rollouts keep going.
+    blocking: bool = False
 
     def reset(self, task: Task) -> Episode:
         """Fresh state for one rollout of `task`."""

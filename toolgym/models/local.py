@@ -188,28 +188,41 @@ class LocalModel(Model):
 
     async def _work(self, queue: asyncio.Queue[_Request]) -> None:
         pending: list[_Request] = []
-        while True:
-            if not pending:
-                pending.append(await queue.get())
-                await asyncio.sleep(0)  # let requests issued in the same tick join this batch
-            while not queue.empty():
-                pending.append(queue.get_nowait())
-            key = pending[0].group()
-            batch = [r for r in pending if r.group() == key][: max(1, self.options.batch_size)]
-            taken = {id(r) for r in batch}
-            pending = [r for r in pending if id(r) not in taken]
-            try:
-                results = await asyncio.to_thread(self.generate_batch, batch)
-            except Exception as e:  # recorded: each waiting caller receives the error
-                results = [e] * len(batch)
-            for r, result in zip(batch, results, strict=True):
-                if r.future.done():
+        batch: list[_Request] = []
+        try:
+            while True:
+                if not pending:
+                    pending.append(await queue.get())
+                    await asyncio.sleep(0)  # let requests issued in the same tick join this batch
+                while not queue.empty():
+                    pending.append(queue.get_nowait())
+                pending = [r for r in pending if not r.future.done()]  # callers that gave up (timeouts)
+                if not pending:
                     continue
-                if isinstance(result, Exception):
-                    r.future.set_exception(result)
-                else:
-                    latency = time.perf_counter() - r.start
-                    r.future.set_result(result.model_copy(update={"latency_s": latency}))
+                key = pending[0].group()
+                batch = [r for r in pending if r.group() == key][: max(1, self.options.batch_size)]
+                taken = {id(r) for r in batch}
+                pending = [r for r in pending if id(r) not in taken]
+                await self._run(batch)
+                batch = []
+        finally:  # closed while requests wait: they fail rather than hang
+            for r in [*batch, *pending]:
+                if not r.future.done():
+                    r.future.cancel()
+
+    async def _run(self, batch: list[_Request]) -> None:
+        try:
+            results = await asyncio.to_thread(self.generate_batch, batch)
+        except Exception as e:  # recorded: each waiting caller receives the error
+            results = [e] * len(batch)
+        for r, result in zip(batch, results, strict=True):
+            if r.future.done():
+                continue
+            if isinstance(result, Exception):
+                r.future.set_exception(result)
+            else:
+                latency = time.perf_counter() - r.start
+                r.future.set_result(result.model_copy(update={"latency_s": latency}))
 
     async def aclose(self) -> None:
         """Stop the batching worker; the weights are freed with the object."""

@@ -128,15 +128,20 @@ def _index_replay(path: Path) -> dict[tuple[str, int | None, int], tuple[int, st
     not hundreds; the record is parsed again when its turn comes.
     """
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        with path.open(encoding="utf-8") as f:
+            return _index_lines(path, f)
     except FileNotFoundError:
         raise UserError(
             f"replay file {str(path)!r} not found; give replay:PATH to a JSONL file of outputs"
         ) from None
     except (OSError, UnicodeDecodeError) as e:
         raise UserError(f"replay file {str(path)!r} cannot be read: {e}") from None
+
+
+def _index_lines(path: Path, lines: Iterable[str]) -> dict[tuple[str, int | None, int], tuple[int, str]]:
     index: dict[tuple[str, int | None, int], tuple[int, str]] = {}
-    for number, line in enumerate(lines, 1):
+    for number, raw in enumerate(lines, 1):
+        line = raw.rstrip("\n")
         if not line.strip():
             continue
         record = _read_line(path, number, line)

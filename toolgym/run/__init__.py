@@ -6,10 +6,12 @@ from .limits import Budget, EpisodeLimits, label_limit
 from .loop import run_episode
 from .scheduler import Job, Result, plan_jobs, run_jobs, sample_seed
 from .user import STOP_MARKER, USER_NAME, ScriptedUser, SimulatedUser, User, user_for
+from .writer import BatchWriter
 
 __all__ = [
     "STOP_MARKER",
     "USER_NAME",
+    "BatchWriter",
     "Budget",
     "EpisodeLimits",
     "ScriptedUser",

@@ -9,6 +9,7 @@ message; only infrastructure errors propagate.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from ..envs import Environment, Episode
@@ -63,6 +64,8 @@ async def run_episode(
         elif not budget.take_calls(len(message.tool_calls)):
             end_reason = "max_tool_calls"
             break
+        elif env.blocking:  # e.g. a sandboxed interpreter: keep the event loop free for other rollouts
+            messages.extend(await asyncio.to_thread(_answer_calls, episode, message.tool_calls))
         else:
             messages.extend(_answer_calls(episode, message.tool_calls))
     return Rollout(task_id=task.id, sample=sample, seed=sampling.seed, messages=messages, usage=budget.usage,

@@ -111,7 +111,11 @@ async def _run_one(
                           error=msg, end_reason="error")
         return Result(rollout, task.category, Verdict.fail(FailureKind.INFRA_ERROR, msg[:300]))
     try:
-        verdict = label_limit(env.verify(task, rollout.messages), rollout.end_reason)
+        if env.blocking:
+            verdict = await asyncio.to_thread(env.verify, task, rollout.messages)
+        else:
+            verdict = env.verify(task, rollout.messages)
+        verdict = label_limit(verdict, rollout.end_reason)
     except Exception as e:  # a verifier that raises has a bug: store the error, never score it as 0
         log.exception("verifier failed on task %s", task.id)
         rollout.error = f"verifier error: {type(e).__name__}: {e}"

@@ -6,8 +6,9 @@ queries, `rows.py` objects <-> rows, `manifest.py` the manifest and its diff, `r
 returned types.
 """
 
+from .engine import WRITE, open_engine
 from .manifest import RunManifest, diff_manifests
 from .records import ResultRecord, RunInfo, RunStatus
 from .store import Store
 
-__all__ = ["ResultRecord", "RunInfo", "RunManifest", "RunStatus", "Store", "diff_manifests"]
+__all__ = ["WRITE", "ResultRecord", "RunInfo", "RunManifest", "RunStatus", "Store", "diff_manifests", "open_engine"]

@@ -58,16 +58,15 @@ class DataRecord(BaseModel):
 
 
 def rows_dataset(rows: list[dict[str, Any]], kind: DataKind) -> Dataset:
-    """A `datasets.Dataset` of `rows` with conversation and tool columns as `Json` values."""
+    """A `datasets.Dataset` of SFT or DPO `rows` with conversation and tool columns as `Json` values."""
     from datasets import Dataset, Features, Json, List, Value
 
+    if kind == "grpo":
+        raise ValueError("GRPO rows carry rendered prompts; train_grpo builds their dataset")
     columns: dict[str, Any] = {name: List(Json()) for name in _CONVERSATION[kind]}
     columns["tools"] = List(Json())
     columns.update({name: Value("string") for name in _STRINGS})
-    if kind == "grpo":
-        columns.update(prompt=Value("string"), task=Value("string"))
-    else:
-        columns["reward"] = Value("float32")
+    columns["reward"] = Value("float32")
     features = Features({k: v for k, v in columns.items() if not rows or k in rows[0]})
     return Dataset.from_list(rows, features=features)
 
@@ -82,7 +81,7 @@ def save_data(rows: list[dict[str, Any]], record: DataRecord, out: Path, *, json
         why = ", ".join(f"{k}: {v}" for k, v in sorted(record.skipped.items())) or "nothing to skip"
         raise UserError(
             f"no {record.kind} rows from {', '.join(record.sources)} ({record.tasks} train tasks; left out: {why}); "
-            + ("sample more (--repeats with --temperature > 0) so that some tasks pass"
+            + ("no answer passed: sample more answers per task (at temperature > 0) so that some pass"
                if record.kind == "sft" else "a pair needs a passed and a failed rollout of one task: sample more")
         )
     if out.exists() and not out.is_dir():

@@ -11,8 +11,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..envs import ENVIRONMENTS, StatefulEnv
+from ..envs import ENVIRONMENTS, Environment, StatefulEnv
 from ..models import parser_for_model
+from ..suites import Suite
 from .config import TrainResult
 from .data_grpo import grpo_rows, grpo_tasks
 from .grpo_config import GRPORunConfig
@@ -34,19 +35,31 @@ from .tool_environment import StatefulReward, environment_classes
 __all__ = ["train_grpo"]
 
 
-def train_grpo(config: GRPORunConfig, *, on_log: LogFn | None = None) -> TrainResult:
+def train_grpo(
+    config: GRPORunConfig,
+    *,
+    on_log: LogFn | None = None,
+    suite: Suite | None = None,
+    env: Environment | None = None,
+) -> TrainResult:
     """Optimise `config.model` against the verifier of the suite's train tasks and save it into `config.out`.
 
     Args:
         config: What to train, on which prompts, how.
         on_log: Called at each logging step with (step, max_steps, metrics); None keeps TRL's progress bar.
+        suite: The suite itself, instead of loading `config.suite` (a suite built in code).
+        env: The environment that verifies, instead of the suite's registered kind (e.g. a
+            `StatefulEnv` with its own domains).
     """
     from datasets import Dataset, Features, Json, List, Value
     from transformers import set_seed
     from trl import GRPOConfig, GRPOTrainer
 
-    suite, tasks = grpo_tasks(config.suite, config.data, config.limit)
-    env = ENVIRONMENTS.get(suite.environment)(mode=config.mode)
+    if suite is None:
+        suite, tasks = grpo_tasks(config.suite, config.data, config.limit)
+    else:
+        tasks = suite.split("train")[: config.limit]
+    env = env or ENVIRONMENTS.get(suite.environment)(mode=config.mode)
     prepare_out(config)
     device = resolve_device(config.device)
     set_seed(config.seed)

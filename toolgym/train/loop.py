@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -89,7 +89,7 @@ class LoopConfig(BaseModel):
     """Evaluate only the first N test tasks."""
     concurrency: int = Field(default=64, ge=1)
     """Rollouts in flight (local models generate them in batches)."""
-    device: str = "auto"
+    device: Literal["auto", "cpu", "cuda"] = "auto"
     """auto, cpu or cuda, for training and evaluation."""
     threads: int | None = Field(default=None, ge=1)
     """CPU threads for torch."""

@@ -115,7 +115,7 @@ def common_args(config: TrainConfig, device: str, work: Path, logging: bool) -> 
         lr_scheduler_type=config.scheduler,
         warmup_steps=config.warmup,
         weight_decay=config.weight_decay,
-        gradient_checkpointing=config.gradient_checkpointing,
+        activation_checkpointing=config.gradient_checkpointing,
         logging_steps=config.logging_steps,
         save_strategy="steps" if config.save_steps else "no",
         save_steps=config.save_steps or 500,

@@ -2,7 +2,7 @@
 
 The directory holds a Hugging Face model (config.json, model.safetensors in bfloat16, tokenizer.json,
 chat_template.jinja). `tiny` on the command line loads it with the local backend; the tests use it.
-Retrain it with `python -m toolgym.models.tiny.train` (see that module for the recipe and figures).
+Retrain it with `python -m toolgym.models.tiny` (`train.py` holds the recipe; `training.json` the figures).
 Importing this package loads nothing: it only names the directory.
 """
 

@@ -2,7 +2,7 @@
 
 One command, seeded, CPU only (two threads)::
 
-    python -m toolgym.models.tiny.train            # writes toolgym/models/tiny/, ~30 min on 2 cores
+    python -m toolgym.models.tiny            # writes toolgym/models/tiny/ (figures in training.json)
 
 Recipe:
 
@@ -143,6 +143,8 @@ def _run_stage(model, tokenizer, stage: Stage, rows: list[dict], cfg: TrainConfi
         logging_steps=50,
         save_strategy="no",
         report_to=[],
+        activation_checkpointing=False,  # TRL turns it on; a 1M model has no memory to save
+        gradient_checkpointing=False,
         seed=cfg.seed,
         use_cpu=True,
         bf16=False,
@@ -170,7 +172,7 @@ def _save(model, tokenizer: PreTrainedTokenizerFast, out: Path) -> None:
     tokenizer.save_pretrained(out)
 
 
-def train(cfg: TrainConfig, out: Path, command: str = "python -m toolgym.models.tiny.train") -> dict[str, Any]:
+def train(cfg: TrainConfig, out: Path, command: str = "python -m toolgym.models.tiny") -> dict[str, Any]:
     """Train, save into `out` and return the record (config, stage losses, wall time, test accuracy)."""
     start = time.perf_counter()
     torch.set_num_threads(cfg.threads)
@@ -196,7 +198,7 @@ def train(cfg: TrainConfig, out: Path, command: str = "python -m toolgym.models.
         accuracy = accuracy_by_category(test_tasks, verify_tasks(local, test_tasks, max_tokens=256))
         out.mkdir(parents=True, exist_ok=True)
         for f in (Path(work) / "model").iterdir():
-            shutil.copy2(f, out / f.name)
+            shutil.copyfile(f, out / f.name)
     record = {
         "command": command,
         "config": asdict(cfg),
@@ -213,7 +215,7 @@ def train(cfg: TrainConfig, out: Path, command: str = "python -m toolgym.models.
 
 
 def main() -> None:
-    """Command line: `python -m toolgym.models.tiny.train [--out DIR] [--seed N] [--steps-scale X]`."""
+    """Command line: `python -m toolgym.models.tiny [--out DIR] [--seed N] [--steps-scale X]`."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=TINY_MODEL_DIR, help="where the model files go")
     parser.add_argument("--seed", type=int, default=0)
@@ -226,7 +228,7 @@ def main() -> None:
         Stage(s.name, s.with_tools, max(1, round(s.steps * args.steps_scale)), s.learning_rate) for s in base.stages
     )
     cfg = TrainConfig(seed=args.seed, n_train=args.n_train, threads=args.threads, stages=stages)
-    record = train(cfg, args.out, " ".join(["python -m toolgym.models.tiny.train", *sys.argv[1:]]))
+    record = train(cfg, args.out, " ".join(["python -m toolgym.models.tiny", *sys.argv[1:]]))
     print(json.dumps({k: record[k] for k in ("train_wall_s", "total_wall_s", "test_accuracy")}, indent=2))
 
 

@@ -1,0 +1,42 @@
+"""`run_loop`: one real round on the tiny model, every run stored, compared with the start; a rerun resumes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.train.crafted import needs_tiny
+from toolgym.errors import UserError
+from toolgym.store import Store
+from toolgym.train import LoopConfig, LoopHooks, run_loop
+
+pytestmark = [needs_tiny, pytest.mark.slow]
+
+
+def test_one_round_is_stored_compared_and_resumable(tmp_path):
+    config = LoopConfig(model="tiny", rounds=1, samples=2, train_limit=12, test_limit=8, max_steps=2, batch_size=4,
+                        concurrency=32, device="cpu", threads=2, db=str(tmp_path / "loop.db"), out=tmp_path / "loop")
+    stages = []
+    result = run_loop(config, LoopHooks(on_stage=stages.append))
+    assert [r.round for r in result.rounds] == [0, 1]
+    start, trained = result.rounds
+    assert (start.test_run, trained.test_run, trained.train_run) == ("loop-r0-test", "loop-r1-test", "loop-r0-train")
+    assert trained.model == f"hf:{tmp_path / 'loop' / 'r1' / 'model'}"
+    assert trained.sft_rows > 0 and trained.training[0].steps == 2
+    d = trained.versus_start
+    assert d is not None and d.n_tasks == 8 and d.low <= d.value <= d.high and 0.0 <= d.p_value <= 1.0
+    assert 0.0 <= start.accuracy.low <= start.accuracy.value <= start.accuracy.high <= 1.0
+    with Store(config.db) as store:
+        runs = {r.name: r for r in store.list_runs()}
+    assert runs["loop-r0-train"].rollouts == 24 and runs["loop-r0-train"].manifest.sampling.temperature == 1.0
+    assert runs["loop-r1-test"].manifest.model == trained.model
+    saved = json.loads((tmp_path / "loop" / "loop.json").read_text())
+    assert len(saved["rounds"]) == 2
+    # the same command again: every run resumes and the round's model is reused, not trained again
+    again = run_loop(config)
+    assert again.rounds[1].accuracy == trained.accuracy
+    assert again.rounds[1].training[0].wall_s == trained.training[0].wall_s
+    # a changed setting must not reuse the old round's directory
+    with pytest.raises(UserError, match="trained with other settings"):
+        run_loop(config.model_copy(update={"max_steps": 3}))
