@@ -44,6 +44,17 @@ def reference_command(
     console.print(f"wrote {n} reference answers to {out}")
 
 
+@suite_app.command("list")
+def list_command() -> None:
+    """Bundled suites and the spec forms for imported ones."""
+    from ..suites import SUITES
+
+    for name in SUITES.names():
+        console.print(f"{name:10s} bundled")
+    console.print("bfcl:DIR[:category,...]  BFCL v3/v4 question + possible_answer files")
+    console.print("jsonl:FILE               one Task object per line")
+
+
 @suite_app.command("info")
 def info_command(suite: Annotated[str, typer.Argument(help=RunConfig.model_fields["suite"].description)]) -> None:
     """Tasks per split and category, tools and version of a suite."""
