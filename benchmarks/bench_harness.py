@@ -122,8 +122,10 @@ def memory(n: int) -> None:
         replay = write_replay(Path(tmp) / "replay.jsonl", n)
         code = MEMORY_CHILD.format(root=str(ROOT), suite=suite, replay=replay, db=str(Path(tmp) / "m.db"), n=n)
         start = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         wall = time.perf_counter() - start
+        if out.returncode:
+            sys.exit(f"memory run failed:\n{out.stderr[-3000:]}")
     rss, plan, todo = out.stdout.split()
     print(f"memory, {n} tasks through the replay backend ({wall:.0f} s):")
     print(f"  peak RSS            {float(rss):8.0f} MB (goal < 400 MB)")
