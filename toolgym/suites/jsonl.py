@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from ..errors import UserError
 from ..types import Task, Tool
+from .compact import CompactTasks
 from .suite import Suite
 
 __all__ = ["load_jsonl_suite"]
@@ -40,8 +41,9 @@ def _interned(cache: dict[str, Tool], tool: object) -> object:
     return cache[key]
 
 
-def _read_tasks(path: Path, lines: Iterable[str]) -> list[Task]:
-    tasks: list[Task] = []
+def _read_tasks(path: Path, lines: Iterable[str]) -> CompactTasks:
+    """Validate every line (errors name file:line:field) and keep it as compact JSON text."""
+    tasks = CompactTasks.empty()
     seen: dict[str, int] = {}
     tools: dict[str, Tool] = {}  # identical tool definitions share one object: suites repeat them a lot
     for lineno, raw in enumerate(lines, start=1):
@@ -64,5 +66,5 @@ def _read_tasks(path: Path, lines: Iterable[str]) -> list[Task]:
         if task.id in seen:
             raise UserError(f"{path}:{lineno}: task id {task.id!r} already used on line {seen[task.id]}")
         seen[task.id] = lineno
-        tasks.append(task)
+        tasks.append(task.model_dump_json(exclude_defaults=True).encode(), task.split, task.category)
     return tasks

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from functools import cached_property
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SkipValidation
 
 from ..types import Split, Task
+from .compact import CompactTasks
 
 __all__ = ["Suite"]
 
@@ -16,14 +19,14 @@ __all__ = ["Suite"]
 class Suite(BaseModel):
     """A named set of tasks; its content hash is part of every run's identity."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, arbitrary_types_allowed=True)
 
     name: str
     """Name as given on the CLI (`fc-core`, `bfcl:DIR:simple`)."""
     environment: str = "function_calling"
     """Registered environment kind that runs and verifies these tasks."""
-    tasks: list[Task]
-    """All tasks, both splits."""
+    tasks: Annotated[Sequence[Task], SkipValidation]
+    """All tasks, both splits: a list of validated Tasks, or `CompactTasks` for large suites read from files."""
 
     @cached_property
     def version(self) -> str:
@@ -33,10 +36,14 @@ class Suite(BaseModel):
             h.update(json.dumps(task.model_dump(mode="json"), sort_keys=True).encode())
         return h.hexdigest()[:12]
 
-    def split(self, split: Split | None) -> list[Task]:
+    def split(self, split: Split | None) -> Sequence[Task]:
         """Tasks of one split (all tasks when `split` is None)."""
+        if isinstance(self.tasks, CompactTasks):
+            return self.tasks.where(split)
         return [t for t in self.tasks if split is None or t.split == split]
 
     def categories(self) -> list[str]:
         """Category names in first-seen order."""
+        if isinstance(self.tasks, CompactTasks):
+            return self.tasks.categories()
         return list(dict.fromkeys(t.category for t in self.tasks))
