@@ -8,8 +8,7 @@ import pytest
 
 from tests.run.suite_factory import make_tasks, write_suite
 from toolgym.errors import UserError
-from toolgym.suites import Suite, load_suite
-from toolgym.suites.compact import CompactTasks
+from toolgym.suites import CompactTasks, Suite, load_suite
 
 
 def test_compact_suite_reads_back_the_same_tasks_and_version(tmp_path):

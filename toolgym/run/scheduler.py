@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import zlib
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..envs import Environment
 from ..errors import InfraError
 from ..models import Model
+from ..suites import CompactTasks
 from ..types import FailureKind, Rollout, SamplingConfig, Task, Verdict
 from .limits import EpisodeLimits, label_limit
 from .loop import run_episode
@@ -56,11 +57,19 @@ def sample_seed(base_seed: int | None, task_id: str, sample: int) -> int | None:
     return zlib.crc32(f"{base_seed}:{task_id}:{sample}".encode()) & 0x7FFFFFFF
 
 
-def plan_jobs(tasks: Iterable[Task], repeats: int, done: set[tuple[str, int]]) -> Iterator[Job]:
-    """Jobs still to do, lazily: every (task, sample) pair not in `done`."""
-    for task in tasks:
-        for sample in range(repeats):
-            if (task.id, sample) not in done:
+def plan_jobs(tasks: Sequence[Task], repeats: int, done: set[tuple[str, int]]) -> Iterator[Job]:
+    """Jobs still to do, lazily: every (task, sample) pair not in `done`.
+
+    Finished tasks are skipped by id, so a file-backed suite (`CompactTasks`) parses only the tasks
+    that still have work: planning the resume of a 100,000-rollout run stays well under a second.
+    """
+    ids = tasks.ids() if isinstance(tasks, CompactTasks) else None
+    for i in range(len(tasks)):
+        task_id = ids[i] if ids is not None else tasks[i].id
+        todo = [s for s in range(repeats) if (task_id, s) not in done]
+        if todo:
+            task = tasks[i]
+            for sample in todo:
                 yield Job(task, sample)
 
 

@@ -11,10 +11,11 @@ from pathlib import Path
 from ..errors import UserError
 from ..registry import Registry
 from .bfcl import load_bfcl
+from .compact import CompactTasks
 from .jsonl import load_jsonl_suite
 from .suite import Suite
 
-__all__ = ["SUITES", "Suite", "load_bfcl", "load_jsonl_suite", "load_suite"]
+__all__ = ["SUITES", "CompactTasks", "Suite", "load_bfcl", "load_jsonl_suite", "load_suite"]
 
 #: bundled suite name -> factory
 SUITES: Registry[Callable[[], Suite]] = Registry("suite")

@@ -19,21 +19,27 @@ __all__ = ["CompactTasks"]
 class CompactTasks(Sequence[Task]):
     """A read-only sequence of tasks stored as validated JSON text."""
 
-    def __init__(self, raw: list[bytes], splits: list[str], categories: list[str]) -> None:
+    def __init__(self, raw: list[bytes], ids: list[str], splits: list[str], categories: list[str]) -> None:
         self._raw = raw
+        self._ids = ids
         self._splits = splits
         self._categories = categories
 
     @classmethod
     def empty(cls) -> CompactTasks:
         """A sequence to `append` to."""
-        return cls([], [], [])
+        return cls([], [], [], [])
 
-    def append(self, raw: bytes, split: str, category: str) -> None:
-        """Add one task's JSON text (already validated by the caller) with its split and category."""
+    def append(self, raw: bytes, task_id: str, split: str, category: str) -> None:
+        """Add one task's JSON text (already validated by the caller) with its id, split and category."""
         self._raw.append(raw)
+        self._ids.append(task_id)
         self._splits.append(split)
         self._categories.append(category)
+
+    def ids(self) -> list[str]:
+        """Task ids in order, without parsing (resume planning skips finished tasks by id)."""
+        return self._ids
 
     def __len__(self) -> int:
         return len(self._raw)
@@ -44,7 +50,7 @@ class CompactTasks(Sequence[Task]):
     def __getitem__(self, index: slice) -> CompactTasks: ...
     def __getitem__(self, index: int | slice) -> Task | CompactTasks:
         if isinstance(index, slice):
-            return CompactTasks(self._raw[index], self._splits[index], self._categories[index])
+            return CompactTasks(self._raw[index], self._ids[index], self._splits[index], self._categories[index])
         return Task.model_validate_json(self._raw[index])
 
     def __iter__(self) -> Iterator[Task]:
@@ -56,7 +62,7 @@ class CompactTasks(Sequence[Task]):
         if split is None:
             return self
         keep = [i for i, s in enumerate(self._splits) if s == split]
-        return CompactTasks([self._raw[i] for i in keep], [split] * len(keep),
+        return CompactTasks([self._raw[i] for i in keep], [self._ids[i] for i in keep], [split] * len(keep),
                             [self._categories[i] for i in keep])
 
     def categories(self) -> list[str]:

@@ -66,5 +66,5 @@ def _read_tasks(path: Path, lines: Iterable[str]) -> CompactTasks:
         if task.id in seen:
             raise UserError(f"{path}:{lineno}: task id {task.id!r} already used on line {seen[task.id]}")
         seen[task.id] = lineno
-        tasks.append(task.model_dump_json(exclude_defaults=True).encode(), task.split, task.category)
+        tasks.append(task.model_dump_json(exclude_defaults=True).encode(), task.id, task.split, task.category)
     return tasks
