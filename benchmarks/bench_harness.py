@@ -97,7 +97,7 @@ def throughput(n: int, concurrency: int, repeats: int) -> None:
 
 
 MEMORY_CHILD = """
-import resource, sys, time
+import sys, time
 sys.path.insert(0, {root!r})
 from toolgym.run import RunConfig, evaluate, plan_jobs
 from toolgym.store import Store
@@ -105,7 +105,8 @@ from toolgym.suites import load_suite
 cfg = RunConfig(suite="jsonl:{suite}", model="replay:{replay}", split="all", db={db!r}, concurrency=32)
 run = evaluate(cfg)
 assert run.done == {n}, run
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss across fork+exec, so it would report the parent's peak
+rss = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
 suite = load_suite(cfg.suite)
 start = time.perf_counter()
 with Store(cfg.db) as store:
