@@ -85,6 +85,7 @@ async def evaluate_async(
     if config.limit:
         tasks = tasks[: config.limit]
     env = ENVIRONMENTS.get(suite.environment)(mode=config.mode)
+    owns_model = model is None  # a caller's model stays open for the caller to reuse
     model = model or load_model(config.model, options)
     store = Store(config.db)
     try:
@@ -112,7 +113,8 @@ async def evaluate_async(
                 await user_model.aclose()
         return store.get_run(run.name)
     finally:
-        await model.aclose()
+        if owns_model:
+            await model.aclose()
 
 
 def evaluate(config: RunConfig, **kwargs) -> RunInfo:
