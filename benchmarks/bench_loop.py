@@ -2,6 +2,7 @@
 
     python benchmarks/bench_loop.py                      # the measured settings, fresh db and output dir
     python benchmarks/bench_loop.py --rounds 2 --samples 8
+    python benchmarks/bench_loop.py --model hf:/tmp/tiny-run2 --learning-rate 5e-4
 
 Runs `toolgym loop` in a temporary directory (a fresh store, so nothing resumes) and prints each
 round's test accuracy with its 95% interval, the paired difference against round 0 with its p-value,
@@ -24,6 +25,7 @@ GOAL_P = 0.01
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="tiny", help="tiny or hf:PATH")
     parser.add_argument("--rounds", type=int, default=LoopConfig.model_fields["rounds"].default)
     parser.add_argument("--samples", type=int, default=LoopConfig.model_fields["samples"].default)
     parser.add_argument("--epochs", type=float, default=LoopConfig.model_fields["epochs"].default)
@@ -33,7 +35,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-loop-") as tmp:
         out = args.out or Path(tmp)
-        config = LoopConfig(rounds=args.rounds, samples=args.samples, epochs=args.epochs,
+        config = LoopConfig(model=args.model, rounds=args.rounds, samples=args.samples, epochs=args.epochs,
                             learning_rate=args.learning_rate, threads=args.threads, device="cpu",
                             db=str(out / "loop.db"), out=out / "loop")
         start = time.perf_counter()

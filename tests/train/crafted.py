@@ -21,6 +21,23 @@ needs_tiny = pytest.mark.skipif(
 )
 
 
+def _tiny_test_accuracy() -> float:
+    import json
+
+    try:
+        record = json.loads((TINY_MODEL_DIR / "training.json").read_text())
+        return float(record["test_accuracy"]["all"]["accuracy"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0.0
+
+
+needs_capable_tiny = pytest.mark.skipif(
+    _tiny_test_accuracy() < 0.02,
+    reason="needs a trained tiny model: the bundled one is a smoke-test placeholder that passes almost no "
+    "fc-core task, so sampling finds nothing to train on (python -m toolgym.models.tiny)",
+)
+
+
 def wrong_answer(task: Task, seed: int = 0) -> Message:
     """An answer the verifier fails: the reference with a wrong value (or a call where none is wanted)."""
     good = reference_answer(task)

@@ -25,15 +25,15 @@ def test_fc_core_prompts_are_rewarded_by_the_verifier(tmp_path, monkeypatch):
 
     monkeypatch.setattr(EnvironmentReward, "score", spy)
     seen = []
-    config = GRPORunConfig(model="tiny", suite="fc-core", limit=4, out=tmp_path / "model", max_steps=2, batch_size=4,
-                           num_generations=4, max_completion_length=96, logging_steps=1, threads=2)
+    config = GRPORunConfig(model="tiny", suite="fc-core", limit=2, out=tmp_path / "model", max_steps=2, batch_size=2,
+                           num_generations=2, max_completion_length=40, logging_steps=1, threads=2)
     result = train_grpo(config, on_log=lambda step, total, metrics: seen.append(metrics))
     assert result.steps == 2 and result.config["parser"] == "hermes" and result.config["verifier_errors"] == 0
     rewards = [m["rewards/verifier/mean"] for m in seen if "rewards/verifier/mean" in m]
     assert len(rewards) == 2 and all(0.0 <= r <= 1.0 for r in rewards)
     # every sampled completion went through the verifier with its own row's task
-    first_four = {t.id for t in load_suite("fc-core").split("train")[:4]}
-    assert len(scored) == 2 * 4 and {t for t, _, _ in scored} <= first_four
+    first_two = {t.id for t in load_suite("fc-core").split("train")[:2]}
+    assert len(scored) == 2 * 2 and {t for t, _, _ in scored} <= first_two
     assert all(isinstance(c, str) and r in (0.0, 1.0) for _, c, r in scored)
     assert (tmp_path / "model" / "model.safetensors").is_file()
 
@@ -41,7 +41,7 @@ def test_fc_core_prompts_are_rewarded_by_the_verifier(tmp_path, monkeypatch):
 def test_stateful_tasks_run_as_tool_using_rollouts(tmp_path):
     suite = Suite(name="notes", environment="stateful", tasks=[TASK, TASK.model_copy(update={"id": "n2"})])
     config = GRPORunConfig(model="tiny", suite="notes", out=tmp_path / "model", max_steps=2, batch_size=2,
-                           num_generations=2, max_completion_length=64, logging_steps=1, threads=2, max_tool_calls=2)
+                           num_generations=2, max_completion_length=32, logging_steps=1, threads=2, max_tool_calls=2)
     result = train_grpo(config, suite=suite, env=StatefulEnv(domains=[NOTES]))
     assert result.steps == 2 and result.config["verifier_errors"] == 0
     assert any("tools/call_frequency" in entry for entry in result.log)

@@ -6,19 +6,21 @@ import json
 
 import pytest
 
-from tests.train.crafted import needs_tiny
+from tests.train.crafted import needs_capable_tiny, needs_tiny
 from toolgym.errors import UserError
 from toolgym.store import Store
 from toolgym.train import LoopConfig, LoopHooks, run_loop
 
-pytestmark = [needs_tiny, pytest.mark.slow]
+pytestmark = [needs_tiny, needs_capable_tiny, pytest.mark.slow]
 
 
 def test_one_round_is_stored_compared_and_resumable(tmp_path):
-    config = LoopConfig(model="tiny", rounds=1, samples=2, train_limit=12, test_limit=8, max_steps=2, batch_size=4,
-                        concurrency=32, device="cpu", threads=2, db=str(tmp_path / "loop.db"), out=tmp_path / "loop")
-    stages = []
+    config = LoopConfig(model="tiny", rounds=1, samples=3, train_limit=12, test_limit=8, max_tokens=96, max_steps=2,
+                        batch_size=4, concurrency=32, device="cpu", threads=2, db=str(tmp_path / "loop.db"),
+                        out=tmp_path / "loop")
+    stages: list[str] = []
     result = run_loop(config, LoopHooks(on_stage=stages.append))
+    assert stages[0] == "round 0: evaluating tiny on the test split"
     assert [r.round for r in result.rounds] == [0, 1]
     start, trained = result.rounds
     assert (start.test_run, trained.test_run, trained.train_run) == ("loop-r0-test", "loop-r1-test", "loop-r0-train")
@@ -29,7 +31,7 @@ def test_one_round_is_stored_compared_and_resumable(tmp_path):
     assert 0.0 <= start.accuracy.low <= start.accuracy.value <= start.accuracy.high <= 1.0
     with Store(config.db) as store:
         runs = {r.name: r for r in store.list_runs()}
-    assert runs["loop-r0-train"].rollouts == 24 and runs["loop-r0-train"].manifest.sampling.temperature == 1.0
+    assert runs["loop-r0-train"].rollouts == 36 and runs["loop-r0-train"].manifest.sampling.temperature == 1.0
     assert runs["loop-r1-test"].manifest.model == trained.model
     saved = json.loads((tmp_path / "loop" / "loop.json").read_text())
     assert len(saved["rounds"]) == 2

@@ -21,15 +21,18 @@ if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerBase, TrainerCallback
 
 __all__ = [
-    "LogFn",
     "RESULT_FILE",
+    "LogFn",
+    "attach_logging",
     "common_args",
     "finish",
     "load_for_training",
+    "log_callback",
     "lora_config",
     "model_dir",
     "prepare_out",
     "resolve_device",
+    "run_trainer",
 ]
 
 RESULT_FILE = "toolgym_train.json"
