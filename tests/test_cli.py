@@ -76,3 +76,13 @@ def test_config_file_sets_defaults_and_flags_override(world, capsys):
         cli("eval", f"jsonl:{suite}", "--config", str(bad))
     err = capsys.readouterr().err
     assert "temprature" in err and "temperature" in err and "bad.yaml" in err
+
+
+@pytest.mark.parametrize("suite", ["fc-core", "retail", "files", "code"])
+def test_reference_answers_of_every_bundled_suite_score_100_percent(suite, tmp_path, capsys):
+    ref = tmp_path / "ref.jsonl"
+    cli("suite", "reference", suite, "--split", "test", "--out", str(ref))
+    capsys.readouterr()
+    cli("score", "--suite", suite, "--split", "test", "--responses", str(ref))
+    overall = next(line for line in capsys.readouterr().out.splitlines() if "overall" in line)
+    assert "100.0" in overall.split("│")[4]

@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from ..check import reference_calls
-from ..run import RunConfig
+from ..run import STOP_MARKER, RunConfig
 from ..suites import load_suite
+from ..types import Task, ToolCall
 from .app import app, console, model_options
 from .evaluate import run_eval
 from .summary import print_run_summary
@@ -19,17 +20,37 @@ suite_app = typer.Typer(help="Inspect suites and write their reference answers."
 app.add_typer(suite_app, name="suite")
 
 
+def reference_lines(task: Task) -> list[dict]:
+    """A task's reference answer as replay lines.
+
+    The expected calls; or the gold actions turn by turn, then an answer stating the required facts;
+    or the reference code in a python block.
+    """
+    exp = task.expected
+    if exp.gold_actions is not None:
+        lines = [{"id": task.id, "turn": i, "tool_calls": [ToolCall(name=a.name, arguments=a.arguments,
+                                                                    id=f"gold_{i}").to_openai()]}
+                 for i, a in enumerate(exp.gold_actions)]
+        lines.append({"id": task.id, "turn": len(lines), "content": " ".join(["Done.", *exp.facts])})
+        # a scripted user may speak again after that answer: one short reply per remaining turn
+        more = [t for t in task.metadata.get("user_turns", []) if STOP_MARKER not in t]
+        return lines + [{"id": task.id, "turn": len(lines) + j, "content": "Noted."} for j in range(len(more))]
+    if exp.calls is None and exp.reference is not None:
+        return [{"id": task.id, "content": f"```python\n{exp.reference}\n```"}]
+    calls = reference_calls(exp.calls or [])
+    if not calls:
+        return [{"id": task.id, "content": "I can't help with that using the available tools."}]
+    return [{"id": task.id, "tool_calls": [c.to_openai() for c in calls]}]
+
+
 def write_reference_answers(suite_spec: str, out: Path, split: str = "all") -> int:
-    """Write the suite's reference answers as a replay file (one line per task); returns the count."""
+    """Write the suite's reference answers as a replay file; returns the number of tasks."""
     suite = load_suite(suite_spec)
     tasks = suite.split(None if split == "all" else split)
     with out.open("w", encoding="utf-8") as f:
         for task in tasks:
-            calls = reference_calls(task.expected.calls or [])
-            record = {"id": task.id, "tool_calls": [c.to_openai() for c in calls]}
-            if not calls:
-                record["content"] = "I can't help with that using the available tools."
-            f.write(json.dumps(record) + "\n")
+            for line in reference_lines(task):
+                f.write(json.dumps(line) + "\n")
     return len(tasks)
 
 
