@@ -26,7 +26,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
         return
     base = os.environ.get(PG_ENV)
     if not base:
-        pytest.skip(f"needs a PostgreSQL server: set {PG_ENV} (eval \"$(.ci/postgres.sh start)\")")
+        pytest.skip(reason=f"needs a PostgreSQL server: set {PG_ENV} (eval \"$(.ci/postgres.sh start)\")")
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
