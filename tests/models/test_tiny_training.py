@@ -1,0 +1,127 @@
+"""The tiny model's training recipe: its rows, its copying warm-up and one whole (very short) retrain."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+pytest.importorskip("trl", reason="needs TRL to train: pip install 'toolgym[train]'")
+
+from transformers import AutoTokenizer, Qwen2Config, Qwen2ForCausalLM  # noqa: E402
+
+from toolgym.models.tiny import TINY_MODEL_DIR  # noqa: E402
+from toolgym.models.tiny.data import (  # noqa: E402
+    REFUSAL,
+    echo_conversation,
+    echo_pieces,
+    target_calls,
+    task_conversation,
+    with_new_names,
+)
+from toolgym.models.tiny.train import Stage, TrainConfig, train  # noqa: E402
+from toolgym.models.tiny.warmup import _Rows, copy_warmup  # noqa: E402
+from toolgym.suites.fc_core import build_fc_core  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def tasks():
+    return build_fc_core(seed=0, n_train=200, n_test=0).split("train")
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return AutoTokenizer.from_pretrained(TINY_MODEL_DIR, local_files_only=True)
+
+
+def test_rows_end_in_the_calls_the_verifier_accepts_or_a_refusal(tasks):
+    from toolgym.check import check_calls
+
+    for task in tasks:
+        row = task_conversation(task)
+        answer = row["messages"][-1]
+        assert answer["role"] == "assistant"
+        if task.expected.calls:
+            calls = target_calls(task)
+            verdict = check_calls(calls, task.expected.calls, task.tools, task.category, mode="toolgym")
+            assert verdict.passed, (task.id, verdict)
+            assert [json.loads(c["function"]["arguments"]) for c in answer["tool_calls"]] == [c.arguments for c in calls]
+        else:
+            assert answer["content"] == REFUSAL and answer["tool_calls"] is None
+        assert json.loads(row["tools"]) == [t.to_openai() for t in task.tools]
+
+
+def test_renamed_values_change_in_the_request_and_in_the_call_alike(tasks):
+    rng = random.Random(0)
+    renamed = [(t, r) for t in tasks if t.expected.calls and (r := with_new_names(t, rng))]
+    assert len(renamed) > len(tasks) // 4
+    changed = 0
+    for task, (new_task, calls) in renamed:
+        text = new_task.messages[-1].content
+        old = {s for c in target_calls(task) for s in _strings(c.arguments)}
+        new = {s for c in calls for s in _strings(c.arguments)}
+        changed += new != old  # letters change; a value of digits only stays as it is
+        for value in new - old:  # every invented value stands in the request, word for word
+            assert value in text, (task.id, value, text)
+    assert changed > 0.9 * len(renamed)
+
+
+def _strings(value):
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    return []
+
+
+def test_echo_rows_repeat_the_request_from_printable_vocabulary_pieces(tokenizer):
+    pieces = echo_pieces(tokenizer)
+    assert len(pieces) > 500
+    assert not any(t in p for p in pieces for t in ("<|im_start|>", "<|im_end|>", "<|endoftext|>", "<tool_call>"))
+    rng = random.Random(0)
+    for _ in range(50):
+        row = echo_conversation(pieces, rng)
+        user, assistant = row["messages"]
+        assert user["role"] == "user" and assistant["role"] == "assistant"
+        assert assistant["content"] == user["content"] and user["content"].strip() == user["content"] != ""
+
+
+def test_warmup_rows_score_only_the_repeated_string(tokenizer):
+    rows = _Rows(tokenizer, seed=0)
+    x, y, mask = rows.batch(8)
+    for ids, labels, m in zip(x.tolist(), y.tolist(), mask.tolist(), strict=True):
+        n = sum(m)
+        scored = [t for t in labels if t != -100]
+        repeated = scored[: -len(rows.end)]
+        assert scored[-len(rows.end):] == rows.end
+        prompt = ids[len(rows.prefix) : len(rows.prefix) + len(repeated)]
+        assert prompt == repeated  # the answer is the string the user wrote
+        assert ids[:n][-len(scored):] == scored and all(t == rows.pad for t in ids[n:])
+
+
+def test_copy_warmup_trains_in_place_and_reports_copy_accuracy(tokenizer):
+    config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         num_attention_heads=2, num_key_value_heads=2, tie_word_embeddings=True)
+    model = Qwen2ForCausalLM(config)
+    before = [p.detach().clone() for p in model.parameters()]
+    record = copy_warmup(model, tokenizer, steps=3, learning_rate=1e-3, batch_size=4)
+    assert record["stage"] == "copy_warmup" and record["steps"] == 3
+    assert 0.0 <= record["copy_accuracy_before"] <= 1.0 and 0.0 <= record["copy_accuracy"] <= 1.0
+    assert any(not (a == b).all() for a, b in zip(before, model.parameters(), strict=True))
+
+
+def test_one_command_retrain_writes_a_loadable_model_and_its_record(tmp_path):
+    """The whole recipe at toy size: data, tokenizer, warm-up, SFT, bf16 save, test accuracy."""
+    cfg = TrainConfig(n_train=60, n_test=10, vocab_size=400, hidden_size=32, intermediate_size=64, layers=2,
+                      heads=2, warmup_steps=2, stages=(Stage("tools", 2, 1e-3, batch_size=4, echo_share=0.1),))
+    record = train(cfg, tmp_path / "model")
+    assert [s["stage"] for s in record["stages"]] == ["copy_warmup", "tools"]
+    assert record["test_accuracy"]["all"]["total"] == 10
+    assert (tmp_path / "model" / "training.json").exists()
+    model = Qwen2ForCausalLM.from_pretrained(tmp_path / "model", local_files_only=True)
+    assert str(next(model.parameters()).dtype) == "torch.bfloat16"
+    saved = AutoTokenizer.from_pretrained(tmp_path / "model", local_files_only=True)
+    assert saved.chat_template and saved.eos_token == "<|im_end|>"
