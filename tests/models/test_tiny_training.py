@@ -9,13 +9,15 @@ import pytest
 
 pytest.importorskip("trl", reason="needs TRL to train: pip install 'toolgym[train]'")
 
-from transformers import AutoTokenizer, Qwen2Config, Qwen2ForCausalLM  # noqa: E402
+from transformers import Qwen2Config, Qwen2ForCausalLM  # noqa: E402
 
+from toolgym.models.hf_tokenizer import load_tokenizer  # noqa: E402
 from toolgym.models.tiny import TINY_MODEL_DIR  # noqa: E402
 from toolgym.models.tiny.data import (  # noqa: E402
     REFUSAL,
     echo_conversation,
     echo_pieces,
+    letter_pieces,
     target_calls,
     task_conversation,
     with_new_names,
@@ -32,7 +34,7 @@ def tasks():
 
 @pytest.fixture(scope="module")
 def tokenizer():
-    return AutoTokenizer.from_pretrained(TINY_MODEL_DIR, local_files_only=True)
+    return load_tokenizer(TINY_MODEL_DIR)
 
 
 def test_rows_end_in_the_calls_the_verifier_accepts_or_a_refusal(tasks):
@@ -52,9 +54,12 @@ def test_rows_end_in_the_calls_the_verifier_accepts_or_a_refusal(tasks):
         assert json.loads(row["tools"]) == [t.to_openai() for t in task.tools]
 
 
-def test_renamed_values_change_in_the_request_and_in_the_call_alike(tasks):
+@pytest.mark.parametrize("from_vocabulary", [False, True], ids=["syllables", "vocabulary-pieces"])
+def test_renamed_values_change_in_the_request_and_in_the_call_alike(tasks, tokenizer, from_vocabulary):
     rng = random.Random(0)
-    renamed = [(t, r) for t in tasks if t.expected.calls and (r := with_new_names(t, rng))]
+    pieces = letter_pieces(tokenizer) if from_vocabulary else None
+    assert pieces is None or (len(pieces) > 200 and all(p.isalpha() and p.islower() for p in pieces))
+    renamed = [(t, r) for t in tasks if t.expected.calls and (r := with_new_names(t, rng, pieces))]
     assert len(renamed) > len(tasks) // 4
     changed = 0
     for task, (new_task, calls) in renamed:
@@ -123,5 +128,5 @@ def test_one_command_retrain_writes_a_loadable_model_and_its_record(tmp_path):
     assert (tmp_path / "model" / "training.json").exists()
     model = Qwen2ForCausalLM.from_pretrained(tmp_path / "model", local_files_only=True)
     assert str(next(model.parameters()).dtype) == "torch.bfloat16"
-    saved = AutoTokenizer.from_pretrained(tmp_path / "model", local_files_only=True)
+    saved = load_tokenizer(tmp_path / "model")
     assert saved.chat_template and saved.eos_token == "<|im_end|>"

@@ -27,7 +27,6 @@ from jinja2 import TemplateError
 from transformers.utils import logging as hf_logging
 from transformers import (
     AutoModelForCausalLM,
-    AutoTokenizer,
     GenerationConfig,
     LogitsProcessor,
     LogitsProcessorList,
@@ -35,6 +34,7 @@ from transformers import (
 
 from ..errors import UserError
 from ..types import Completion, Message, SamplingConfig, Tool, Usage
+from .hf_tokenizer import load_tokenizer
 from .model import Model, ModelOptions
 from .parsers import TOOL_PARSERS, parse_tool_calls, parser_for_model
 from .tiny import TINY_MODEL_DIR
@@ -142,7 +142,7 @@ class LocalModel(Model):
         dtype = torch.bfloat16 if self.device.type == "cuda" else torch.float32
         try:
             with _quiet_loading():
-                self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+                self.tokenizer = load_tokenizer(path)
                 self.model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=dtype)
         except (OSError, ValueError) as e:
             raise UserError(f"cannot load the model in {str(path)!r}: {e}") from None

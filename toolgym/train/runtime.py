@@ -76,12 +76,14 @@ def resolve_device(device: str) -> str:
 def load_for_training(spec: str, device: str) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
     """The model (float32 on CPU, bfloat16 on CUDA) and its tokenizer, which must have a chat template."""
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM
+
+    from ..models.hf_tokenizer import load_tokenizer
 
     path = model_dir(spec)
     dtype = torch.bfloat16 if device == "cuda" else torch.float32
     try:
-        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        tokenizer = load_tokenizer(path)
         model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=dtype)
     except (OSError, ValueError) as e:
         raise UserError(f"cannot load the model in {str(path)!r}: {e}") from None

@@ -24,7 +24,7 @@ from typing import Any
 from ...check import reference_calls
 from ...types import Message, Task, ToolCall
 
-__all__ = ["REFUSAL", "echo_conversation", "echo_pieces", "target_calls", "task_conversation", "with_new_names"]
+__all__ = ["REFUSAL", "echo_conversation", "echo_pieces", "letter_pieces", "target_calls", "task_conversation", "with_new_names"]
 
 #: What the tiny model answers when none of its tools fits the request.
 REFUSAL = "None of the available tools can do that, so I cannot help with this request."
@@ -75,16 +75,30 @@ def task_conversation(task: Task, calls: list[ToolCall] | None = None, with_tool
     return {"messages": messages, "tools": json.dumps(tools, ensure_ascii=False)}
 
 
-def _invent(word: str, rng: random.Random) -> str:
-    """An invented word shaped like `word`: same case pattern, about the same length."""
+def _invent(word: str, rng: random.Random, pieces: list[str] | None = None) -> str:
+    """An invented word shaped like `word`: same case pattern, about the same length.
+
+    With `pieces` (lowercase letter tokens of the vocabulary) a longer word becomes one to three
+    random pieces: distinct, distinctive tokens, like the strings of the copying warm-up. Without,
+    it is consonant-vowel syllables, whose look-alike tokens ("bo me bo") make a small model lose
+    its place while copying.
+    """
     if len(word) < 3 or word.isupper():
         letters = [rng.choice(_CONSONANTS + _VOWELS) for _ in word]
         return "".join(c.upper() if w.isupper() else c for c, w in zip(letters, word, strict=True))
-    n = max(1, round(len(word) / 2 + rng.uniform(-1, 1)))
-    out = "".join(rng.choice(_CONSONANTS) + rng.choice(_VOWELS) for _ in range(n))
-    if rng.random() < 0.3:
-        out += rng.choice(_CONSONANTS)
+    if pieces:
+        out = "".join(rng.choice(pieces) for _ in range(rng.randint(1, min(3, 1 + len(word) // 4))))
+    else:
+        n = max(1, round(len(word) / 2 + rng.uniform(-1, 1)))
+        out = "".join(rng.choice(_CONSONANTS) + rng.choice(_VOWELS) for _ in range(n))
+        if rng.random() < 0.3:
+            out += rng.choice(_CONSONANTS)
     return out.capitalize() if word[0].isupper() else out
+
+
+def letter_pieces(tokenizer: Any) -> list[str]:
+    """The vocabulary's tokens of two or more lowercase letters: the pieces invented names are made of."""
+    return sorted(t for t in tokenizer.get_vocab() if len(t) >= 2 and t.isascii() and t.isalpha() and t.islower())
 
 
 def _strings(value: Any) -> list[str]:
@@ -107,7 +121,9 @@ def _replace(value: Any, names: dict[str, str]) -> Any:
     return value
 
 
-def with_new_names(task: Task, rng: random.Random) -> tuple[Task, list[ToolCall]] | None:
+def with_new_names(
+    task: Task, rng: random.Random, pieces: list[str] | None = None
+) -> tuple[Task, list[ToolCall]] | None:
     """The task and its target calls with every copied open value renamed; None when nothing is copied.
 
     A value is renamed when it is a string the request contains word for word and not one of the
@@ -124,7 +140,7 @@ def with_new_names(task: Task, rng: random.Random) -> tuple[Task, list[ToolCall]
     }
     if not found:
         return None
-    names = {s: _LETTERS.sub(lambda m: _invent(m.group(0), rng), s) for s in sorted(found)}
+    names = {s: _LETTERS.sub(lambda m: _invent(m.group(0), rng, pieces), s) for s in sorted(found)}
     pattern = re.compile("|".join(rf"(?<!\w){re.escape(s)}(?!\w)" for s in sorted(found, key=len, reverse=True)))
 
     def rename(m: Message) -> Message:

@@ -43,7 +43,7 @@ from ...types import Task
 from ..local import LocalModel
 from ..model import ModelOptions
 from . import TINY_MODEL_DIR
-from .data import echo_conversation, echo_pieces, target_calls, task_conversation, with_new_names
+from .data import echo_conversation, echo_pieces, letter_pieces, target_calls, task_conversation, with_new_names
 from .evaluate import accuracy_by_category, verify_tasks
 from .tokenizer import build_tokenizer
 from .warmup import copy_warmup
@@ -110,13 +110,13 @@ def model_config(cfg: TrainConfig, tokenizer: PreTrainedTokenizerFast) -> Qwen2C
     )
 
 
-def _rows(tasks: list[Task], stage: Stage, rng: random.Random) -> list[dict[str, Any]]:
+def _rows(tasks: list[Task], stage: Stage, rng: random.Random, letters: list[str]) -> list[dict[str, Any]]:
     """The stage's task rows: its categories, a share renamed, shuffled (echo rows come later)."""
     rows = []
     for t in tasks:
         if (stage.categories and t.category not in stage.categories) or not (stage.with_tools or t.expected.calls):
             continue  # without schemas the model cannot know a request is out of scope: no irrelevance
-        renamed = with_new_names(t, rng) if rng.random() < stage.renamed else None
+        renamed = with_new_names(t, rng, letters) if rng.random() < stage.renamed else None
         task, calls = renamed or (t, target_calls(t))
         rows.append(task_conversation(task, calls, stage.with_tools))
     return rows
@@ -195,10 +195,9 @@ def train(cfg: TrainConfig, out: Path, command: str = "python -m toolgym.models.
     suite = build_fc_core(seed=cfg.seed, n_train=cfg.n_train, n_test=cfg.n_test)
     train_tasks, test_tasks = suite.split("train"), suite.split("test")
     rng = random.Random(f"tiny:{cfg.seed}")
-    rows = [_rows(train_tasks, stage, rng) for stage in cfg.stages]
-    tokenizer = _tokenizer(cfg, [r for stage_rows in rows for r in stage_rows])
-    pieces = echo_pieces(tokenizer)
-    rows = [_with_echo(stage_rows, stage, pieces, rng) for stage, stage_rows in zip(cfg.stages, rows, strict=True)]
+    tokenizer = _tokenizer(cfg, [task_conversation(t) for t in train_tasks])
+    letters, pieces = letter_pieces(tokenizer), echo_pieces(tokenizer)
+    rows = [_with_echo(_rows(train_tasks, stage, rng, letters), stage, pieces, rng) for stage in cfg.stages]
     model = Qwen2ForCausalLM(model_config(cfg, tokenizer))
     stages = [copy_warmup(model, tokenizer, cfg.warmup_steps, cfg.warmup_learning_rate, seed=cfg.seed)]
     print(json.dumps(stages[-1]), flush=True)
