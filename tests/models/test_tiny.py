@@ -43,7 +43,9 @@ CONVERSATION = [
 
 @pytest.fixture(scope="module")
 def tokenizer():
-    return transformers.AutoTokenizer.from_pretrained(TINY_MODEL_DIR, local_files_only=True)
+    from toolgym.models.hf_tokenizer import load_tokenizer
+
+    return load_tokenizer(TINY_MODEL_DIR)
 
 
 def render(tokenizer, messages, **kw) -> str:

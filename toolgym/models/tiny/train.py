@@ -90,7 +90,7 @@ class TrainConfig:
     warmup_steps: int = 500
     """Steps of the copying warm-up on random token strings (`warmup.py`), batch 32."""
     warmup_learning_rate: float = 3e-3
-    stages: tuple[Stage, ...] = (Stage("tools", 2000, 1.5e-3, echo_share=0.1),)
+    stages: tuple[Stage, ...] = (Stage("tools", 2000, 1.5e-3, renamed=1.0, echo_share=0.1),)
 
 
 def model_config(cfg: TrainConfig, tokenizer: PreTrainedTokenizerFast) -> Qwen2Config:
