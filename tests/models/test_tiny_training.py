@@ -15,6 +15,7 @@ from toolgym.models.hf_tokenizer import load_tokenizer  # noqa: E402
 from toolgym.models.tiny import TINY_MODEL_DIR  # noqa: E402
 from toolgym.models.tiny.data import (  # noqa: E402
     REFUSAL,
+    _strings,
     echo_conversation,
     echo_pieces,
     letter_pieces,
@@ -70,16 +71,6 @@ def test_renamed_values_change_in_the_request_and_in_the_call_alike(tasks, token
         for value in new - old:  # every invented value stands in the request, word for word
             assert value in text, (task.id, value, text)
     assert changed > 0.9 * len(renamed)
-
-
-def _strings(value):
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    return []
 
 
 def test_echo_rows_repeat_the_request_from_printable_vocabulary_pieces(tokenizer):

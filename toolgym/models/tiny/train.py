@@ -8,10 +8,11 @@ Recipe:
 
 1. Build fc-core with a large train split; each train task becomes a conversation ending in the
    calls the verifier accepts, as `<tool_call>` blocks, or a refusal in text for irrelevance tasks
-   (`data.py`). Half the tasks have their copied values renamed to invented ones (`with_new_names`),
-   so the model learns to copy whatever stands in a slot rather than memorise train values.
+   (`data.py`).
 2. Train the byte-level BPE on those conversations as the chat template renders them (`tokenizer.py`):
-   a value gets the same tokens in the request and in the call.
+   a value gets the same tokens in the request and in the call. Then rename the copied values of a
+   share of the tasks (`Stage.renamed`; all of them by default) to names made of random vocabulary
+   pieces (`with_new_names`), so the model must copy whatever stands in a slot, not memorise values.
 3. Copying warm-up (`warmup.py`): a few hundred steps of repeating random token strings, so the
    attention circuit that copies exists before the model sees a tool call.
 4. SFT with TRL's SFTTrainer, loss on assistant tokens only, on every category with the tool schemas
@@ -111,7 +112,7 @@ def model_config(cfg: TrainConfig, tokenizer: PreTrainedTokenizerFast) -> Qwen2C
 
 
 def _rows(tasks: list[Task], stage: Stage, rng: random.Random, letters: list[str]) -> list[dict[str, Any]]:
-    """The stage's task rows: its categories, a share renamed, shuffled (echo rows come later)."""
+    """The stage's task rows: its categories, a share renamed (`_with_echo` adds echo rows and shuffles)."""
     rows = []
     for t in tasks:
         if (stage.categories and t.category not in stage.categories) or not (stage.with_tools or t.expected.calls):
