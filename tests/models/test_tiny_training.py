@@ -23,7 +23,7 @@ from toolgym.models.tiny.data import (  # noqa: E402
     task_conversation,
     with_new_names,
 )
-from toolgym.models.tiny.train import Stage, TrainConfig, train  # noqa: E402
+from toolgym.models.tiny.train import Stage, TrainConfig, _encode, _trainer, train  # noqa: E402
 from toolgym.models.tiny.warmup import _Rows, copy_warmup  # noqa: E402
 from toolgym.suites.fc_core import build_fc_core  # noqa: E402
 
@@ -107,6 +107,22 @@ def test_copy_warmup_trains_in_place_and_reports_copy_accuracy(tokenizer):
     assert record["stage"] == "copy_warmup" and record["steps"] == 3
     assert 0.0 <= record["copy_accuracy_before"] <= 1.0 and 0.0 <= record["copy_accuracy"] <= 1.0
     assert any(not (a == b).all() for a, b in zip(before, model.parameters(), strict=True))
+
+
+def test_sft_rows_are_tokenized_once_and_score_the_answer_only(tasks, tokenizer, tmp_path):
+    rows = [task_conversation(t) for t in tasks[:12]]
+    encoded = _encode(tokenizer, rows, max_length=768)
+    assert len(encoded) == 12
+    assert len(_encode(tokenizer, rows, max_length=40)) == 0  # too long: dropped, never cut
+    config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+                         num_attention_heads=2, num_key_value_heads=2, tie_word_embeddings=True)
+    trainer = _trainer(Qwen2ForCausalLM(config), tokenizer, Stage("tools", 1, 1e-3), encoded, TrainConfig(), tmp_path)
+    for row, example in zip(rows, trainer.train_dataset, strict=True):
+        scored = [t for t in example["labels"] if t != -100]
+        answer = tokenizer.decode(scored)
+        assert answer.endswith("<|im_end|>")
+        assert answer.startswith("<tool_call>") or answer.startswith(REFUSAL)
+        assert len(scored) < len(example["input_ids"]) // 2  # the prompt carries no loss
 
 
 def test_one_command_retrain_writes_a_loadable_model_and_its_record(tmp_path):

@@ -24,7 +24,10 @@ from typing import Any
 from ...check import reference_calls
 from ...types import Message, Task, ToolCall
 
-__all__ = ["REFUSAL", "echo_conversation", "echo_pieces", "letter_pieces", "target_calls", "task_conversation", "with_new_names"]
+__all__ = [
+    "REFUSAL", "echo_conversation", "echo_pieces", "letter_pieces", "plain_token_ids", "target_calls",
+    "task_conversation", "with_new_names",
+]
 
 #: What the tiny model answers when none of its tools fits the request.
 REFUSAL = "None of the available tools can do that, so I cannot help with this request."
@@ -152,15 +155,16 @@ def with_new_names(
     return new_task, [c.model_copy(update={"arguments": _replace(c.arguments, names)}) for c in calls]
 
 
+def plain_token_ids(tokenizer: Any) -> list[int]:
+    """The ids of every vocabulary entry that is not a special or added token (those are markup)."""
+    markup = set(tokenizer.all_special_ids) | set(tokenizer.get_added_vocab().values())
+    return [i for i in range(len(tokenizer)) if i not in markup]
+
+
 def echo_pieces(tokenizer: Any) -> list[str]:
     """The printable ASCII tokens of `tokenizer`, decoded: the alphabet of `echo_conversation`."""
-    special = set(tokenizer.all_special_tokens) | set(tokenizer.get_added_vocab())
-    pieces = []
-    for token, i in sorted(tokenizer.get_vocab().items(), key=lambda kv: kv[1]):
-        text = tokenizer.decode([i])
-        if token not in special and text.strip() and text.isascii() and text.isprintable():
-            pieces.append(text)
-    return pieces
+    texts = (tokenizer.decode([i]) for i in plain_token_ids(tokenizer))
+    return [t for t in texts if t.strip() and t.isascii() and t.isprintable()]
 
 
 def echo_conversation(pieces: list[str], rng: random.Random) -> dict[str, Any]:

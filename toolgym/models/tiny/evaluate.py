@@ -7,12 +7,17 @@ machinery; `toolgym eval` is the full tool (repeats, store, confidence intervals
 from __future__ import annotations
 
 import asyncio
+import json
+from typing import Any
+
+import torch
 
 from ...check import check_calls
 from ...types import SamplingConfig, Task, Verdict
 from ..local import LocalModel
+from .data import task_conversation
 
-__all__ = ["accuracy_by_category", "verify_tasks"]
+__all__ = ["accuracy_by_category", "copy_probe", "verify_tasks"]
 
 
 async def _answers(model: LocalModel, tasks: list[Task], sampling: SamplingConfig) -> list:
@@ -45,3 +50,57 @@ def accuracy_by_category(tasks: list[Task], verdicts: list[Verdict]) -> dict[str
     for row in table.values():
         row["accuracy"] = round(row["passed"] / row["total"], 4)
     return table
+
+
+def _answer_tokens(ids: list[int], mask: list[int], turn_start: int) -> list[tuple[int, str]]:
+    """(position, kind) of each alphanumeric answer token: `continue` when it follows its predecessor
+    in the user turn too (a copy going on), `start` when it only stands there alone (a copy starting)."""
+    start = mask.index(1)
+    turns = [i for i in range(start) if ids[i] == turn_start]
+    user = ids[turns[-2] : turns[-1]] if len(turns) >= 2 else ids[:start]
+    pairs, seen = set(zip(user, user[1:], strict=False)), set(user)
+    return [
+        (i, "continue" if (ids[i - 1], ids[i]) in pairs else "start")
+        for i in range(start, len(ids))
+        if mask[i] and ids[i] in seen
+    ]
+
+
+@torch.no_grad()
+def copy_probe(model: Any, tokenizer: Any, tasks: list[Task], batch_size: int = 32) -> dict[str, Any]:
+    """Teacher-forced accuracy on the answer tokens that copy from the request, split by kind.
+
+    A call's value is copied token by token: `start` tokens stand in the request but not after the
+    token before them (finding the slot), `continue` tokens follow their predecessor there too
+    (going on with a copy, what an induction head does). End-of-run accuracy says whether the model
+    calls well; this says which half of copying it has learnt. Only tokens with a letter or digit
+    count, so JSON punctuation does not dilute the figure.
+    """
+    turn_start = tokenizer.convert_tokens_to_ids("<|im_start|>")
+    encoded = []
+    for task in tasks:
+        if not task.expected.calls:
+            continue
+        row = task_conversation(task)
+        enc = tokenizer.apply_chat_template(
+            row["messages"], tools=json.loads(row["tools"]), tokenize=True, return_dict=True,
+            return_assistant_tokens_mask=True,
+        )
+        ids, mask = enc["input_ids"], enc["assistant_masks"]
+        positions = _answer_tokens(ids, mask, turn_start)
+        encoded.append((ids, [(i, kind) for i, kind in positions if any(c.isalnum() for c in tokenizer.decode([ids[i]]))]))
+    counts = {"start": [0, 0], "continue": [0, 0]}
+    model.eval()
+    for b in range(0, len(encoded), batch_size):
+        chunk = encoded[b : b + batch_size]
+        width = max(len(ids) for ids, _ in chunk)
+        x = torch.full((len(chunk), width), tokenizer.pad_token_id)
+        attention = torch.zeros_like(x)
+        for r, (ids, _) in enumerate(chunk):
+            x[r, : len(ids)], attention[r, : len(ids)] = torch.tensor(ids), 1
+        predicted = model(input_ids=x, attention_mask=attention).logits.argmax(-1)
+        for r, (ids, positions) in enumerate(chunk):
+            for i, kind in positions:
+                counts[kind][0] += int(predicted[r, i - 1] == ids[i])
+                counts[kind][1] += 1
+    return {kind: {"accuracy": round(right / max(1, total), 4), "tokens": total} for kind, (right, total) in counts.items()}

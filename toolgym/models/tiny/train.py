@@ -45,7 +45,7 @@ from ..local import LocalModel
 from ..model import ModelOptions
 from . import TINY_MODEL_DIR
 from .data import echo_conversation, echo_pieces, letter_pieces, target_calls, task_conversation, with_new_names
-from .evaluate import accuracy_by_category, verify_tasks
+from .evaluate import accuracy_by_category, copy_probe, verify_tasks
 from .tokenizer import build_tokenizer
 from .warmup import copy_warmup
 
@@ -139,12 +139,24 @@ def _tokenizer(cfg: TrainConfig, rows: list[dict[str, Any]]) -> PreTrainedTokeni
     return tokenizer
 
 
-def _lengths(tokenizer: PreTrainedTokenizerFast, rows: list[dict[str, Any]]) -> list[int]:
-    texts = [tokenizer.apply_chat_template(r["messages"], tools=json.loads(r["tools"]), tokenize=False) for r in rows]
-    return [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]]
+def _encode(tokenizer: PreTrainedTokenizerFast, rows: list[dict[str, Any]], max_length: int) -> Dataset:
+    """The rows rendered and tokenized once, with their assistant masks (TRL builds labels from these).
+
+    Rows longer than `max_length` are dropped, not truncated: a cut answer would teach half a call.
+    """
+    encoded = []
+    for r in rows:
+        enc = tokenizer.apply_chat_template(
+            r["messages"], tools=json.loads(r["tools"]), tokenize=True, return_dict=True,
+            return_assistant_tokens_mask=True,
+        )
+        if len(enc["input_ids"]) <= max_length:
+            encoded.append({"input_ids": enc["input_ids"], "assistant_masks": enc["assistant_masks"]})
+    return Dataset.from_list(encoded)
 
 
-def _run_stage(model, tokenizer, stage: Stage, rows: list[dict], cfg: TrainConfig, work: Path) -> dict:
+def _trainer(model, tokenizer, stage: Stage, rows: Dataset, cfg: TrainConfig, work: Path) -> SFTTrainer:
+    """TRL's SFTTrainer for one stage, on tokenized rows (labels are the assistant tokens only)."""
     args = SFTConfig(
         output_dir=str(work / stage.name),
         max_steps=stage.steps,
@@ -154,7 +166,7 @@ def _run_stage(model, tokenizer, stage: Stage, rows: list[dict], cfg: TrainConfi
         warmup_steps=min(100, stage.steps // 10),
         weight_decay=0.01,
         max_length=cfg.max_length,
-        assistant_only_loss=True,
+        assistant_only_loss=False,  # the rows come tokenized: TRL masks the loss by their assistant_masks
         train_sampling_strategy="group_by_length",
         logging_steps=50,
         save_strategy="no",
@@ -167,7 +179,11 @@ def _run_stage(model, tokenizer, stage: Stage, rows: list[dict], cfg: TrainConfi
         disable_tqdm=True,
         dataloader_num_workers=0,
     )
-    trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=tokenizer)
+    return SFTTrainer(model=model, args=args, train_dataset=rows, processing_class=tokenizer)
+
+
+def _run_stage(model, tokenizer, stage: Stage, rows: Dataset, cfg: TrainConfig, work: Path) -> dict:
+    trainer = _trainer(model, tokenizer, stage, rows, cfg, work)
     start = time.perf_counter()
     result = trainer.train()
     return {
@@ -204,10 +220,10 @@ def train(cfg: TrainConfig, out: Path, command: str = "python -m toolgym.models.
     print(json.dumps(stages[-1]), flush=True)
     with tempfile.TemporaryDirectory(prefix="tiny-train-") as work:
         for stage, stage_rows in zip(cfg.stages, rows, strict=True):
-            lengths = _lengths(tokenizer, stage_rows)
-            fit = [r for r, n in zip(stage_rows, lengths, strict=True) if n <= cfg.max_length]  # keep answers whole
-            stages.append(_run_stage(model, tokenizer, stage, fit, cfg, Path(work)))
+            encoded = _encode(tokenizer, stage_rows, cfg.max_length)
+            stages.append(_run_stage(model, tokenizer, stage, encoded, cfg, Path(work)))
             print(json.dumps(stages[-1]), flush=True)
+        probe = copy_probe(model, tokenizer, test_tasks)
         _save(model, tokenizer, Path(work) / "model")
         train_s = time.perf_counter() - start
         local = LocalModel(Path(work) / "model", ModelOptions(device="cpu", batch_size=64))
@@ -224,6 +240,7 @@ def train(cfg: TrainConfig, out: Path, command: str = "python -m toolgym.models.
         "train_wall_s": round(train_s, 1),
         "total_wall_s": round(time.perf_counter() - start, 1),
         "test_accuracy": accuracy,
+        "test_copy_probe": probe,
     }
     (out / "training.json").write_text(json.dumps(record, indent=2) + "\n")
     return record
