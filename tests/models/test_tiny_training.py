@@ -24,7 +24,8 @@ from toolgym.models.tiny.data import (  # noqa: E402
     with_new_names,
 )
 from toolgym.models.tiny.train import Stage, TrainConfig, _encode, _trainer, train  # noqa: E402
-from toolgym.models.tiny.warmup import _Rows, copy_warmup  # noqa: E402
+from toolgym.models.tiny.circuit import install_copy_circuit, slow_pairs  # noqa: E402
+from toolgym.models.tiny.warmup import _Rows, copy_accuracies, copy_warmup  # noqa: E402
 from toolgym.suites.fc_core import build_fc_core  # noqa: E402
 
 
@@ -109,6 +110,42 @@ def test_copy_warmup_trains_in_place_and_reports_copy_accuracy(tokenizer):
     assert any(not (a == b).all() for a, b in zip(before, model.parameters(), strict=True))
 
 
+def _fresh(tokenizer, hidden=128, heads=2, layers=2, rope_theta=1e8):
+    config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=hidden, intermediate_size=2 * hidden,
+                         num_hidden_layers=layers, num_attention_heads=heads, num_key_value_heads=heads,
+                         max_position_embeddings=1024, tie_word_embeddings=True,
+                         rope_parameters={"rope_type": "default", "rope_theta": rope_theta})
+    return Qwen2ForCausalLM(config)
+
+
+def test_span_rows_score_only_what_follows_the_first_token_of_a_span_of_the_request(tokenizer):
+    rows = _Rows(tokenizer, seed=0)
+    x, y, mask = rows.span_batch(8)
+    for ids, labels in zip(x.tolist(), y.tolist(), strict=True):
+        scored = [(i, t) for i, t in enumerate(labels) if t != -100]
+        first = scored[0][0] - 1  # the span's first token is written, not scored
+        span = [ids[first]] + [t for _, t in scored]
+        request = ids[len(rows.prefix) : first - len(rows.middle)]
+        assert 3 <= len(span) <= 8
+        assert any(request[i : i + len(span)] == span for i in range(len(request)))
+
+
+def test_the_hand_set_circuit_copies_spans_before_any_training(tokenizer):
+    """Echo rows can be copied by position; spans that start anywhere need the induction head."""
+    model = _fresh(tokenizer)
+    untrained = copy_accuracies(model, tokenizer)
+    record = install_copy_circuit(model)
+    assert record["token_dims"] == 2 * len(slow_pairs(64, 1e8, 1024)) > 16
+    installed = copy_accuracies(model, tokenizer)
+    assert untrained["span_copy_accuracy"] < 0.05
+    assert installed["span_copy_accuracy"] > 0.9 and installed["copy_accuracy"] > 0.9
+
+
+def test_the_circuit_refuses_a_rope_that_leaves_no_slow_dims(tokenizer):
+    with pytest.raises(ValueError, match="rope_theta"):
+        install_copy_circuit(_fresh(tokenizer, rope_theta=10.0))
+
+
 def test_sft_rows_are_tokenized_once_and_score_the_answer_only(tasks, tokenizer, tmp_path):
     rows = [task_conversation(t) for t in tasks[:12]]
     encoded = _encode(tokenizer, rows, max_length=768)
@@ -130,7 +167,7 @@ def test_one_command_retrain_writes_a_loadable_model_and_its_record(tmp_path):
     cfg = TrainConfig(n_train=60, n_test=10, vocab_size=400, hidden_size=32, intermediate_size=64, layers=2,
                       heads=2, warmup_steps=2, stages=(Stage("tools", 2, 1e-3, batch_size=4, echo_share=0.1),))
     record = train(cfg, tmp_path / "model")
-    assert [s["stage"] for s in record["stages"]] == ["copy_warmup", "tools"]
+    assert [s["stage"] for s in record["stages"]] == ["copy_circuit", "copy_warmup", "tools"]
     assert record["test_accuracy"]["all"]["total"] == 10
     assert (tmp_path / "model" / "training.json").exists()
     model = Qwen2ForCausalLM.from_pretrained(tmp_path / "model", local_files_only=True)

@@ -171,10 +171,9 @@ def echo_conversation(pieces: list[str], rng: random.Random) -> dict[str, Any]:
     """A row whose answer repeats a random string from the request: every answer token is a copy.
 
     The string is 4 to 24 vocabulary pieces drawn uniformly, so nothing but copying lowers the loss.
-    A small model learns the copying circuit (a previous-token head feeding an induction head) from
-    these rows in a few hundred steps (measured: token accuracy 0.18 at step 250, 0.96 at step 450,
-    batch 32), while from tool calls alone, where a few value tokens hide among predictable JSON,
-    it had not appeared after 1,200 steps (0 of 100 held-out calls exact).
+    A small model learns to repeat it in a few hundred steps, but by position (the answer's i-th
+    token is the request's i-th), not with the previous-token and induction heads a call's values
+    need: see `warmup.py` for the measurements. These rows keep that skill in use during SFT.
     """
     text = "".join(rng.choice(pieces) for _ in range(rng.randint(4, 24))).strip()
     return {

@@ -13,8 +13,10 @@ Recipe:
    a value gets the same tokens in the request and in the call. Then rename the copied values of a
    share of the tasks (`Stage.renamed`; all of them by default) to names made of random vocabulary
    pieces (`with_new_names`), so the model must copy whatever stands in a slot, not memorise values.
-3. Copying warm-up (`warmup.py`): a few hundred steps of repeating random token strings, so the
-   attention circuit that copies exists before the model sees a tool call.
+3. Copying circuit (`circuit.py`): a previous-token head and an induction head written into the
+   initial weights, so the model copies a span from anywhere in the request before it has seen a
+   tool call (gradient descent does not find that circuit in this budget; `warmup.py` has the
+   echo warm-up that earlier recipes used, which learns to copy by position only).
 4. SFT with TRL's SFTTrainer, loss on assistant tokens only, on every category with the tool schemas
    rendered, plus some echo rows (`echo_conversation`) that keep the copying skill in use.
 5. Save in bfloat16 and report accuracy per category on the test split; the figures go to
@@ -34,6 +36,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import datasets
 import torch
 from datasets import Dataset
 from transformers import GenerationConfig, PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM, set_seed
@@ -44,10 +47,11 @@ from ...types import Task
 from ..local import LocalModel
 from ..model import ModelOptions
 from . import TINY_MODEL_DIR
+from .circuit import install_copy_circuit
 from .data import echo_conversation, echo_pieces, letter_pieces, target_calls, task_conversation, with_new_names
 from .evaluate import accuracy_by_category, copy_probe, verify_tasks
 from .tokenizer import build_tokenizer
-from .warmup import copy_warmup
+from .warmup import copy_accuracies, copy_warmup
 
 __all__ = ["Stage", "TrainConfig", "main", "model_config", "train"]
 
@@ -84,14 +88,18 @@ class TrainConfig:
     vocab_size: int = 1024
     hidden_size: int = 128
     layers: int = 4
-    heads: int = 4
+    heads: int = 2
+    """Two heads of 64 dims: enough slow RoPE pairs for the copy circuit's token match (`circuit.py`)."""
+    rope_theta: float = 1e8
     intermediate_size: int = 512
     max_length: int = 768
     threads: int = 2
-    warmup_steps: int = 500
-    """Steps of the copying warm-up on random token strings (`warmup.py`), batch 32."""
+    copy_circuit: bool = True
+    """Write a previous-token head and an induction head into the initial weights (`circuit.py`)."""
+    warmup_steps: int = 0
+    """Steps of the echo warm-up on random token strings (`warmup.py`), batch 32; 0 skips it."""
     warmup_learning_rate: float = 3e-3
-    stages: tuple[Stage, ...] = (Stage("tools", 2000, 1.5e-3, renamed=1.0, echo_share=0.1),)
+    stages: tuple[Stage, ...] = (Stage("tools", 2000, 1.5e-3, renamed=1.0),)
 
 
 def model_config(cfg: TrainConfig, tokenizer: PreTrainedTokenizerFast) -> Qwen2Config:
@@ -104,6 +112,7 @@ def model_config(cfg: TrainConfig, tokenizer: PreTrainedTokenizerFast) -> Qwen2C
         num_attention_heads=cfg.heads,
         num_key_value_heads=cfg.heads,
         max_position_embeddings=1024,
+        rope_parameters={"rope_type": "default", "rope_theta": cfg.rope_theta},
         tie_word_embeddings=True,
         bos_token_id=None,
         eos_token_id=tokenizer.eos_token_id,
@@ -207,6 +216,7 @@ def _save(model, tokenizer: PreTrainedTokenizerFast, out: Path) -> None:
 def train(cfg: TrainConfig, out: Path, command: str = "python -m toolgym.models.tiny") -> dict[str, Any]:
     """Train, save into `out` and return the record (config, stage losses, wall time, test accuracy)."""
     start = time.perf_counter()
+    datasets.disable_progress_bars()  # TRL maps the rows three times; the log keeps the training figures
     torch.set_num_threads(cfg.threads)
     set_seed(cfg.seed)
     suite = build_fc_core(seed=cfg.seed, n_train=cfg.n_train, n_test=cfg.n_test)
@@ -216,8 +226,14 @@ def train(cfg: TrainConfig, out: Path, command: str = "python -m toolgym.models.
     letters, pieces = letter_pieces(tokenizer), echo_pieces(tokenizer)
     rows = [_with_echo(_rows(train_tasks, stage, rng, letters), stage, pieces, rng) for stage in cfg.stages]
     model = Qwen2ForCausalLM(model_config(cfg, tokenizer))
-    stages = [copy_warmup(model, tokenizer, cfg.warmup_steps, cfg.warmup_learning_rate, seed=cfg.seed)]
-    print(json.dumps(stages[-1]), flush=True)
+    stages = []
+    if cfg.copy_circuit:
+        circuit = install_copy_circuit(model, seed=cfg.seed)
+        stages.append({"stage": "copy_circuit", **circuit, **copy_accuracies(model, tokenizer, cfg.seed)})
+    if cfg.warmup_steps:
+        stages.append(copy_warmup(model, tokenizer, cfg.warmup_steps, cfg.warmup_learning_rate, seed=cfg.seed))
+    for record in stages:
+        print(json.dumps(record), flush=True)
     with tempfile.TemporaryDirectory(prefix="tiny-train-") as work:
         for stage, stage_rows in zip(cfg.stages, rows, strict=True):
             encoded = _encode(tokenizer, stage_rows, cfg.max_length)

@@ -32,7 +32,7 @@ from transformers import PreTrainedModel, PreTrainedTokenizerFast
 
 from .data import plain_token_ids
 
-__all__ = ["copy_warmup"]
+__all__ = ["copy_accuracies", "copy_warmup"]
 
 
 class _Rows:
@@ -93,6 +93,15 @@ def _copy_accuracy(model: PreTrainedModel, rows: _Rows, n: int = 256, spans: boo
     target = y[:, 1:]
     scored = target != -100
     return (predicted[scored] == target[scored]).float().mean().item()
+
+
+def copy_accuracies(model: PreTrainedModel, tokenizer: PreTrainedTokenizerFast, seed: int = 0) -> dict[str, float]:
+    """Echo copy accuracy (whole strings, solvable by position) and span copy accuracy (needs induction)."""
+    rows = _Rows(tokenizer, seed)
+    return {
+        "copy_accuracy": round(_copy_accuracy(model, rows), 4),
+        "span_copy_accuracy": round(_copy_accuracy(model, rows, spans=True), 4),
+    }
 
 
 def copy_warmup(
