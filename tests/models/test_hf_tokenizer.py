@@ -1,4 +1,5 @@
-"""load_tokenizer: a directory's tokenizer.json is honoured even where transformers maps the model type to its own class."""
+"""load_tokenizer: a directory's tokenizer.json is honoured even where transformers maps the model type
+to its own tokenizer class."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from transformers import Qwen2Config, Qwen2ForCausalLM  # noqa: E402
 
 from toolgym.models.hf_tokenizer import load_tokenizer  # noqa: E402
 from toolgym.models.tiny import TINY_MODEL_DIR  # noqa: E402
+from toolgym.models.tiny.circuit import install_copy_circuit, slow_pairs  # noqa: E402
 from toolgym.models.tiny.data import (  # noqa: E402
     REFUSAL,
     _strings,
@@ -24,7 +25,6 @@ from toolgym.models.tiny.data import (  # noqa: E402
     with_new_names,
 )
 from toolgym.models.tiny.train import Stage, TrainConfig, _encode, _trainer, train  # noqa: E402
-from toolgym.models.tiny.circuit import install_copy_circuit, slow_pairs  # noqa: E402
 from toolgym.models.tiny.warmup import _Rows, copy_accuracies, copy_warmup  # noqa: E402
 from toolgym.suites.fc_core import build_fc_core  # noqa: E402
 
@@ -50,7 +50,8 @@ def test_rows_end_in_the_calls_the_verifier_accepts_or_a_refusal(tasks):
             calls = target_calls(task)
             verdict = check_calls(calls, task.expected.calls, task.tools, task.category, mode="toolgym")
             assert verdict.passed, (task.id, verdict)
-            assert [json.loads(c["function"]["arguments"]) for c in answer["tool_calls"]] == [c.arguments for c in calls]
+            written = [json.loads(c["function"]["arguments"]) for c in answer["tool_calls"]]
+            assert written == [c.arguments for c in calls]
         else:
             assert answer["content"] == REFUSAL and answer["tool_calls"] is None
         assert json.loads(row["tools"]) == [t.to_openai() for t in task.tools]
@@ -154,7 +155,7 @@ def test_sft_rows_are_tokenized_once_and_score_the_answer_only(tasks, tokenizer,
     config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
                          num_attention_heads=2, num_key_value_heads=2, tie_word_embeddings=True)
     trainer = _trainer(Qwen2ForCausalLM(config), tokenizer, Stage("tools", 1, 1e-3), encoded, TrainConfig(), tmp_path)
-    for row, example in zip(rows, trainer.train_dataset, strict=True):
+    for example in trainer.train_dataset:
         scored = [t for t in example["labels"] if t != -100]
         answer = tokenizer.decode(scored)
         assert answer.endswith("<|im_end|>")

@@ -24,13 +24,13 @@ from typing import Any
 
 import torch
 from jinja2 import TemplateError
-from transformers.utils import logging as hf_logging
 from transformers import (
     AutoModelForCausalLM,
     GenerationConfig,
     LogitsProcessor,
     LogitsProcessorList,
 )
+from transformers.utils import logging as hf_logging
 
 from ..errors import UserError
 from ..types import Completion, Message, SamplingConfig, Tool, Usage

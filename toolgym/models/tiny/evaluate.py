@@ -53,8 +53,11 @@ def accuracy_by_category(tasks: list[Task], verdicts: list[Verdict]) -> dict[str
 
 
 def _answer_tokens(ids: list[int], mask: list[int], turn_start: int) -> list[tuple[int, str]]:
-    """(position, kind) of each alphanumeric answer token: `continue` when it follows its predecessor
-    in the user turn too (a copy going on), `start` when it only stands there alone (a copy starting)."""
+    """(position, kind) of each answer token that stands in the user turn.
+
+    `continue` when it follows its predecessor there too (a copy going on), `start` when it stands
+    there alone (a copy starting).
+    """
     start = mask.index(1)
     turns = [i for i in range(start) if ids[i] == turn_start]
     user = ids[turns[-2] : turns[-1]] if len(turns) >= 2 else ids[:start]
@@ -88,7 +91,8 @@ def copy_probe(model: Any, tokenizer: Any, tasks: list[Task], batch_size: int = 
         )
         ids, mask = enc["input_ids"], enc["assistant_masks"]
         positions = _answer_tokens(ids, mask, turn_start)
-        encoded.append((ids, [(i, kind) for i, kind in positions if any(c.isalnum() for c in tokenizer.decode([ids[i]]))]))
+        scored = [(i, kind) for i, kind in positions if any(c.isalnum() for c in tokenizer.decode([ids[i]]))]
+        encoded.append((ids, scored))
     counts = {"start": [0, 0], "continue": [0, 0]}
     model.eval()
     for b in range(0, len(encoded), batch_size):
@@ -103,4 +107,6 @@ def copy_probe(model: Any, tokenizer: Any, tasks: list[Task], batch_size: int = 
             for i, kind in positions:
                 counts[kind][0] += int(predicted[r, i - 1] == ids[i])
                 counts[kind][1] += 1
-    return {kind: {"accuracy": round(right / max(1, total), 4), "tokens": total} for kind, (right, total) in counts.items()}
+    return {
+        kind: {"accuracy": round(right / max(1, total), 4), "tokens": total} for kind, (right, total) in counts.items()
+    }

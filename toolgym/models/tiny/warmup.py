@@ -11,10 +11,10 @@ so attending by position solves the whole task. The record therefore also report
 `span_copy_accuracy`: strings whose answer repeats a sub-span starting at a random place, scored on
 the tokens after the span's first, which only content-based copying predicts. Measured on the
 recipe's 1.3M model: echo copy 0.96 and span copy 0.02 after the warm-up; trained on span rows
-(or on dense random sequences with repeats) the same model stayed below 0.05 for 800 steps, also
-with a hand-set previous-token head in layer 0. After SFT the model copies nothing of a value past
-its first token (9% of teacher-forced continuation tokens right on fc-core test,
-`evaluate.copy_probe`), which is why the tiny model still misses its accuracy target.
+(or on dense random sequences with repeats) the same model stayed below 0.03 after 650-700 steps,
+also with a hand-set previous-token head in layer 0 (hence `circuit.py`). SFT after this warm-up
+left the model unable to go on with a copied value: 8% of the teacher-forced continuation tokens
+right on fc-core test (`evaluate.copy_probe`), against 73% with `circuit.py`.
 
 This stage works on token ids, not conversations: a plain PyTorch loop is all it needs, whereas TRL's
 SFTTrainer (used for every later stage) would render and re-tokenize text for no gain. The rows are
@@ -46,7 +46,8 @@ class _Rows:
         def ids(text: str) -> list[int]:
             return tokenizer(text, add_special_tokens=False)["input_ids"]
 
-        self.prefix, self.middle, self.end = ids("<|im_start|>user\n"), ids("<|im_end|>\n<|im_start|>assistant\n"), ids("<|im_end|>")
+        self.prefix, self.end = ids("<|im_start|>user\n"), ids("<|im_end|>")
+        self.middle = ids("<|im_end|>\n<|im_start|>assistant\n")
         self.pool = plain_token_ids(tokenizer)
         self.pad = tokenizer.pad_token_id
         self.rng = random.Random(f"tiny-warmup:{seed}")
