@@ -37,9 +37,15 @@ from transformers import PreTrainedModel
 
 __all__ = ["install_copy_circuit", "slow_pairs"]
 
+
+def _frequencies(head_dim: int, rope_theta: float) -> torch.Tensor:
+    """Radians per position of each RoPE pair (Qwen2's default rope)."""
+    return rope_theta ** (-torch.arange(head_dim // 2, dtype=torch.float64) * 2 / head_dim)
+
+
 def slow_pairs(head_dim: int, rope_theta: float, max_positions: int, max_angle: float = 0.3) -> list[int]:
     """RoPE pairs that turn by less than `max_angle` radians across `max_positions`."""
-    freqs = rope_theta ** (-torch.arange(head_dim // 2, dtype=torch.float64) * 2 / head_dim)
+    freqs = _frequencies(head_dim, rope_theta)
     return [i for i, f in enumerate(freqs.tolist()) if f * max_positions < max_angle]
 
 
@@ -97,7 +103,7 @@ def install_copy_circuit(
             proj.bias[head] = 0
 
     # layer 0: q . k = a^2 * sum_i cos(theta_i * (offset - 1)) over the fast pairs, largest at offset 1
-    freqs = theta ** (-torch.arange(half, dtype=torch.float64) * 2 / head_dim)
+    freqs = _frequencies(head_dim, theta)
     gap = float((1 - torch.cos(freqs[fast])).sum())  # margin over offsets 0 and 2, the nearest rivals
     a = math.sqrt(sharpness * math.sqrt(head_dim) / gap)
     for i in fast:

@@ -25,8 +25,8 @@ from ...check import reference_calls
 from ...types import Message, Task, ToolCall
 
 __all__ = [
-    "REFUSAL", "echo_conversation", "echo_pieces", "letter_pieces", "plain_token_ids", "target_calls",
-    "task_conversation", "with_new_names",
+    "REFUSAL", "echo_conversation", "echo_pieces", "encode_conversation", "letter_pieces", "plain_token_ids",
+    "target_calls", "task_conversation", "with_new_names",
 ]
 
 #: What the tiny model answers when none of its tools fits the request.
@@ -153,6 +153,15 @@ def with_new_names(
 
     new_task = task.model_copy(update={"messages": [rename(m) for m in task.messages]})
     return new_task, [c.model_copy(update={"arguments": _replace(c.arguments, names)}) for c in calls]
+
+
+def encode_conversation(tokenizer: Any, row: dict[str, Any]) -> tuple[list[int], list[int]]:
+    """A row (`task_conversation`, `echo_conversation`) as the chat template renders it: ids and assistant mask."""
+    enc = tokenizer.apply_chat_template(
+        row["messages"], tools=json.loads(row["tools"]), tokenize=True, return_dict=True,
+        return_assistant_tokens_mask=True,
+    )
+    return enc["input_ids"], enc["assistant_masks"]
 
 
 def plain_token_ids(tokenizer: Any) -> list[int]:

@@ -7,7 +7,6 @@ machinery; `toolgym eval` is the full tool (repeats, store, confidence intervals
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 import torch
@@ -15,7 +14,7 @@ import torch
 from ...check import check_calls
 from ...types import SamplingConfig, Task, Verdict
 from ..local import LocalModel
-from .data import task_conversation
+from .data import encode_conversation, task_conversation
 
 __all__ = ["accuracy_by_category", "copy_probe", "verify_tasks"]
 
@@ -84,12 +83,7 @@ def copy_probe(model: Any, tokenizer: Any, tasks: list[Task], batch_size: int = 
     for task in tasks:
         if not task.expected.calls:
             continue
-        row = task_conversation(task)
-        enc = tokenizer.apply_chat_template(
-            row["messages"], tools=json.loads(row["tools"]), tokenize=True, return_dict=True,
-            return_assistant_tokens_mask=True,
-        )
-        ids, mask = enc["input_ids"], enc["assistant_masks"]
+        ids, mask = encode_conversation(tokenizer, task_conversation(task))
         positions = _answer_tokens(ids, mask, turn_start)
         scored = [(i, kind) for i, kind in positions if any(c.isalnum() for c in tokenizer.decode([ids[i]]))]
         encoded.append((ids, scored))

@@ -49,7 +49,15 @@ from ..local import LocalModel
 from ..model import ModelOptions
 from . import TINY_MODEL_DIR
 from .circuit import install_copy_circuit
-from .data import echo_conversation, echo_pieces, letter_pieces, target_calls, task_conversation, with_new_names
+from .data import (
+    echo_conversation,
+    echo_pieces,
+    encode_conversation,
+    letter_pieces,
+    target_calls,
+    task_conversation,
+    with_new_names,
+)
 from .evaluate import accuracy_by_category, copy_probe, verify_tasks
 from .tokenizer import build_tokenizer
 from .warmup import copy_accuracies, copy_warmup
@@ -154,15 +162,10 @@ def _encode(tokenizer: PreTrainedTokenizerFast, rows: list[dict[str, Any]], max_
 
     Rows longer than `max_length` are dropped, not truncated: a cut answer would teach half a call.
     """
-    encoded = []
-    for r in rows:
-        enc = tokenizer.apply_chat_template(
-            r["messages"], tools=json.loads(r["tools"]), tokenize=True, return_dict=True,
-            return_assistant_tokens_mask=True,
-        )
-        if len(enc["input_ids"]) <= max_length:
-            encoded.append({"input_ids": enc["input_ids"], "assistant_masks": enc["assistant_masks"]})
-    return Dataset.from_list(encoded)
+    encoded = (encode_conversation(tokenizer, r) for r in rows)
+    return Dataset.from_list(
+        [{"input_ids": ids, "assistant_masks": mask} for ids, mask in encoded if len(ids) <= max_length]
+    )
 
 
 def _trainer(model, tokenizer, stage: Stage, rows: Dataset, cfg: TrainConfig, work: Path) -> SFTTrainer:

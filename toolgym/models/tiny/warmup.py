@@ -98,7 +98,10 @@ def _copy_accuracy(model: PreTrainedModel, rows: _Rows, n: int = 256, spans: boo
 
 def copy_accuracies(model: PreTrainedModel, tokenizer: PreTrainedTokenizerFast, seed: int = 0) -> dict[str, float]:
     """Echo copy accuracy (whole strings, solvable by position) and span copy accuracy (needs induction)."""
-    rows = _Rows(tokenizer, seed)
+    return _accuracies(model, _Rows(tokenizer, seed))
+
+
+def _accuracies(model: PreTrainedModel, rows: _Rows) -> dict[str, float]:
     return {
         "copy_accuracy": round(_copy_accuracy(model, rows), 4),
         "span_copy_accuracy": round(_copy_accuracy(model, rows, spans=True), 4),
@@ -140,7 +143,6 @@ def copy_warmup(
         "steps": steps,
         "loss": round(loss, 4),
         "copy_accuracy_before": round(before, 4),
-        "copy_accuracy": round(_copy_accuracy(model, rows), 4),
-        "span_copy_accuracy": round(_copy_accuracy(model, rows, spans=True), 4),
+        **_accuracies(model, rows),
         "wall_s": round(time.perf_counter() - start, 1),
     }
