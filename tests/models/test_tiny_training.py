@@ -24,7 +24,7 @@ from toolgym.models.tiny.data import (  # noqa: E402
     task_conversation,
     with_new_names,
 )
-from toolgym.models.tiny.train import Stage, TrainConfig, _encode, _trainer, train  # noqa: E402
+from toolgym.models.tiny.train import Stage, TrainConfig, _encode, _rows, _trainer, train  # noqa: E402
 from toolgym.models.tiny.warmup import _Rows, copy_accuracies, copy_warmup  # noqa: E402
 from toolgym.suites.fc_core import build_fc_core  # noqa: E402
 
@@ -140,6 +140,34 @@ def test_the_hand_set_circuit_copies_spans_before_any_training(tokenizer):
     installed = copy_accuracies(model, tokenizer)
     assert untrained["span_copy_accuracy"] < 0.05
     assert installed["span_copy_accuracy"] > 0.9 and installed["copy_accuracy"] > 0.9
+
+
+def test_the_skip_pair_copies_words_that_follow_a_repeated_space(tokenizer):
+    """After a space the induction head alone cannot tell which word comes next; the skip pair can."""
+    plain, with_skip = _fresh(tokenizer), _fresh(tokenizer)
+    assert install_copy_circuit(plain, skip=False)["skip_dims"] == 0
+    assert install_copy_circuit(with_skip)["skip_dims"] > 16
+    alone, paired = copy_accuracies(plain, tokenizer), copy_accuracies(with_skip, tokenizer)
+    assert paired["spaced_copy_accuracy"] > 0.8 and paired["spaced_copy_accuracy"] > alone["spaced_copy_accuracy"] + 0.15
+    assert paired["span_copy_accuracy"] > 0.9  # spans without repeats still copy
+
+
+def test_spaced_rows_repeat_words_separated_by_the_space_token(tokenizer):
+    rows = _Rows(tokenizer, seed=0)
+    x, y, _ = rows.spaced_batch(8)
+    for ids, labels in zip(x.tolist(), y.tolist(), strict=True):
+        request = ids[len(rows.prefix) : ids.index(rows.middle[0], len(rows.prefix))]
+        assert request.count(rows.space[0]) >= 8
+        assert sum(t != -100 for t in labels) >= 3
+
+
+def test_refusal_rows_are_repeated_and_call_rows_are_not(tasks):
+    refusals = sum(not t.expected.calls for t in tasks)
+    assert refusals > 0
+    once = _rows(tasks, Stage("tools", 1, 1e-3), random.Random(0), [])
+    thrice = _rows(tasks, Stage("tools", 1, 1e-3, refusal_repeats=3), random.Random(0), [])
+    assert len(thrice) - len(once) == 2 * refusals
+    assert sum(r["messages"][-1]["content"] == REFUSAL for r in thrice) == 3 * refusals
 
 
 def test_the_circuit_refuses_a_rope_that_leaves_no_slow_dims(tokenizer):

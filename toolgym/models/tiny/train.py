@@ -16,10 +16,12 @@ Recipe:
 3. Copying circuit (`circuit.py`): a previous-token head and an induction head written into the
    initial weights, so the model copies a span from anywhere in the request before it has seen a
    tool call (gradient descent does not find that circuit in this budget; `warmup.py` has the
-   echo warm-up that earlier recipes used, which learns to copy by position only).
+   echo warm-up that earlier recipes used, which learns to copy by position only), plus a second
+   pair that matches one token further back, for words that follow a repeated token (a space).
 4. SFT with TRL's SFTTrainer, loss on assistant tokens only, on every category with the tool schemas
-   rendered (`Stage.echo_share` can add echo rows; off by default, they did not help: 2.75% with
-   10% echo rows, 2.5% without, fc-core test).
+   rendered; refusal rows (irrelevance) three times each (`Stage.refusal_repeats`: without, the
+   model never abstained). `Stage.echo_share` can add echo rows; off by default, they did not help
+   (2.75% with 10% echo rows, 2.5% without, fc-core test).
 5. Save in bfloat16 and report accuracy per category on the test split; the figures go to
    `training.json` beside the weights.
 """
@@ -83,6 +85,9 @@ class Stage:
     """Share of tasks whose copied values are replaced by invented ones (`with_new_names`)."""
     echo_share: float = 0.0
     """Echo rows added, as a share of the task rows (`echo_conversation`), to keep the copying skill."""
+    refusal_repeats: int = 1
+    """How many times each row whose answer is a refusal (irrelevance) is trained on: the model has to
+    learn from a few thousand rows that a request no offered tool serves gets text, not a call."""
     schedule: str = "cosine"
     """Learning-rate schedule after warm-up (a transformers scheduler name)."""
 
@@ -108,7 +113,7 @@ class TrainConfig:
     warmup_steps: int = 0
     """Steps of the echo warm-up on random token strings (`warmup.py`), batch 32; 0 skips it."""
     warmup_learning_rate: float = 3e-3
-    stages: tuple[Stage, ...] = (Stage("tools", 2000, 1.5e-3, renamed=1.0),)
+    stages: tuple[Stage, ...] = (Stage("tools", 2600, 1.5e-3, renamed=1.0, refusal_repeats=3),)
 
 
 def model_config(cfg: TrainConfig, tokenizer: PreTrainedTokenizerFast) -> Qwen2Config:
@@ -130,14 +135,14 @@ def model_config(cfg: TrainConfig, tokenizer: PreTrainedTokenizerFast) -> Qwen2C
 
 
 def _rows(tasks: list[Task], stage: Stage, rng: random.Random, letters: list[str]) -> list[dict[str, Any]]:
-    """The stage's task rows: its categories, a share renamed (`_with_echo` adds echo rows and shuffles)."""
+    """The stage's task rows: its categories, a share renamed, refusals repeated (`_with_echo` adds echo rows and shuffles)."""
     rows = []
     for t in tasks:
         if (stage.categories and t.category not in stage.categories) or not (stage.with_tools or t.expected.calls):
             continue  # without schemas the model cannot know a request is out of scope: no irrelevance
         renamed = with_new_names(t, rng, letters) if rng.random() < stage.renamed else None
         task, calls = renamed or (t, target_calls(t))
-        rows.append(task_conversation(task, calls, stage.with_tools))
+        rows += [task_conversation(task, calls, stage.with_tools)] * (1 if calls else stage.refusal_repeats)
     return rows
 
 

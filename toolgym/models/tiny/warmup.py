@@ -39,7 +39,9 @@ class _Rows:
     """Random-string rows as padded id tensors: the user writes a string, the assistant repeats it.
 
     `batch` repeats the whole string and scores all of it (the warm-up's rows); `span_batch` repeats a
-    sub-span that starts at a random place and scores only the tokens after its first (the probe).
+    sub-span that starts at a random place and scores only the tokens after its first (the probe);
+    `spaced_batch` does the same on words of one or two tokens separated by spaces, drawn from a small
+    lexicon so that words repeat, as in a request (the space token then stands many times).
     """
 
     def __init__(self, tokenizer: PreTrainedTokenizerFast, seed: int) -> None:
@@ -48,6 +50,7 @@ class _Rows:
 
         self.prefix, self.end = ids("<|im_start|>user\n"), ids("<|im_end|>")
         self.middle = ids("<|im_end|>\n<|im_start|>assistant\n")
+        self.space = ids(" ")
         self.pool = plain_token_ids(tokenizer)
         self.pad = tokenizer.pad_token_id
         self.rng = random.Random(f"tiny-warmup:{seed}")
@@ -65,16 +68,22 @@ class _Rows:
         return self._pad(rows)
 
     def span_batch(self, n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        return self._pad([self._span_row(self._string(16, 48), 3, 8) for _ in range(n)])
+
+    def spaced_batch(self, n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        lexicon = [self._string(1, 2) for _ in range(40)]
         rows = []
         for _ in range(n):
-            s = self._string(16, 48)
-            k = self.rng.randint(3, 8)
-            start = self.rng.randrange(len(s) - k)
-            span = s[start : start + k]
-            ids = self.prefix + s + self.middle + span + self.end
-            labels = [-100] * (len(ids) - k - len(self.end) + 1) + span[1:] + [-100] * len(self.end)
-            rows.append((ids, labels))
+            words = [self.rng.choice(lexicon) for _ in range(self.rng.randint(8, 20))]
+            rows.append(self._span_row([i for w in words for i in w + self.space], 4, 10))
         return self._pad(rows)
+
+    def _span_row(self, s: list[int], lo: int, hi: int) -> tuple[list[int], list[int]]:
+        k = self.rng.randint(lo, hi)
+        start = self.rng.randrange(len(s) - k)
+        span = s[start : start + k]
+        ids = self.prefix + s + self.middle + span + self.end
+        return ids, [-100] * (len(ids) - k - len(self.end) + 1) + span[1:] + [-100] * len(self.end)
 
     def _pad(self, rows: list[tuple[list[int], list[int]]]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         n = len(rows)
@@ -88,8 +97,8 @@ class _Rows:
 
 
 @torch.no_grad()
-def _copy_accuracy(model: PreTrainedModel, rows: _Rows, n: int = 256, spans: bool = False) -> float:
-    x, y, mask = rows.span_batch(n) if spans else rows.batch(n)
+def _copy_accuracy(model: PreTrainedModel, rows: _Rows, n: int = 256, kind: str = "echo") -> float:
+    x, y, mask = {"echo": rows.batch, "span": rows.span_batch, "spaced": rows.spaced_batch}[kind](n)
     predicted = model(input_ids=x, attention_mask=mask).logits[:, :-1].argmax(-1)
     target = y[:, 1:]
     scored = target != -100
@@ -97,14 +106,16 @@ def _copy_accuracy(model: PreTrainedModel, rows: _Rows, n: int = 256, spans: boo
 
 
 def copy_accuracies(model: PreTrainedModel, tokenizer: PreTrainedTokenizerFast, seed: int = 0) -> dict[str, float]:
-    """Echo copy accuracy (whole strings, solvable by position) and span copy accuracy (needs induction)."""
+    """Echo copy accuracy (whole strings, solvable by position), span copy accuracy (needs induction) and
+    spaced copy accuracy (spans of words between repeated space tokens: needs the skip pair too)."""
     return _accuracies(model, _Rows(tokenizer, seed))
 
 
 def _accuracies(model: PreTrainedModel, rows: _Rows) -> dict[str, float]:
     return {
         "copy_accuracy": round(_copy_accuracy(model, rows), 4),
-        "span_copy_accuracy": round(_copy_accuracy(model, rows, spans=True), 4),
+        "span_copy_accuracy": round(_copy_accuracy(model, rows, kind="span"), 4),
+        "spaced_copy_accuracy": round(_copy_accuracy(model, rows, kind="spaced"), 4),
     }
 
 
