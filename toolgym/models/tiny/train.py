@@ -135,7 +135,7 @@ def model_config(cfg: TrainConfig, tokenizer: PreTrainedTokenizerFast) -> Qwen2C
 
 
 def _rows(tasks: list[Task], stage: Stage, rng: random.Random, letters: list[str]) -> list[dict[str, Any]]:
-    """The stage's task rows: its categories, a share renamed, refusals repeated (`_with_echo` adds echo rows and shuffles)."""
+    """The stage's task rows: its categories, a share renamed, refusals repeated (`_with_echo` shuffles)."""
     rows = []
     for t in tasks:
         if (stage.categories and t.category not in stage.categories) or not (stage.with_tools or t.expected.calls):

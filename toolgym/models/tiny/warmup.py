@@ -106,8 +106,11 @@ def _copy_accuracy(model: PreTrainedModel, rows: _Rows, n: int = 256, kind: str 
 
 
 def copy_accuracies(model: PreTrainedModel, tokenizer: PreTrainedTokenizerFast, seed: int = 0) -> dict[str, float]:
-    """Echo copy accuracy (whole strings, solvable by position), span copy accuracy (needs induction) and
-    spaced copy accuracy (spans of words between repeated space tokens: needs the skip pair too)."""
+    """Echo, span and spaced copy accuracy of `model` on fresh random rows.
+
+    Echo (whole strings) is solvable by position, span (a sub-span from a random place) needs the
+    induction head, spaced (words between repeated space tokens) needs the circuit's skip pair too.
+    """
     return _accuracies(model, _Rows(tokenizer, seed))
 
 
