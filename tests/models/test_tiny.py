@@ -71,13 +71,32 @@ def test_loads_offline():
     assert 500_000 < model.num_parameters() < 4_000_000
 
 
-def test_tokenizer_splits_digits_and_keeps_words_whole_after_quotes(tokenizer):
-    ids = tokenizer("in Zanzibar 2026", add_special_tokens=False)["input_ids"]
-    quoted = tokenizer('"Zanzibar"', add_special_tokens=False)["input_ids"]
-    pieces = [tokenizer.decode([i]) for i in ids]
-    assert pieces[-4:] == ["2", "0", "2", "6"]
-    assert quoted[1:-1] == ids[2:-5]  # the word tokenizes the same after a space and after a quote
-    text = "Zürich → 東京, tabs\tand <tool_call>"
+def pieces(tokenizer, text: str) -> list[str]:
+    return [tokenizer.decode([i]) for i in tokenizer(text, add_special_tokens=False)["input_ids"]]
+
+
+def test_tokenizer_cuts_numbers_in_groups_of_three_from_the_right(tokenizer):
+    assert pieces(tokenizer, "1573.25") == ["1", "573", ".", "25"]
+    assert [p for p in pieces(tokenizer, "1,573.25") if p != ","] == pieces(tokenizer, "1573.25")
+    assert pieces(tokenizer, "2026-05-03") == ["2", "026", "-", "05", "-", "03"]
+    assert all(len(pieces(tokenizer, f"{n:03d}")) == 1 and len(pieces(tokenizer, str(n))) == 1 for n in range(1000))
+
+
+def test_tokenizer_gives_a_value_the_same_tokens_in_the_request_and_in_the_call(tokenizer):
+    """Copying a value is copying tokens: spaces and punctuation are tokens of their own."""
+    for value in ("Tavomeru", "non-stick blender", "/home/ulla/x_v4.py", "SKU-05722", "a.b@x.org"):
+        in_request = pieces(tokenizer, f"Please look up {value}, thanks")
+        in_call = pieces(tokenizer, json.dumps({"query": value}))
+        said = pieces(tokenizer, value)
+        assert "".join(said) == value
+        start = in_request.index(said[0])
+        assert in_request[start : start + len(said)] == said, value
+        start = in_call.index(said[0], 4)
+        assert in_call[start : start + len(said)] == said, value
+
+
+def test_tokenizer_round_trips_any_text(tokenizer):
+    text = 'Zürich → 東京, tabs\tand  two spaces <tool_call>\n{"a": 1}\n</tool_call>'
     assert tokenizer.decode(tokenizer(text, add_special_tokens=False)["input_ids"]) == text
 
 
