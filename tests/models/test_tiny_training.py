@@ -192,6 +192,26 @@ def test_sft_rows_are_tokenized_once_and_score_the_answer_only(tasks, tokenizer,
         assert len(scored) < len(example["input_ids"]) // 2  # the prompt carries no loss
 
 
+def test_answer_loss_equals_trls_own_sft_loss(tasks, tokenizer, tmp_path):
+    """The fast loss (answer positions only through the LM head) is TRL's loss, to float precision."""
+    import torch
+    from trl import SFTTrainer
+
+    encoded = _encode(tokenizer, [task_conversation(t) for t in tasks[:6]], max_length=768)
+    config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+                         num_attention_heads=2, num_key_value_heads=2, tie_word_embeddings=True)
+    model = Qwen2ForCausalLM(config)
+    ours = _trainer(model, tokenizer, Stage("tools", 1, 1e-3), encoded, TrainConfig(), tmp_path)
+    batch = ours._prepare_inputs(ours.data_collator([ours.train_dataset[i] for i in range(6)]))
+    model.train()
+    fast = ours.compute_loss(model, dict(batch))
+    reference = SFTTrainer.compute_loss(ours, model, dict(batch))
+    assert torch.isclose(fast, reference, rtol=1e-5), (fast, reference)
+    fast.backward()
+    assert model.model.embed_tokens.weight.grad is not None
+    assert 0.0 <= ours._metrics["train"]["mean_token_accuracy"][-1] <= 1.0
+
+
 def test_one_command_retrain_writes_a_loadable_model_and_its_record(tmp_path):
     """The whole recipe at toy size: data, tokenizer, warm-up, SFT, bf16 save, test accuracy."""
     cfg = TrainConfig(n_train=60, n_test=10, vocab_size=400, hidden_size=32, intermediate_size=64, layers=2,
