@@ -15,6 +15,7 @@ from ...check import check_calls
 from ...types import SamplingConfig, Task, Verdict
 from ..local import LocalModel
 from .data import encode_conversation, task_conversation
+from .warmup import pad_rows
 
 __all__ = ["accuracy_by_category", "copy_probe", "verify_tasks"]
 
@@ -91,11 +92,7 @@ def copy_probe(model: Any, tokenizer: Any, tasks: list[Task], batch_size: int = 
     model.eval()
     for b in range(0, len(encoded), batch_size):
         chunk = encoded[b : b + batch_size]
-        width = max(len(ids) for ids, _ in chunk)
-        x = torch.full((len(chunk), width), tokenizer.pad_token_id)
-        attention = torch.zeros_like(x)
-        for r, (ids, _) in enumerate(chunk):
-            x[r, : len(ids)], attention[r, : len(ids)] = torch.tensor(ids), 1
+        x, _, attention = pad_rows([(ids, ids) for ids, _ in chunk], tokenizer.pad_token_id)
         predicted = model(input_ids=x, attention_mask=attention).logits.argmax(-1)
         for r, (ids, positions) in enumerate(chunk):
             for i, kind in positions:

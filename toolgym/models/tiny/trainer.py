@@ -23,6 +23,7 @@ class AnswerLossSFTTrainer(SFTTrainer):
     """SFTTrainer whose training loss is computed on the scored positions only."""
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        """Mean cross entropy over the scored tokens; evaluation and `return_outputs` go to TRL's own."""
         if return_outputs or not model.training:
             return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
         labels = inputs["labels"][:, 1:]
@@ -40,6 +41,7 @@ class AnswerLossSFTTrainer(SFTTrainer):
     def _record(self, logits: torch.Tensor, targets: torch.Tensor, inputs: dict[str, Any]) -> None:
         """The token accuracy and token count TRL logs, so the training log reads the same."""
         metrics = self._metrics["train"]
-        metrics["mean_token_accuracy"].append((logits.argmax(-1) == targets).float().mean().item() if len(targets) else 0.0)
+        right = (logits.argmax(-1) == targets).float()
+        metrics["mean_token_accuracy"].append(right.mean().item() if len(targets) else 0.0)
         self._total_train_tokens += int(inputs["attention_mask"].sum())
         metrics["num_tokens"] = [self._total_train_tokens]

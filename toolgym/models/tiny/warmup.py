@@ -32,7 +32,7 @@ from transformers import PreTrainedModel, PreTrainedTokenizerFast
 
 from .data import plain_token_ids
 
-__all__ = ["copy_accuracies", "copy_warmup"]
+__all__ = ["copy_accuracies", "copy_warmup", "pad_rows"]
 
 
 class _Rows:
@@ -86,14 +86,19 @@ class _Rows:
         return ids, [-100] * (len(ids) - k - len(self.end) + 1) + span[1:] + [-100] * len(self.end)
 
     def _pad(self, rows: list[tuple[list[int], list[int]]]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        n = len(rows)
-        width = max(len(ids) for ids, _ in rows)
-        x = torch.full((n, width), self.pad)
-        y = torch.full((n, width), -100)
-        mask = torch.zeros((n, width), dtype=torch.long)
-        for i, (ids, labels) in enumerate(rows):
-            x[i, : len(ids)], y[i, : len(ids)], mask[i, : len(ids)] = torch.tensor(ids), torch.tensor(labels), 1
-        return x, y, mask
+        return pad_rows(rows, self.pad)
+
+
+def pad_rows(rows: list[tuple[list[int], list[int]]], pad: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(ids, labels) rows as right-padded tensors: input ids, labels (-100 on padding), attention mask."""
+    n = len(rows)
+    width = max(len(ids) for ids, _ in rows)
+    x = torch.full((n, width), pad)
+    y = torch.full((n, width), -100)
+    mask = torch.zeros((n, width), dtype=torch.long)
+    for i, (ids, labels) in enumerate(rows):
+        x[i, : len(ids)], y[i, : len(ids)], mask[i, : len(ids)] = torch.tensor(ids), torch.tensor(labels), 1
+    return x, y, mask
 
 
 @torch.no_grad()
