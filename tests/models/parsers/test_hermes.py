@@ -85,3 +85,16 @@ def test_openai_shaped_object_and_id_are_accepted():
     text = '<tool_call>{"type": "function", "id": "c1", "function": {"name": "f", "arguments": {"x": 1}}}'
     text += "</tool_call>"
     assert parse_hermes(text).calls == [ToolCall(name="f", arguments={"x": 1}, id="c1")]
+
+
+def test_garbage_inside_a_block_is_a_parse_error_without_warnings():
+    """A tiny-model answer like this once printed Python's "invalid decimal literal" SyntaxWarning."""
+    import warnings
+
+    text = ('<tool_call>\n{"name": "get_public_holidays", "arguments": {"country": "Lithuania", "year": 2include}}'
+            '\n</tool_call>')
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = parse_hermes(text)
+    assert result.error and not result.calls
+    assert caught == []

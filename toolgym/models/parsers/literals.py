@@ -7,6 +7,7 @@ object as a Python dict (`{'name': 'f', 'arguments': {'a': 1}}`) instead of JSON
 from __future__ import annotations
 
 import ast
+import warnings
 from typing import Any
 
 __all__ = ["jsonable", "literal_value"]
@@ -38,7 +39,10 @@ def literal_value(node_or_text: ast.expr | str) -> Any:
         TypeError: when it is a literal JSON cannot hold (a set, bytes, a non-string key).
     """
     try:
-        value = ast.literal_eval(node_or_text)
+        with warnings.catch_warnings():
+            # text such as '{"year": 2include}' would print "invalid decimal literal" to the user's terminal
+            warnings.simplefilter("ignore")
+            value = ast.literal_eval(node_or_text)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError) as e:
         raise ValueError(f"not a Python literal ({type(e).__name__})") from None
     return jsonable(value)
