@@ -65,10 +65,10 @@ class _Rows:
             ids = self.prefix + s + self.middle + s + self.end
             labels = [-100] * (len(ids) - len(s) - len(self.end)) + s + self.end
             rows.append((ids, labels))
-        return self._pad(rows)
+        return pad_rows(rows, self.pad)
 
     def span_batch(self, n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        return self._pad([self._span_row(self._string(16, 48), 3, 8) for _ in range(n)])
+        return pad_rows([self._span_row(self._string(16, 48), 3, 8) for _ in range(n)], self.pad)
 
     def spaced_batch(self, n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         lexicon = [self._string(1, 2) for _ in range(40)]
@@ -76,7 +76,7 @@ class _Rows:
         for _ in range(n):
             words = [self.rng.choice(lexicon) for _ in range(self.rng.randint(8, 20))]
             rows.append(self._span_row([i for w in words for i in w + self.space], 4, 10))
-        return self._pad(rows)
+        return pad_rows(rows, self.pad)
 
     def _span_row(self, s: list[int], lo: int, hi: int) -> tuple[list[int], list[int]]:
         k = self.rng.randint(lo, hi)
@@ -84,9 +84,6 @@ class _Rows:
         span = s[start : start + k]
         ids = self.prefix + s + self.middle + span + self.end
         return ids, [-100] * (len(ids) - k - len(self.end) + 1) + span[1:] + [-100] * len(self.end)
-
-    def _pad(self, rows: list[tuple[list[int], list[int]]]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        return pad_rows(rows, self.pad)
 
 
 def pad_rows(rows: list[tuple[list[int], list[int]]], pad: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
