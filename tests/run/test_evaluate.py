@@ -42,6 +42,15 @@ def test_same_command_resumes_without_redoing_work(setup):
     assert second.name == first.name and second.done == 10 and second.rollouts == 10
 
 
+def test_limit_runs_the_first_tasks_of_every_category(tmp_path):
+    """fc-core lists 100 simple tasks first; `--limit 5` still runs one task of each of its five categories."""
+    run = evaluate(RunConfig(suite="fc-core", model="tiny", split="test", limit=5, db=str(tmp_path / "r.db")))
+    with Store(str(tmp_path / "r.db")) as store:
+        ids = sorted(r.task_id for r in store.results(run.id))
+    assert [i.split("/")[2] for i in ids] == ["irrelevance", "multiple", "parallel", "parallel_multiple", "simple"]
+    assert all(i.endswith("/0000") for i in ids)
+
+
 def test_repeats_give_k_samples_per_task_with_distinct_seeds(setup):
     n, suite, replay, db = setup
     run = evaluate(config(suite, replay, db, repeats=3, limit=4))

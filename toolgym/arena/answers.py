@@ -20,6 +20,7 @@ from ..errors import UserError
 from ..models import Model, ModelOptions, load_model
 from ..run import BatchWriter, EpisodeLimits, Progress, Result, plan_jobs, run_jobs
 from ..store import RunInfo, RunManifest, Store
+from ..suites import head_by_category
 from ..types import Message, Rollout, SamplingConfig
 from .environment import ArenaEnvironment
 from .prompts import load_prompts, prompt_set_name, question_text
@@ -61,7 +62,7 @@ class AnswerConfig(BaseModel):
     concurrency: int = Field(default=8, ge=1)
     """Answers in flight at once."""
     limit: int | None = Field(default=None, ge=1)
-    """Answer only the first N prompts."""
+    """Answer N prompts: the first of each category, in proportion to its size."""
     db: str = "toolgym.db"
     """Where runs are stored: a SQLite file path or an SQLAlchemy URL."""
     run: str | None = None
@@ -96,7 +97,7 @@ async def answer_async(
 ) -> RunInfo:
     """Answer (or finish answering) every prompt with one model, storing each answer as it arrives."""
     suite = load_prompts(config.prompts)
-    tasks = suite.tasks[: config.limit] if config.limit else suite.tasks
+    tasks = head_by_category(suite.tasks, config.limit)
     model = model or load_model(config.model, options)
     store = Store(config.db)
     try:

@@ -122,7 +122,7 @@ def _manifest(s: RunSection) -> str:
     fields = [
         ("model", m.model),
         ("suite", f"{m.suite}@{m.suite_version}"),
-        ("split", f"{m.split or 'all'}" + (f" (first {m.limit} tasks)" if m.limit else "")),
+        ("split", f"{m.split or 'all'}" + (f" ({m.limit} tasks, each category in proportion)" if m.limit else "")),
         ("mode", m.mode),
         ("sampling", f"temperature {sampling.temperature:g}, top_p {sampling.top_p:g}, "
                      f"max_tokens {sampling.max_tokens}, seed {sampling.seed}"),

@@ -39,7 +39,7 @@ class RunConfig(BaseModel):
     concurrency: int = Field(default=8, ge=1)
     """Rollouts in flight at once (local models batch them)."""
     limit: int | None = Field(default=None, ge=1)
-    """Evaluate only the first N tasks of the split."""
+    """Evaluate N tasks of the split: the first of each category, in proportion to its size."""
     mode: Literal["toolgym", "bfcl"] = "toolgym"
     """Verifier mode: toolgym (BFCL with its known flaws fixed) or bfcl (BFCL v4 exactly)."""
     db: str = "toolgym.db"

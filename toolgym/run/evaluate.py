@@ -10,7 +10,7 @@ from .. import __version__
 from ..envs import ENVIRONMENTS
 from ..models import Model, ModelOptions, load_model
 from ..store import RunInfo, RunManifest, Store
-from ..suites import Suite, load_suite
+from ..suites import Suite, head_by_category, load_suite
 from .config import RunConfig
 from .scheduler import Result, plan_jobs, run_jobs
 from .user import SimulatedUser
@@ -82,8 +82,7 @@ async def evaluate_async(
     """Run (or resume) an evaluation and store every result as it finishes."""
     suite = suite or load_suite(config.suite)
     tasks = suite.split(None if config.split == "all" else config.split)
-    if config.limit:
-        tasks = tasks[: config.limit]
+    tasks = head_by_category(tasks, config.limit)
     env = ENVIRONMENTS.get(suite.environment)(mode=config.mode)
     owns_model = model is None  # a caller's model stays open for the caller to reuse
     model = model or load_model(config.model, options)

@@ -42,7 +42,7 @@ class RunManifest(BaseModel):
     split: str | None = None
     """Split evaluated (`train`, `test`); None for all tasks."""
     limit: int | None = Field(default=None, ge=1)
-    """Only the first N tasks of the split; None for all."""
+    """N tasks of the split, the first of each category in proportion (`head_by_category`); None for all."""
     toolgym_version: str = ""
     """Version of toolgym that started the run."""
 

@@ -13,9 +13,10 @@ from ..registry import Registry
 from .bfcl import load_bfcl
 from .compact import CompactTasks
 from .jsonl import load_jsonl_suite
+from .limit import head_by_category
 from .suite import Suite
 
-__all__ = ["SUITES", "CompactTasks", "Suite", "load_bfcl", "load_jsonl_suite", "load_suite"]
+__all__ = ["SUITES", "CompactTasks", "Suite", "head_by_category", "load_bfcl", "load_jsonl_suite", "load_suite"]
 
 #: bundled suite name -> factory
 SUITES: Registry[Callable[[], Suite]] = Registry("suite")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from ..check import PERTURBATION_KINDS, perturb
-from ..suites import Suite
+from ..suites import Suite, head_by_category
 from ..types import Message, Task, Tool
 from .chat import answer_key, chat_message, chat_tools, reference_answer
 from .dataset_files import DataRecord, save_data
@@ -116,7 +116,7 @@ def dpo_rows_from_suite(
 ) -> tuple[list[dict[str, Any]], DataRecord]:
     """Reference answer (chosen) against a perturbed copy (rejected), for each train task that makes calls."""
     rng = random.Random(f"dpo:{seed}")
-    tasks = [t for t in suite.split("train") if t.expected.calls][:limit]
+    tasks = head_by_category([t for t in suite.split("train") if t.expected.calls], limit)
     rows, skipped = [], 0
     for i, task in enumerate(tasks):
         good = reference_answer(task)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from ..suites import Suite, load_suite
+from ..suites import Suite, head_by_category, load_suite
 from ..types import Task
 from .chat import chat_message, chat_tools
 from .dataset_files import read_data_record
@@ -42,7 +42,7 @@ def grpo_tasks(suite_spec: str | None, data: Path | None, limit: int | None = No
         raise UserError("no training prompts: give --suite SUITE (its train split) or --data DIR")
     if not tasks:
         raise UserError(f"suite {suite.name!r} has no train tasks to optimise on")
-    return suite, tasks[:limit]
+    return suite, head_by_category(tasks, limit)
 
 
 def render_prompt(tokenizer: Any, task: Task) -> str:

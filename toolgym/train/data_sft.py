@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..suites import Suite
+from ..suites import Suite, head_by_category
 from ..types import Message, Task
 from .chat import answer_key, chat_message, chat_tools, reference_answer
 from .dataset_files import DataRecord, save_data
@@ -81,9 +81,9 @@ def sft_rows_from_suite(suite: Suite, limit: int | None = None) -> tuple[list[di
 
     Args:
         suite: A suite whose train tasks have `expected.calls`.
-        limit: Only the first N train tasks.
+        limit: Only N train tasks, the first of each category in proportion (`head_by_category`).
     """
-    tasks = [t for t in suite.split("train") if t.expected.calls is not None][:limit]
+    tasks = head_by_category([t for t in suite.split("train") if t.expected.calls is not None], limit)
     rows = [sft_row(t, [reference_answer(t)], f"suite:{suite.name}") for t in tasks]
     record = DataRecord(
         kind="sft", suite=suite.name, suite_version=suite.version, sources=[f"suite:{suite.name}"],

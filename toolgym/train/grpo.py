@@ -13,7 +13,7 @@ from typing import Any
 
 from ..envs import ENVIRONMENTS, Environment, StatefulEnv
 from ..models import parser_for_model
-from ..suites import Suite
+from ..suites import Suite, head_by_category
 from .config import TrainResult
 from .data_grpo import grpo_rows, grpo_tasks
 from .grpo_config import GRPORunConfig
@@ -58,7 +58,7 @@ def train_grpo(
     if suite is None:
         suite, tasks = grpo_tasks(config.suite, config.data, config.limit)
     else:
-        tasks = suite.split("train")[: config.limit]
+        tasks = head_by_category(suite.split("train"), config.limit)
     env = env or ENVIRONMENTS.get(suite.environment)(mode=config.mode)
     prepare_out(config)
     device = resolve_device(config.device)

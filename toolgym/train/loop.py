@@ -84,9 +84,9 @@ class LoopConfig(BaseModel):
     lora: bool = False
     """Train LoRA adapters (merged into each round's model)."""
     train_limit: int | None = Field(default=None, ge=1)
-    """Sample only the first N train tasks."""
+    """Sample N train tasks, the first of each category in proportion to its size."""
     test_limit: int | None = Field(default=None, ge=1)
-    """Evaluate only the first N test tasks."""
+    """Evaluate N test tasks, the first of each category in proportion to its size."""
     concurrency: int = Field(default=64, ge=1)
     """Rollouts in flight (local models generate them in batches)."""
     device: Literal["auto", "cpu", "cuda"] = "auto"
