@@ -6,7 +6,10 @@ overall, how often it abstains with text on irrelevance tasks, how often it wron
 tasks that need a call, and the parse-error rate. Beside the tiny model it scores two baselines
 measured in the same run, so the figure reads against something: `gold` (the reference answers,
 which must score 100%) and `first-tool` (call the first offered tool with no arguments, which shows
-what the categories give away for free).
+what the categories give away for free). For a local model it then prints the answer probe
+(`toolgym.models.tiny.probe`): teacher-forced accuracy of the reference answers' tokens by their job
+(call or abstain, tool name, argument key, starting or continuing a copy, values not in the request),
+which says where the failures above come from.
 
 Run: .venv/bin/python benchmarks/bench_tiny.py [--threads 2] [--model tiny|hf:PATH]
 """
@@ -22,6 +25,8 @@ import torch
 
 from toolgym.check import check_calls, reference_calls
 from toolgym.models import ModelOptions, load_model
+from toolgym.models.local import LocalModel
+from toolgym.models.tiny.probe import answer_probe
 from toolgym.stats import accuracy
 from toolgym.suites import load_suite
 from toolgym.types import SamplingConfig, Task, ToolCall
@@ -55,6 +60,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--model", default="tiny")
+    parser.add_argument("--no-probe", action="store_true", help="skip the teacher-forced answer probe")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     tasks = load_suite("fc-core").split("test")
@@ -64,8 +70,9 @@ def main() -> None:
     first = [[ToolCall(name=t.tools[0].name, arguments={})] for t in tasks]
     _report("first-tool", tasks, _verdicts(tasks, first, [None] * len(tasks)))
 
+    model = load_model(args.model, ModelOptions(device="cpu", batch_size=64))
     start = time.perf_counter()
-    completions = asyncio.run(_answers(load_model(args.model, ModelOptions(device="cpu", batch_size=64)), tasks))
+    completions = asyncio.run(_answers(model, tasks))
     wall = time.perf_counter() - start
     verdicts = _verdicts(tasks, [c.tool_calls for c in completions], [c.parse_error for c in completions])
     _report(args.model, tasks, verdicts)
@@ -80,6 +87,18 @@ def main() -> None:
     print(f"parse errors: {sum(c.parse_error is not None for c in completions)}/{len(tasks)}")
     print(f"failure kinds: {dict(failures.most_common())}")
     print(f"{len(tasks)} tasks answered in {wall:.1f} s ({args.threads} threads, batch 64)")
+    # the probe scores answer tokens by the chat template's generation markers (the tiny model's have them)
+    if isinstance(model, LocalModel) and "generation" in (model.tokenizer.chat_template or "") and not args.no_probe:
+        _print_probe(answer_probe(model.model, model.tokenizer, list(tasks)))
+
+
+def _print_probe(table: dict) -> None:
+    total = sum(row["errors"] for row in table.values())
+    print("answer probe (teacher-forced, reference answers of the test split):")
+    print(f"  {'kind':<26} {'tokens':>7} {'accuracy':>9} {'errors':>7} {'share':>6}")
+    for kind, row in table.items():
+        share = row["errors"] / max(1, total)
+        print(f"  {kind:<26} {row['tokens']:>7} {row['accuracy']:>9.1%} {row['errors']:>7} {share:>6.0%}")
 
 
 if __name__ == "__main__":

@@ -224,3 +224,4 @@ def test_one_command_retrain_writes_a_loadable_model_and_its_record(tmp_path):
     assert str(next(model.parameters()).dtype) == "torch.bfloat16"
     saved = load_tokenizer(tmp_path / "model")
     assert saved.chat_template and saved.eos_token == "<|im_end|>"
+    assert record["test_answer_probe"]["decision"]["tokens"] == 10

@@ -9,13 +9,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import torch
-
 from ...check import check_calls
 from ...types import SamplingConfig, Task, Verdict
 from ..local import LocalModel
 from .data import encode_conversation, task_conversation
-from .warmup import pad_rows
+from .probe import teacher_forced
 
 __all__ = ["accuracy_by_category", "copy_probe", "verify_tasks"]
 
@@ -69,7 +67,6 @@ def _answer_tokens(ids: list[int], mask: list[int], turn_start: int) -> list[tup
     ]
 
 
-@torch.no_grad()
 def copy_probe(model: Any, tokenizer: Any, tasks: list[Task], batch_size: int = 32) -> dict[str, Any]:
     """Teacher-forced accuracy on the answer tokens that copy from the request, split by kind.
 
@@ -77,7 +74,8 @@ def copy_probe(model: Any, tokenizer: Any, tasks: list[Task], batch_size: int = 
     token before them (finding the slot), `continue` tokens follow their predecessor there too
     (going on with a copy, what an induction head does). End-of-run accuracy says whether the model
     calls well; this says which half of copying it has learnt. Only tokens with a letter or digit
-    count, so JSON punctuation does not dilute the figure.
+    count, so JSON punctuation does not dilute the figure. `probe.answer_probe` splits every answer
+    token finer (names, keys, ambiguous continuations, values not in the request).
     """
     turn_start = tokenizer.convert_tokens_to_ids("<|im_start|>")
     encoded = []
@@ -89,15 +87,11 @@ def copy_probe(model: Any, tokenizer: Any, tasks: list[Task], batch_size: int = 
         scored = [(i, kind) for i, kind in positions if any(c.isalnum() for c in tokenizer.decode([ids[i]]))]
         encoded.append((ids, scored))
     counts = {"start": [0, 0], "continue": [0, 0]}
-    model.eval()
-    for b in range(0, len(encoded), batch_size):
-        chunk = encoded[b : b + batch_size]
-        x, _, attention = pad_rows([(ids, ids) for ids, _ in chunk], tokenizer.pad_token_id)
-        predicted = model(input_ids=x, attention_mask=attention).logits.argmax(-1)
-        for r, (ids, positions) in enumerate(chunk):
-            for i, kind in positions:
-                counts[kind][0] += int(predicted[r, i - 1] == ids[i])
-                counts[kind][1] += 1
+    predictions = teacher_forced(model, tokenizer.pad_token_id, [ids for ids, _ in encoded], batch_size)
+    for (ids, positions), (_, predicted) in zip(encoded, predictions, strict=True):
+        for i, kind in positions:
+            counts[kind][0] += int(predicted[i] == ids[i])
+            counts[kind][1] += 1
     return {
         kind: {"accuracy": round(right / max(1, total), 4), "tokens": total} for kind, (right, total) in counts.items()
     }

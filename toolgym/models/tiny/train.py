@@ -61,6 +61,7 @@ from .data import (
     with_new_names,
 )
 from .evaluate import accuracy_by_category, copy_probe, verify_tasks
+from .probe import answer_probe
 from .tokenizer import build_tokenizer
 from .trainer import AnswerLossSFTTrainer
 from .warmup import copy_accuracies, copy_warmup
@@ -250,6 +251,7 @@ def train(cfg: TrainConfig, out: Path, command: str = "python -m toolgym.models.
             stages.append(_run_stage(model, tokenizer, stage, encoded, cfg, Path(work)))
             print(json.dumps(stages[-1]), flush=True)
         probe = copy_probe(model, tokenizer, test_tasks)
+        answer_kinds = answer_probe(model, tokenizer, test_tasks)
         _save(model, tokenizer, Path(work) / "model")
         train_s = time.perf_counter() - start
         local = LocalModel(Path(work) / "model", ModelOptions(device="cpu", batch_size=64))
@@ -267,6 +269,7 @@ def train(cfg: TrainConfig, out: Path, command: str = "python -m toolgym.models.
         "total_wall_s": round(time.perf_counter() - start, 1),
         "test_accuracy": accuracy,
         "test_copy_probe": probe,
+        "test_answer_probe": answer_kinds,
     }
     (out / "training.json").write_text(json.dumps(record, indent=2) + "\n")
     return record

@@ -1,0 +1,125 @@
+"""Where the tiny model's answer tokens go wrong: teacher-forced accuracy by the job each token does.
+
+End-to-end accuracy says whether an answer passed; it does not say which skill failed. Here each
+reference answer is fed to the model token by token (teacher forcing) and every answer token is
+labelled by its job, so the per-kind accuracy points at the skill to work on:
+
+| kind | the token ... | the skill |
+| --- | --- | --- |
+| `decision` | is the first of the answer (`<tool_call>` or the refusal's first word) | call or abstain |
+| `name` | is part of the called tool's name | pick the tool |
+| `key` | is part of an argument name | follow the schema |
+| `value_start` | begins a copy from the request | find the slot |
+| `value_continue` | continues a copy; the token before it occurs once in the request | copy on |
+| `value_continue_ambiguous` | continues a copy; the token before it occurs several times there | keep one's place |
+| `value_new` | is a value token the request does not contain (dates, codes, enum values) | transform |
+| `syntax` | has no letter or digit (JSON punctuation, markup, spaces) | format |
+| `text` | is a word of a text answer after its first token (the refusal) | say it |
+
+Tokens are labelled from the decoded answer: a JSON string followed by `:` is a key, the string after
+`"name":` a name, other strings and bare literals values; a token takes the label of its first letter
+or digit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import torch
+
+from ...types import Task
+from .data import encode_conversation, task_conversation
+from .warmup import pad_rows
+
+__all__ = ["KINDS", "answer_probe", "teacher_forced"]
+
+KINDS = (
+    "decision", "name", "key", "value_start", "value_continue", "value_continue_ambiguous", "value_new",
+    "syntax", "text",
+)
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_LITERAL = re.compile(r"(?:(?<=[:\[,])|(?<=[:\[,] ))(-?\d[\d.eE+-]*|true|false|null)")
+_CALL = re.compile(r"<tool_call>.*?(?:</tool_call>|$)", re.S)
+
+
+@torch.no_grad()
+def teacher_forced(
+    model: Any, pad_id: int, rows: list[list[int]], batch_size: int = 32
+) -> Iterator[tuple[list[int], list[int]]]:
+    """`(ids, predicted)` per row, in order: `predicted[i]` is the model's argmax for `ids[i]` given `ids[:i]`."""
+    model.eval()
+    for b in range(0, len(rows), batch_size):
+        chunk = rows[b : b + batch_size]
+        x, _, attention = pad_rows([(ids, ids) for ids in chunk], pad_id)
+        argmax = model(input_ids=x, attention_mask=attention).logits.argmax(-1)
+        for r, ids in enumerate(chunk):
+            yield ids, [-1] + argmax[r, : len(ids) - 1].tolist()
+
+
+def _char_kinds(text: str) -> list[str]:
+    """A kind for every character of an answer: text outside calls; syntax, name, key or value inside."""
+    kinds = ["text"] * len(text)
+    for call in _CALL.finditer(text):
+        base, body = call.start(), call.group(0)
+        kinds[base : call.end()] = ["syntax"] * len(body)
+        for m in _STRING.finditer(body):
+            if body[m.end() :].lstrip().startswith(":"):
+                kind = "key"
+            else:
+                kind = "name" if body[: m.start()].rstrip().endswith('"name":') else "value"
+            kinds[base + m.start() + 1 : base + m.end() - 1] = [kind] * (m.end() - m.start() - 2)
+        for m in _LITERAL.finditer(body):
+            kinds[base + m.start() : base + m.end()] = ["value"] * (m.end() - m.start())
+    return kinds
+
+
+def _token_kinds(tokenizer: Any, ids: list[int], mask: list[int], turn_start: int) -> list[tuple[int, str]]:
+    """`(position, kind)` of every answer token of one encoded conversation."""
+    start = mask.index(1)
+    turns = [i for i in range(start) if ids[i] == turn_start]
+    request = ids[turns[-2] : turns[-1]] if len(turns) >= 2 else ids[:start]
+    pairs, counts = set(zip(request, request[1:], strict=False)), {t: request.count(t) for t in set(request)}
+    positions = [i for i in range(start, len(ids)) if mask[i]]
+    pieces = [tokenizer.decode([ids[i]]) for i in positions]
+    chars = _char_kinds("".join(pieces))
+    out, offset = [], 0
+    for n, (i, piece) in enumerate(zip(positions, pieces, strict=True)):
+        first = next((k for k, c in enumerate(piece) if c.isalnum()), None)
+        kind = "syntax" if first is None else chars[offset + first]
+        offset += len(piece)
+        if n == 0:
+            kind = "decision"
+        elif kind == "value":
+            if ids[i] not in counts:
+                kind = "value_new"
+            elif (ids[i - 1], ids[i]) not in pairs:
+                kind = "value_start"
+            else:
+                kind = "value_continue" if counts[ids[i - 1]] == 1 else "value_continue_ambiguous"
+        out.append((i, kind))
+    return out
+
+
+def answer_probe(model: Any, tokenizer: Any, tasks: list[Task], batch_size: int = 32) -> dict[str, dict[str, Any]]:
+    """Teacher-forced accuracy of the reference answers' tokens, by kind (see the module docstring).
+
+    Returns:
+        `{kind: {"accuracy", "tokens", "errors"}}` for every kind in `KINDS` that occurs.
+    """
+    turn_start = tokenizer.convert_tokens_to_ids("<|im_start|>")
+    encoded = [encode_conversation(tokenizer, task_conversation(t)) for t in tasks]
+    rows = [ids for ids, _ in encoded]
+    table = {k: [0, 0] for k in KINDS}
+    for (ids, mask), (_, predicted) in zip(encoded, teacher_forced(model, tokenizer.pad_token_id, rows, batch_size),
+                                           strict=True):
+        for i, kind in _token_kinds(tokenizer, ids, mask, turn_start):
+            table[kind][0] += int(predicted[i] == ids[i])
+            table[kind][1] += 1
+    return {
+        k: {"accuracy": round(right / total, 4), "tokens": total, "errors": total - right}
+        for k, (right, total) in table.items()
+        if total
+    }
