@@ -31,7 +31,9 @@ def model():
 
 def test_characters_of_a_call_are_names_keys_values_or_syntax():
     text = 'No. <tool_call>\n{"name": "f_x", "arguments": {"city": "Oslo", "n": 3, "ok": true}}\n</tool_call>'
-    labels = "".join(_SHORT[k] for k in _char_kinds(text))
+    kinds, starts = _char_kinds(text)
+    labels = "".join(_SHORT[k] for k in kinds)
+    assert starts == {text.index("Oslo"), text.index(": 3") + 2, text.index("true")}
     assert labels[: text.index("<tool_call>")] == "tttt"
     assert labels[text.index("<tool_call>")] == "."
     assert labels[text.index("f_x") : text.index("f_x") + 3] == "NNN"

@@ -9,16 +9,17 @@ labelled by its job, so the per-kind accuracy points at the skill to work on:
 | `decision` | is the first of the answer (`<tool_call>` or the refusal's first word) | call or abstain |
 | `name` | is part of the called tool's name | pick the tool |
 | `key` | is part of an argument name | follow the schema |
-| `value_start` | begins a copy from the request | find the slot |
+| `value_start` | is the first token of a value and stands in the request | fill the slot |
 | `value_continue` | continues a copy; the token before it occurs once in the request | copy on |
 | `value_continue_ambiguous` | continues a copy; the token before it occurs several times there | keep one's place |
+| `value_jump` | is a later token of a value, from elsewhere in the request (a date's reordered parts) | rearrange |
 | `value_new` | is a value token the request does not contain (dates, codes, enum values) | transform |
 | `syntax` | has no letter or digit (JSON punctuation, markup, spaces) | format |
 | `text` | is a word of a text answer after its first token (the refusal) | say it |
 
 Tokens are labelled from the decoded answer: a JSON string followed by `:` is a key, the string after
 `"name":` a name, other strings and bare literals values; a token takes the label of its first letter
-or digit.
+or digit, and the one holding a value's first letter or digit is its start.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ from .warmup import pad_rows
 __all__ = ["KINDS", "answer_probe", "teacher_forced"]
 
 KINDS = (
-    "decision", "name", "key", "value_start", "value_continue", "value_continue_ambiguous", "value_new",
-    "syntax", "text",
+    "decision", "name", "key", "value_start", "value_continue", "value_continue_ambiguous", "value_jump",
+    "value_new", "syntax", "text",
 )
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -59,9 +60,12 @@ def teacher_forced(
             yield ids, [-1] + argmax[r, : len(ids) - 1].tolist()
 
 
-def _char_kinds(text: str) -> list[str]:
-    """A kind for every character of an answer: text outside calls; syntax, name, key or value inside."""
-    kinds = ["text"] * len(text)
+def _char_kinds(text: str) -> tuple[list[str], set[int]]:
+    """Each character's kind and the positions where values begin (their first letter or digit).
+
+    Text outside calls is `text`; inside a call a character is syntax, name, key or value.
+    """
+    kinds, starts = ["text"] * len(text), set()
     for call in _CALL.finditer(text):
         base, body = call.start(), call.group(0)
         kinds[base : call.end()] = ["syntax"] * len(body)
@@ -71,9 +75,17 @@ def _char_kinds(text: str) -> list[str]:
             else:
                 kind = "name" if body[: m.start()].rstrip().endswith('"name":') else "value"
             kinds[base + m.start() + 1 : base + m.end() - 1] = [kind] * (m.end() - m.start() - 2)
+            if kind == "value":
+                starts |= _first_alnum(body, base, m.start() + 1, m.end() - 1)
         for m in _LITERAL.finditer(body):
             kinds[base + m.start() : base + m.end()] = ["value"] * (m.end() - m.start())
-    return kinds
+            starts |= _first_alnum(body, base, m.start(), m.end())
+    return kinds, starts
+
+
+def _first_alnum(body: str, base: int, start: int, end: int) -> set[int]:
+    first = next((i for i in range(start, end) if body[i].isalnum()), None)
+    return set() if first is None else {base + first}
 
 
 def _token_kinds(tokenizer: Any, ids: list[int], mask: list[int], turn_start: int) -> list[tuple[int, str]]:
@@ -84,7 +96,7 @@ def _token_kinds(tokenizer: Any, ids: list[int], mask: list[int], turn_start: in
     pairs, counts = set(zip(request, request[1:], strict=False)), {t: request.count(t) for t in set(request)}
     positions = [i for i in range(start, len(ids)) if mask[i]]
     pieces = [tokenizer.decode([ids[i]]) for i in positions]
-    chars = _char_kinds("".join(pieces))
+    chars, starts = _char_kinds("".join(pieces))
     out, offset = [], 0
     for n, (i, piece) in enumerate(zip(positions, pieces, strict=True)):
         first = next((k for k, c in enumerate(piece) if c.isalnum()), None)
@@ -95,8 +107,10 @@ def _token_kinds(tokenizer: Any, ids: list[int], mask: list[int], turn_start: in
         elif kind == "value":
             if ids[i] not in counts:
                 kind = "value_new"
-            elif (ids[i - 1], ids[i]) not in pairs:
+            elif offset - len(piece) + first in starts:
                 kind = "value_start"
+            elif (ids[i - 1], ids[i]) not in pairs:
+                kind = "value_jump"
             else:
                 kind = "value_continue" if counts[ids[i - 1]] == 1 else "value_continue_ambiguous"
         out.append((i, kind))
