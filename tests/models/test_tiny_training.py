@@ -25,6 +25,7 @@ from toolgym.models.tiny.data import (  # noqa: E402
     with_new_names,
 )
 from toolgym.models.tiny.train import Stage, TrainConfig, _encode, _rows, _trainer, train  # noqa: E402
+from toolgym.models.tiny.trainer import AnswerWeights  # noqa: E402
 from toolgym.models.tiny.warmup import _Rows, copy_accuracies, copy_warmup  # noqa: E402
 from toolgym.suites.fc_core import build_fc_core  # noqa: E402
 
@@ -225,3 +226,44 @@ def test_one_command_retrain_writes_a_loadable_model_and_its_record(tmp_path):
     saved = load_tokenizer(tmp_path / "model")
     assert saved.chat_template and saved.eos_token == "<|im_end|>"
     assert record["test_answer_probe"]["decision"]["tokens"] == 10
+
+
+def test_answer_weights_mark_the_decision_the_tool_name_and_each_value_start(tokenizer):
+    import torch
+
+    text = ('<|im_start|>assistant\n<tool_call>\n{"name": "f", "arguments": {"city": "Oslo", "n": 3, '
+            '"o": {"k": true}, "l": [1, 2]}}\n</tool_call><|im_end|>')
+    ids = torch.tensor([tokenizer.encode(text, add_special_tokens=False)])
+    scored = torch.ones(1, ids.shape[1] - 1, dtype=torch.bool)
+    scored[0, :2] = False  # "assistant\n" is the prompt
+    marks = {t: tokenizer.encode(t, add_special_tokens=False)[0] for t in (":", " ", '"', "{", "[")}
+    weights = AnswerWeights(decision=5.0, value_start=3.0)(ids, scored, marks)
+    heavy = {tokenizer.decode([int(ids[0, j + 1])]): float(weights[0, j]) for j in range(ids.shape[1] - 1)
+             if weights[0, j] not in (0.0, 1.0)}
+    assert heavy == {"<tool_call>": 5.0, "f": 3.0, "O": 3.0, "3": 3.0, "tr": 3.0}
+    assert torch.equal(AnswerWeights()(ids, scored, marks), scored.float())
+
+
+def test_weighted_answer_loss_is_the_weighted_mean_of_token_losses(tasks, tokenizer, tmp_path):
+    """With weights the loss leans on the weighted tokens; with all weights 1 it is the plain answer loss."""
+    import torch
+
+    encoded = _encode(tokenizer, [task_conversation(t) for t in tasks[:4]], max_length=768)
+    config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+                         num_attention_heads=2, num_key_value_heads=2, tie_word_embeddings=True)
+    model = Qwen2ForCausalLM(config)
+    model.train()
+    plain = _trainer(model, tokenizer, Stage("tools", 1, 1e-3), encoded, TrainConfig(), tmp_path)
+    heavy = _trainer(model, tokenizer, Stage("tools", 1, 1e-3, decision_weight=5.0, value_start_weight=3.0),
+                     encoded, TrainConfig(), tmp_path)
+    assert plain.answer_weights is None and heavy.answer_weights == AnswerWeights(5.0, 3.0)
+    batch = plain._prepare_inputs(plain.data_collator([plain.train_dataset[i] for i in range(4)]))
+    with torch.no_grad():
+        logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits[:, :-1]
+        labels = batch["labels"][:, 1:]
+        scored = labels != -100
+        token_loss = torch.nn.functional.cross_entropy(logits[scored].float(), labels[scored], reduction="none")
+        w = heavy.answer_weights(batch["input_ids"], scored, heavy._marks)[scored]
+        expected = (token_loss * w).sum() / w.sum()
+        assert torch.isclose(heavy.compute_loss(model, dict(batch)), expected, rtol=1e-5)
+        assert torch.isclose(plain.compute_loss(model, dict(batch)), token_loss.mean(), rtol=1e-5)

@@ -63,7 +63,7 @@ from .data import (
 from .evaluate import accuracy_by_category, copy_probe, verify_tasks
 from .probe import answer_probe
 from .tokenizer import build_tokenizer
-from .trainer import AnswerLossSFTTrainer
+from .trainer import AnswerLossSFTTrainer, AnswerWeights
 from .warmup import copy_accuracies, copy_warmup
 
 __all__ = ["Stage", "TrainConfig", "main", "model_config", "train"]
@@ -92,6 +92,10 @@ class Stage:
     learn from a few thousand rows that a request no offered tool serves gets text, not a call."""
     schedule: str = "cosine"
     """Learning-rate schedule after warm-up (a transformers scheduler name)."""
+    decision_weight: float = 1.0
+    """Loss weight of each answer's first token (call or abstain; `trainer.AnswerWeights`)."""
+    value_start_weight: float = 1.0
+    """Loss weight of the first token of the tool name and of each value (which part of the request fills it)."""
 
 
 @dataclass
@@ -199,7 +203,9 @@ def _trainer(model, tokenizer, stage: Stage, rows: Dataset, cfg: TrainConfig, wo
         disable_tqdm=True,
         dataloader_num_workers=0,
     )
-    return AnswerLossSFTTrainer(model=model, args=args, train_dataset=rows, processing_class=tokenizer)
+    weights = AnswerWeights(stage.decision_weight, stage.value_start_weight)
+    return AnswerLossSFTTrainer(model=model, args=args, train_dataset=rows, processing_class=tokenizer,
+                                answer_weights=weights if weights != AnswerWeights() else None)
 
 
 def _run_stage(model, tokenizer, stage: Stage, rows: Dataset, cfg: TrainConfig, work: Path) -> dict:
