@@ -7,7 +7,7 @@ import pytest
 from tests.train.crafted import needs_tiny
 from tests.train.test_tool_environment import NOTES, TASK
 from toolgym.envs import StatefulEnv
-from toolgym.suites import Suite, load_suite
+from toolgym.suites import Suite, head_by_category, load_suite
 from toolgym.train import EnvironmentReward, GRPORunConfig, train_grpo
 from toolgym.types import Task
 
@@ -32,7 +32,7 @@ def test_fc_core_prompts_are_rewarded_by_the_verifier(tmp_path, monkeypatch):
     rewards = [m["rewards/verifier/mean"] for m in seen if "rewards/verifier/mean" in m]
     assert len(rewards) == 2 and all(0.0 <= r <= 1.0 for r in rewards)
     # every sampled completion went through the verifier with its own row's task
-    first_two = {t.id for t in load_suite("fc-core").split("train")[:2]}
+    first_two = {t.id for t in head_by_category(load_suite("fc-core").split("train"), 2)}  # one simple, one multiple
     assert len(scored) == 2 * 2 and {t for t, _, _ in scored} <= first_two
     assert all(isinstance(c, str) and r in (0.0, 1.0) for _, c, r in scored)
     assert (tmp_path / "model" / "model.safetensors").is_file()

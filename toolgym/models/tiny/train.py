@@ -21,7 +21,11 @@ Recipe:
 4. SFT with TRL's SFTTrainer, loss on assistant tokens only, on every category with the tool schemas
    rendered; refusal rows (irrelevance) twice each (`Stage.refusal_repeats`: without, the
    model never abstained). `Stage.echo_share` can add echo rows; off by default, they did not help
-   (2.75% with 10% echo rows, 2.5% without, fc-core test).
+   (2.75% with 10% echo rows, 2.5% without, fc-core test). The loss weighs the decision tokens
+   more (`trainer.AnswerWeights`): the first answer token ×5 (call or abstain), the first token of
+   the tool name and of each value ×3 (which part of the request fills the slot): 22.0% against
+   18.25% unweighted on fc-core test (35 tasks won, 20 lost, exact McNemar p = 0.058), irrelevance
+   78% against 50%.
 5. Save in bfloat16 and report accuracy per category on the test split; the figures go to
    `training.json` beside the weights.
 """
@@ -119,7 +123,9 @@ class TrainConfig:
     warmup_steps: int = 0
     """Steps of the echo warm-up on random token strings (`warmup.py`), batch 32; 0 skips it."""
     warmup_learning_rate: float = 3e-3
-    stages: tuple[Stage, ...] = (Stage("tools", 5000, 1.5e-3, renamed=1.0, refusal_repeats=2),)
+    stages: tuple[Stage, ...] = (
+        Stage("tools", 5000, 1.5e-3, renamed=1.0, refusal_repeats=2, decision_weight=5.0, value_start_weight=3.0),
+    )
 
 
 def model_config(cfg: TrainConfig, tokenizer: PreTrainedTokenizerFast) -> Qwen2Config:
