@@ -13,7 +13,7 @@ from ...check import check_calls
 from ...types import SamplingConfig, Task, Verdict
 from ..local import LocalModel
 from .data import encode_conversation, task_conversation
-from .probe import teacher_forced
+from .probe import request_ids, teacher_forced
 
 __all__ = ["accuracy_by_category", "copy_probe", "verify_tasks"]
 
@@ -56,13 +56,11 @@ def _answer_tokens(ids: list[int], mask: list[int], turn_start: int) -> list[tup
     `continue` when it follows its predecessor there too (a copy going on), `start` when it stands
     there alone (a copy starting).
     """
-    start = mask.index(1)
-    turns = [i for i in range(start) if ids[i] == turn_start]
-    user = ids[turns[-2] : turns[-1]] if len(turns) >= 2 else ids[:start]
+    user = request_ids(ids, mask, turn_start)
     pairs, seen = set(zip(user, user[1:], strict=False)), set(user)
     return [
         (i, "continue" if (ids[i - 1], ids[i]) in pairs else "start")
-        for i in range(start, len(ids))
+        for i in range(mask.index(1), len(ids))
         if mask[i] and ids[i] in seen
     ]
 

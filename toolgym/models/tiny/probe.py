@@ -25,6 +25,7 @@ or digit, and the one holding a value's first letter or digit is its start.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -34,7 +35,7 @@ from ...types import Task
 from .data import encode_conversation, task_conversation
 from .warmup import pad_rows
 
-__all__ = ["KINDS", "answer_probe", "teacher_forced"]
+__all__ = ["KINDS", "answer_probe", "request_ids", "teacher_forced"]
 
 KINDS = (
     "decision", "name", "key", "value_start", "value_continue", "value_continue_ambiguous", "value_jump",
@@ -58,6 +59,13 @@ def teacher_forced(
         argmax = model(input_ids=x, attention_mask=attention).logits.argmax(-1)
         for r, ids in enumerate(chunk):
             yield ids, [-1] + argmax[r, : len(ids) - 1].tolist()
+
+
+def request_ids(ids: list[int], mask: list[int], turn_start: int) -> list[int]:
+    """The tokens of the turn before the answer (the request), or the whole prompt when it has one turn."""
+    start = mask.index(1)
+    turns = [i for i in range(start) if ids[i] == turn_start]
+    return ids[turns[-2] : turns[-1]] if len(turns) >= 2 else ids[:start]
 
 
 def _char_kinds(text: str) -> tuple[list[str], set[int]]:
@@ -90,24 +98,20 @@ def _first_alnum(body: str, base: int, start: int, end: int) -> set[int]:
 
 def _token_kinds(tokenizer: Any, ids: list[int], mask: list[int], turn_start: int) -> list[tuple[int, str]]:
     """`(position, kind)` of every answer token of one encoded conversation."""
-    start = mask.index(1)
-    turns = [i for i in range(start) if ids[i] == turn_start]
-    request = ids[turns[-2] : turns[-1]] if len(turns) >= 2 else ids[:start]
-    pairs, counts = set(zip(request, request[1:], strict=False)), {t: request.count(t) for t in set(request)}
-    positions = [i for i in range(start, len(ids)) if mask[i]]
+    request = request_ids(ids, mask, turn_start)
+    pairs, counts = set(zip(request, request[1:], strict=False)), Counter(request)
+    positions = [i for i in range(mask.index(1), len(ids)) if mask[i]]
     pieces = [tokenizer.decode([ids[i]]) for i in positions]
     chars, starts = _char_kinds("".join(pieces))
     out, offset = [], 0
     for n, (i, piece) in enumerate(zip(positions, pieces, strict=True)):
-        first = next((k for k, c in enumerate(piece) if c.isalnum()), None)
-        kind = "syntax" if first is None else chars[offset + first]
+        first = next((offset + k for k, c in enumerate(piece) if c.isalnum()), None)  # its first letter or digit
         offset += len(piece)
-        if n == 0:
-            kind = "decision"
-        elif kind == "value":
+        kind = "decision" if n == 0 else "syntax" if first is None else chars[first]
+        if kind == "value":
             if ids[i] not in counts:
                 kind = "value_new"
-            elif offset - len(piece) + first in starts:
+            elif first in starts:
                 kind = "value_start"
             elif (ids[i - 1], ids[i]) not in pairs:
                 kind = "value_jump"
