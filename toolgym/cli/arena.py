@@ -22,8 +22,10 @@ from ..arena import (
     read_reference,
 )
 from ..errors import UserError
+from ..outputs import atomic_file, check_output
 from ..report import ELO_NOTE, leaderboard_html, leaderboard_table, quality_table, style_table
 from ..run import load_config_file
+from ..store import database_files
 from .app import app, console, model_options
 from .evaluate import BASE_URL_HELP, PARSER_HELP, TOOL_MODE_HELP
 
@@ -194,6 +196,7 @@ def leaderboard_command(
     reference: Annotated[Path | None, typer.Option(help="Reference ranking to measure agreement with: one model "
                                                         "per line best first, or JSON list / {model: score}.")] = None,
     html: Annotated[Path | None, typer.Option(help="Also write the leaderboard as a self-contained HTML page.")] = None,
+    force: Annotated[bool, typer.Option(help="Replace the --html file when it exists.")] = False,
     config: Annotated[Path | None, typer.Option("--config", help=CONFIG_HELP)] = None,
 ) -> None:
     """Ratings with confidence intervals, win rates and the benchmark's separability and agreement."""
@@ -201,8 +204,8 @@ def leaderboard_command(
         source=source, category=category, method=method, ci=ci, n_boot=n_boot, confidence=confidence, seed=seed,
         style_control=style_control, style_features=_names(style_features), baseline=baseline,
         strong_weight=strong_weight, prior=prior, elo_k=elo_k, db=db))
-    if html is not None and not html.parent.is_dir():
-        raise UserError(f"--html {html}: folder {html.parent} does not exist; create it or choose another path")
+    if html is not None:
+        html = check_output(html, force=force, flag="--html", reading=database_files(cfg.db))
     ranking = read_reference(reference) if reference is not None else None
     board = build_leaderboard(cfg, ranking, reference.name if reference is not None else None)
     console.print(leaderboard_table(board))
@@ -213,5 +216,6 @@ def leaderboard_command(
     if board.method == "elo":
         console.print(f"[yellow]{ELO_NOTE}[/]")
     if html is not None:
-        html.write_text(leaderboard_html(board), encoding="utf-8")
+        with atomic_file(html) as f:
+            f.write(leaderboard_html(board))
         console.print(f"wrote the leaderboard to {html}")

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ..check import reference_calls
+from ..outputs import atomic_file, check_output
 from ..run import STOP_MARKER, RunConfig
 from ..suites import load_suite
 from ..types import Task, ToolCall
@@ -43,11 +44,12 @@ def reference_lines(task: Task) -> list[dict]:
     return [{"id": task.id, "tool_calls": [c.to_openai() for c in calls]}]
 
 
-def write_reference_answers(suite_spec: str, out: Path, split: str = "all") -> int:
+def write_reference_answers(suite_spec: str, out: Path, split: str = "all", *, force: bool = False) -> int:
     """Write the suite's reference answers as a replay file; returns the number of tasks."""
+    check_output(out, force=force)
     suite = load_suite(suite_spec)
     tasks = suite.split(None if split == "all" else split)
-    with out.open("w", encoding="utf-8") as f:
+    with atomic_file(out) as f:
         for task in tasks:
             for line in reference_lines(task):
                 f.write(json.dumps(line) + "\n")
@@ -59,9 +61,10 @@ def reference_command(
     suite: Annotated[str, typer.Argument(help=RunConfig.model_fields["suite"].description)],
     out: Annotated[Path, typer.Option("--out", "-o", help="Replay JSONL file to write.")],
     split: Annotated[str, typer.Option(help=RunConfig.model_fields["split"].description)] = "all",
+    force: Annotated[bool, typer.Option(help="Replace --out when it exists.")] = False,
 ) -> None:
     """Write a suite's reference answers as a replay file (for `toolgym score` or `--model replay:FILE`)."""
-    n = write_reference_answers(suite, out, split)
+    n = write_reference_answers(suite, out, split, force=force)
     console.print(f"wrote {n} reference answers to {out}")
 
 
@@ -113,7 +116,7 @@ def main_job(
         config = RunConfig(suite="fc-core", model="tiny", split="test", concurrency=32, db=db, limit=limit)
     else:
         replay = Path(db).with_suffix(".reference.jsonl") if "://" not in db else Path("reference.jsonl")
-        write_reference_answers("fc-core", replay, "test")
+        write_reference_answers("fc-core", replay, "test", force=True)  # the job's own file
         console.print(f"[yellow]the tiny model is not installed; scoring fc-core's reference answers ({replay}) "
                       "through the replay backend instead[/]")
         config = RunConfig(suite="fc-core", model=f"replay:{replay}", split="test", db=db, limit=limit,
@@ -122,4 +125,4 @@ def main_job(
     print_run_summary(config.db, [name])
     from .report import write_report
 
-    write_report(config.db, [name], out)
+    write_report(config.db, [name], out, force=True)  # the main job rewrites its own report

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from ..errors import UserError
+from ..outputs import atomic_file, check_output
 from ..report import RunSection, render_html, run_section, transcripts_to_show
-from ..store import Store
+from ..store import Store, database_files
 from .app import app, console
 from .runs import DB_HELP
 
@@ -19,7 +20,9 @@ MAX_TRANSCRIPTS = 500
 """Failed transcripts rendered per run by default; the page says when it shows fewer than all."""
 
 
-def write_report(db: str, run_names: list[str], out: Path, max_transcripts: int = MAX_TRANSCRIPTS) -> None:
+def write_report(
+    db: str, run_names: list[str], out: Path, max_transcripts: int = MAX_TRANSCRIPTS, *, force: bool = False
+) -> None:
     """Write the HTML report of the runs `run_names` stored in `db` to `out`.
 
     Args:
@@ -27,14 +30,15 @@ def write_report(db: str, run_names: list[str], out: Path, max_transcripts: int 
         run_names: runs to report, in the order the page lists them.
         out: HTML file to write (its folder must exist).
         max_transcripts: failed transcripts rendered per run, at most.
+        force: replace `out` when it exists (never when it is the database).
     """
     if not run_names:
         raise UserError("toolgym report: name at least one run (toolgym runs lists them)")
-    if not out.parent.is_dir():
-        raise UserError(f"--out {out}: folder {out.parent} does not exist; create it or choose another path")
+    check_output(out, force=force, reading=database_files(db))
     with Store(db) as store:
         sections = [_section(store, name, max_transcripts) for name in run_names]
-    out.write_text(render_html(sections), encoding="utf-8")
+    with atomic_file(out) as f:
+        f.write(render_html(sections))
 
 
 def _section(store: Store, name: str, max_transcripts: int) -> RunSection:
@@ -53,8 +57,9 @@ def report_command(
     max_transcripts: Annotated[
         int, typer.Option(min=0, help="Failed transcripts rendered per run, at most.")
     ] = MAX_TRANSCRIPTS,
+    force: Annotated[bool, typer.Option(help="Replace --out when it exists.")] = False,
 ) -> None:
     """Write a self-contained HTML report (works offline) of one or more stored runs."""
-    write_report(db, runs, out, max_transcripts)
+    write_report(db, runs, out, max_transcripts, force=force)
     size = out.stat().st_size
     console.print(f"wrote the report of {', '.join(runs)} to {out} ({size / 1024:,.0f} KiB)")

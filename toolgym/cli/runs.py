@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.table import Table
 
 from ..errors import UserError
+from ..outputs import atomic_file, atomic_path, check_output
 from ..report import comparison_table
 from ..stats import Record, compare
-from ..store import Store
+from ..store import ResultRecord, Store, database_files
+from ..types import Rollout, Verdict
 from .app import app, console
 from .summary import print_run_summary
 
@@ -65,37 +67,49 @@ def compare_command(
         console.print(f"dropped: {cmp.n_only_a} tasks only in {a.name}, {cmp.n_only_b} only in {b.name}")
 
 
+FORCE_HELP = "Replace --out when it exists (only once the new file is complete)."
+_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
+
+
 @app.command("export")
 def export_command(
     run: Annotated[str, typer.Argument(help="Run name.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output file.")],
-    format: Annotated[Literal["jsonl", "parquet"], typer.Option(help="jsonl or parquet.")] = "jsonl",
+    format: Annotated[Literal["jsonl", "parquet"] | None, typer.Option(
+        help="jsonl or parquet; default: from the --out suffix (.parquet), else jsonl.")] = None,
     db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
+    force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
 ) -> None:
     """Export a run's rollouts (transcripts and verdicts) as JSON Lines or Parquet."""
-    with Store(db) as store:
-        info = store.get_run(run)
-        rows = []
-        for r, rollout, verdict in store.rollouts(info.id):
-            rows.append({"run": info.name, "task_id": r.task_id, "category": r.category, "sample": r.sample,
-                         "passed": r.passed, "reward": r.reward,
-                         "failure": r.failure.value if r.failure else None, "explanation": r.explanation,
-                         "error": r.error, "latency_s": r.latency_s, "prompt_tokens": r.prompt_tokens,
-                         "completion_tokens": r.completion_tokens,
-                         "messages": [m.model_dump(mode="json", exclude_none=True) for m in rollout.messages],
-                         "components": verdict.components if verdict else {}})
-    if format == "jsonl":
-        with out.open("w", encoding="utf-8") as f:
-            for row in rows:
-                f.write(json.dumps(row) + "\n")
-    else:
+    out = check_output(out, force=force, reading=database_files(db))
+    format = format or _FORMATS.get(out.suffix.lower(), "jsonl")
+    if format == "parquet":
         try:
             import pyarrow as pa
             import pyarrow.parquet as pq
         except ImportError:
             raise UserError("parquet export needs pyarrow: pip install pyarrow") from None
+    with Store(db) as store:
+        info = store.get_run(run)
+        rows = [_export_row(info.name, r, rollout, verdict) for r, rollout, verdict in store.rollouts(info.id)]
+    if format == "jsonl":
+        with atomic_file(out) as f:
+            for row in rows:
+                f.write(json.dumps(row) + "\n")
+    else:
         for row in rows:  # nested, ragged fields travel as JSON strings so every row has one schema
             row["messages"] = json.dumps(row["messages"])
             row["components"] = json.dumps(row["components"])
-        pq.write_table(pa.Table.from_pylist(rows), out)
+        with atomic_path(out) as tmp:
+            pq.write_table(pa.Table.from_pylist(rows), tmp)
     console.print(f"wrote {len(rows)} rollouts of {info.name} to {out}")
+
+
+def _export_row(run: str, r: ResultRecord, rollout: Rollout, verdict: Verdict | None) -> dict[str, Any]:
+    return {"run": run, "task_id": r.task_id, "category": r.category, "sample": r.sample,
+            "passed": r.passed, "reward": r.reward,
+            "failure": r.failure.value if r.failure else None, "explanation": r.explanation,
+            "error": r.error, "latency_s": r.latency_s, "prompt_tokens": r.prompt_tokens,
+            "completion_tokens": r.completion_tokens,
+            "messages": [m.model_dump(mode="json", exclude_none=True) for m in rollout.messages],
+            "components": verdict.components if verdict else {}}

@@ -49,6 +49,7 @@ RUNS_HELP = "Stored runs to read (names from `toolgym runs`)."
 DB_HELP = "Where the runs are: a SQLite file path or an SQLAlchemy URL."
 OUT_HELP = "Dataset directory to write (load it with datasets.load_from_disk)."
 JSONL_HELP = "Also write the rows as data.jsonl."
+FORCE_HELP = "Replace --out when it exists (it is replaced whole, only once the new data is written)."
 CONFIG_HELP = "YAML or JSON file of options; flags override it."
 
 
@@ -59,9 +60,10 @@ def data_sft_command(
     db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
     per_task: Annotated[int, typer.Option(help="Distinct passed answers kept per train task (best first).")] = 1,
     jsonl: Annotated[bool, typer.Option(help=JSONL_HELP)] = False,
+    force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
 ) -> None:
     """Rejection sampling: the passed rollouts of train tasks as an SFT dataset (messages + tools)."""
-    record = build_sft_data(db, runs, out, per_task=per_task, jsonl=jsonl)
+    record = build_sft_data(db, runs, out, per_task=per_task, jsonl=jsonl, force=force)
     _print_data(record, out)
 
 
@@ -72,9 +74,10 @@ def data_dpo_command(
     db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
     pairs_per_task: Annotated[int, typer.Option(help="Most (passed, failed) pairs per train task.")] = 1,
     jsonl: Annotated[bool, typer.Option(help=JSONL_HELP)] = False,
+    force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
 ) -> None:
     """Preference pairs: a passed against a failed rollout of the same train task (prompt, chosen, rejected)."""
-    record = build_dpo_data(db, runs, out, pairs_per_task=pairs_per_task, jsonl=jsonl)
+    record = build_dpo_data(db, runs, out, pairs_per_task=pairs_per_task, jsonl=jsonl, force=force)
     _print_data(record, out)
 
 

@@ -6,9 +6,10 @@ queries, `rows.py` objects <-> rows, `manifest.py` the manifest and its diff, `r
 returned types.
 """
 
-from .engine import WRITE, open_engine
+from .engine import WRITE, database_files, open_engine
 from .manifest import RunManifest, diff_manifests
 from .records import ResultRecord, RunInfo, RunStatus
 from .store import Store
 
-__all__ = ["WRITE", "ResultRecord", "RunInfo", "RunManifest", "RunStatus", "Store", "diff_manifests", "open_engine"]
+__all__ = ["WRITE", "ResultRecord", "RunInfo", "RunManifest", "RunStatus", "Store", "database_files", "diff_manifests",
+           "open_engine"]

@@ -18,7 +18,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from ..errors import UserError
 
-__all__ = ["BUSY_TIMEOUT_S", "WRITE", "open_engine", "resolve_url"]
+__all__ = ["BUSY_TIMEOUT_S", "WRITE", "database_files", "open_engine", "resolve_url"]
 
 #: How long a SQLite writer waits for another one before giving up.
 BUSY_TIMEOUT_S = 30.0
@@ -44,6 +44,18 @@ def resolve_url(url: str) -> URL:
     if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
         raise UserError(f"--db {url!r}: an in-memory SQLite database is lost at exit; give a file path")
     return parsed
+
+
+def database_files(url: str) -> list[Path]:
+    """The files of a SQLite `--db` (the database, its WAL, shared memory and journal); [] for a server.
+
+    Commands that write files refuse these paths: an export must never overwrite the database it reads.
+    """
+    parsed = resolve_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return []
+    path = Path(parsed.database)
+    return [path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))]
 
 
 def open_engine(url: str) -> Engine:

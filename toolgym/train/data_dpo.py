@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from ..check import PERTURBATION_KINDS, perturb
+from ..outputs import check_output
+from ..store import database_files
 from ..suites import Suite, head_by_category
 from ..types import Message, Task, Tool
 from .chat import answer_key, chat_message, chat_tools, reference_answer
@@ -161,9 +163,10 @@ def _as_messages(answer: list[Message] | str) -> list[Message]:
 
 
 def build_dpo_data(
-    db: str, runs: Sequence[str], out: Path, *, pairs_per_task: int = 1, jsonl: bool = False
+    db: str, runs: Sequence[str], out: Path, *, pairs_per_task: int = 1, jsonl: bool = False, force: bool = False
 ) -> DataRecord:
     """Read the runs, pair passed with failed answers per train task and write the dataset to `out`."""
+    check_output(out, force=force, reading=database_files(db), folder=True)
     rows, record = dpo_rows(read_rollouts(db, runs), pairs_per_task)
     save_data(rows, record, out, jsonl=jsonl)
     return record

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..outputs import check_output
+from ..store import database_files
 from ..suites import Suite, head_by_category
 from ..types import Message, Task
 from .chat import answer_key, chat_message, chat_tools, reference_answer
@@ -93,9 +95,10 @@ def sft_rows_from_suite(suite: Suite, limit: int | None = None) -> tuple[list[di
 
 
 def build_sft_data(
-    db: str, runs: Sequence[str], out: Path, *, per_task: int = 1, jsonl: bool = False
+    db: str, runs: Sequence[str], out: Path, *, per_task: int = 1, jsonl: bool = False, force: bool = False
 ) -> DataRecord:
     """Read the runs, keep the best passed answers per train task and write the dataset to `out`."""
+    check_output(out, force=force, reading=database_files(db), folder=True)
     rows, record = sft_rows(read_rollouts(db, runs), per_task)
     save_data(rows, record, out, jsonl=jsonl)
     return record

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .. import __version__
 from ..errors import UserError
+from ..outputs import atomic_dir
 
 if TYPE_CHECKING:
     from datasets import Dataset
@@ -74,6 +75,10 @@ def rows_dataset(rows: list[dict[str, Any]], kind: DataKind) -> Dataset:
 def save_data(rows: list[dict[str, Any]], record: DataRecord, out: Path, *, jsonl: bool = False) -> Path:
     """Write `rows` as a dataset directory `out` (plus `data.jsonl` when asked); returns `out`.
 
+    The directory is filled under a temporary name and then takes `out`'s place (replacing what was
+    there; callers check with `toolgym.outputs.check_output` first), so an interrupted write leaves
+    the old dataset whole.
+
     Raises:
         UserError: no rows (the message gives the counts of what was left out), or `out` is a file.
     """
@@ -86,12 +91,13 @@ def save_data(rows: list[dict[str, Any]], record: DataRecord, out: Path, *, json
         )
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out}: is a file; give a directory")
-    rows_dataset(rows, record.kind).save_to_disk(str(out))
-    (out / RECORD_FILE).write_text(record.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    if jsonl:
-        with (out / JSONL_FILE).open("w", encoding="utf-8") as f:
-            for row in rows:
-                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    with atomic_dir(out) as tmp:
+        rows_dataset(rows, record.kind).save_to_disk(str(tmp))
+        (tmp / RECORD_FILE).write_text(record.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        if jsonl:
+            with (tmp / JSONL_FILE).open("w", encoding="utf-8") as f:
+                for row in rows:
+                    f.write(json.dumps(row, ensure_ascii=False) + "\n")
     return out
 
 
