@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 __all__ = [
     "FaultMix",
@@ -211,7 +212,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self.server.owner._record(self, None)
-        if self.path.rstrip("/") == "/v1/models":
+        if urlsplit(self.path).path.rstrip("/") == "/v1/models":
             self._send(Reply(body={"object": "list", "data": [{"id": "test-model", "object": "model"}]}))
         else:
             self._send(status(404, f"no route {self.path}"))
@@ -224,7 +225,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = raw
         owner = self.server.owner
         owner._record(self, body)
-        if self.path.rstrip("/") != "/v1/chat/completions":
+        if urlsplit(self.path).path.rstrip("/") != "/v1/chat/completions":  # a query string is the client's
             self._send(status(404, f"no route {self.path}"))
             return
         self._send(owner._reply_for(body))

@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 
+from ..redact import redact_text
 from ..store import WRITE, open_engine
 from .battles import BattleRecord, GameKey
 
@@ -123,14 +124,14 @@ class BattleStore:
             return
         now = datetime.now(UTC)
         latest = {(r.source, r.prompt_set, *r.key): r for r in records}
-        rows = [{**r._asdict(), "created_at": now} for r in latest.values()]
+        rows = [_row(r, now) for r in latest.values()]
         with self._writing() as conn:
             conn.execute(self._upsert, rows)
 
     def replace(self, source: str, records: Sequence[BattleRecord]) -> None:
         """Make `records` the only games of `source`, in one transaction (a re-imported vote file)."""
         now = datetime.now(UTC)
-        rows = [{**r._asdict(), "created_at": now} for r in records]
+        rows = [_row(r, now) for r in records]
         with self._writing() as conn:
             conn.execute(delete(arena_battles).where(_b.source == source))
             if rows:
@@ -179,3 +180,8 @@ class BattleStore:
             conn.execution_options(**{WRITE: True})
             with conn.begin():
                 yield conn
+
+
+def _row(record: BattleRecord, now: datetime) -> dict[str, Any]:
+    # a judge's error may quote the server URL: its credentials never reach the database
+    return {**record._asdict(), "created_at": now, "error": redact_text(record.error) if record.error else None}

@@ -14,6 +14,7 @@ import click
 from rich.text import Text
 
 from ..errors import UserError
+from ..redact import RedactingFilter, redact_text
 from . import arena, evaluate, main_job, report, runs, train  # noqa: F401  (each registers its commands on `app`)
 from .app import app, err_console
 
@@ -23,10 +24,13 @@ __all__ = ["app", "main"]
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `toolgym` console script."""
     logging.basicConfig(level=os.environ.get("TOOLGYM_LOG", "WARNING"))
+    for handler in logging.getLogger().handlers:  # httpx logs each request's URL, credentials included
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())
     try:
         app(args=argv, standalone_mode=False)
     except UserError as e:
-        err_console.print(Text.assemble(("error: ", "bold red"), str(e)))
+        err_console.print(Text.assemble(("error: ", "bold red"), redact_text(str(e))))
         sys.exit(2)
     except click.exceptions.Abort:
         err_console.print("aborted: finished results are saved; run the same command again to resume")

@@ -48,6 +48,7 @@ from typing import Any
 import httpx
 
 from ..errors import UserError
+from ..redact import redact_text, redact_url
 from ..types import Completion, Message, SamplingConfig, Tool, ToolCall, Usage
 from .model import BACKENDS, Model, ModelOptions
 from .parsers import TOOL_PARSERS, decode_arguments, parser_for_model
@@ -93,23 +94,24 @@ class _ApiNames:
         return self.back.get(name, name)
 
 
-def _check_base_url(base_url: str) -> str:
-    url = base_url.rstrip("/")
+def _endpoint(base_url: str) -> httpx.URL:
+    """The chat-completions URL under `base_url`; its user, password and query string are kept for requests."""
+    shown = redact_url(base_url)
     try:
-        parsed = httpx.URL(url)
+        parsed = httpx.URL(base_url.strip())
     except httpx.InvalidURL as e:
         hint = "write e.g. http://localhost:8000/v1"
-        raise UserError(f"base URL {base_url!r} is not a URL ({e}); {hint}") from None
+        raise UserError(f"base URL {shown!r} is not a URL ({redact_text(str(e))}); {hint}") from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise UserError(
-            f"base URL {base_url!r} must start with http:// or https:// and name a host; "
+            f"base URL {shown!r} must start with http:// or https:// and name a host; "
             "write e.g. http://localhost:8000/v1 (--base-url or OPENAI_BASE_URL)"
         )
-    return url
+    return parsed.copy_with(path=parsed.path.rstrip("/") + "/chat/completions")
 
 
 def _snippet(response: httpx.Response) -> str:
-    return repr(response.text[:200])
+    return repr(redact_text(response.text[:200]))  # a server may echo the request URL, key included
 
 
 def _text(content: Any) -> str | None:
@@ -145,7 +147,9 @@ class OpenAIModel(Model):
         self.name = name
         self.options = options
         self.spec = f"openai:{name}"
-        self.url = _check_base_url(options.base_url or DEFAULT_BASE_URL) + "/chat/completions"
+        self._endpoint = _endpoint(options.base_url or DEFAULT_BASE_URL)
+        self.url = redact_url(str(self._endpoint))
+        """The endpoint as shown in messages: user, password and query values hidden (`toolgym.redact`)."""
         self.retry = retry or RetryPolicy.from_retries(options.max_retries)
         self.parser = TOOL_PARSERS.get(options.parser or parser_for_model(name)).name
         self._client: httpx.AsyncClient | None = None
@@ -256,16 +260,16 @@ class OpenAIModel(Model):
         timeout = self.options.timeout_s
         try:
             async with asyncio.timeout(timeout):
-                response = await client.post(self.url, json=body)
+                response = await client.post(self._endpoint, json=body)
         except (TimeoutError, httpx.TimeoutException) as e:
             kind = "connect timeout" if isinstance(e, httpx.ConnectTimeout) else "timeout"
             hint = "raise the timeout (timeout_s) or lower the concurrency"
             raise RetryableError(f"no response within {timeout:g}s ({kind})", hint=hint) from None
         except httpx.ConnectError as e:
             hint = "is the server running, and is the base URL right?"
-            raise RetryableError(f"cannot connect ({e})", hint=hint) from None
+            raise RetryableError(f"cannot connect ({redact_text(str(e))})", hint=hint) from None
         except httpx.TransportError as e:
-            raise RetryableError(f"connection broken ({type(e).__name__}: {e})") from None
+            raise RetryableError(f"connection broken ({type(e).__name__}: {redact_text(str(e))})") from None
         return self._decode(response), time.perf_counter() - start
 
     def _decode(self, response: httpx.Response) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import UserError
+from ..redact import redact_text
 from ..types import FailureKind, Message, Rollout, Usage, Verdict
 from .manifest import RunManifest
 from .records import ResultRecord, RunInfo
@@ -37,8 +38,9 @@ def rollout_row(run_id: int, r: Rollout, category: str, v: Verdict | None, now: 
 
 
 def _text(value: str | None) -> str | None:
-    # PostgreSQL text cannot hold NUL, and an error or explanation may quote model output
-    return value.replace("\x00", "\ufffd") if value else value
+    # PostgreSQL text cannot hold NUL, and an error or explanation may quote model output; an error
+    # may quote a server URL, whose credentials never reach the database
+    return redact_text(value.replace("\x00", "\ufffd")) if value else value
 
 
 def transcript_row(run_id: int, r: Rollout) -> dict[str, Any]:

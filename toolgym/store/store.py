@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import UserError
+from ..redact import redact_json
 from ..types import FailureKind, Rollout, Verdict
 from . import rows
 from .engine import WRITE, open_engine
@@ -74,7 +75,7 @@ class Store:
         run twice resumes. A stored run with a different manifest is a UserError naming each field.
         """
         name = _checked_name(name or manifest.default_run_name())
-        wanted = manifest.model_dump(mode="json")
+        wanted = redact_json(manifest.model_dump(mode="json"))  # no credentials in the database
         if self._find(name) is None:
             try:
                 with self._writing() as conn:
