@@ -1,6 +1,7 @@
 # The two commands of the README: `make run` and `make test`. Both create .venv when it is missing
 # or older than pyproject.toml. torch is installed first, pinned, so pip takes the CPU wheel on disk
-# instead of pulling a multi-GB CUDA build for transformers/trl.
+# instead of pulling a multi-GB CUDA build for transformers/trl. bfcl-eval (BFCL v4's data and
+# checker) goes in without its pinned dependencies (vllm, an old numpy), which toolgym does not use.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -12,6 +13,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[all,dev]'
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps bfcl-eval==2026.3.23
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from toolgym.errors import UserError
+from toolgym.errors import InfraError, UserError
 from toolgym.models import ModelOptions, ReplayModel, ReplayRecord, load_model, write_replay
 from toolgym.types import Message, SamplingConfig, ToolCall
 
@@ -85,14 +85,27 @@ def test_bad_recorded_output_is_a_parse_error_not_a_user_error(tmp_path):
     assert answer(model, "u").parse_error.startswith("call 1 at char 11: invalid JSON")
 
 
-def test_missing_task_names_file_and_task(tmp_path):
+def test_missing_task_is_that_tasks_error_naming_file_and_task(tmp_path):
     path = write(tmp_path, {"id": "t", "content": "x"})
     with pytest.raises(
-        UserError, match=rf"{path}: no recorded answer for task 'nope' \(sample 0, turn 0\); add"
+        InfraError, match=rf"{path}: no recorded answer for task 'nope' \(sample 0, turn 0\); add"
     ):
         answer(load_model(f"replay:{path}"), "nope")
-    with pytest.raises(UserError, match=r"turn 1"):
-        answer(load_model(f"replay:{path}"), "t", messages=[*USER, Message(role="assistant", content="x")])
+    model = load_model(f"replay:{path}")
+    assert answer(model, "t").text == "x"
+    with pytest.raises(InfraError, match=r"turn 1"):
+        answer(model, "t", messages=[*USER, Message(role="assistant", content="x")])
+
+
+def test_turns_count_from_the_prompt_even_when_it_holds_assistant_messages(tmp_path):
+    """BFCL's live prompts may end on an earlier assistant reply: the first answer is still turn 0."""
+    path = write(tmp_path, {"id": "t", "content": "first"}, {"id": "t", "turn": 1, "content": "second"})
+    model = load_model(f"replay:{path}")
+    prompt = [*USER, Message(role="assistant", content="earlier"), Message(role="user", content="again")]
+    assert answer(model, "t", messages=prompt).text == "first"
+    assert answer(model, "t", messages=prompt).text == "first"  # a retried turn is the same turn
+    later = [*prompt, Message(role="assistant", content="first"), Message(role="user", content="more")]
+    assert answer(model, "t", messages=later).text == "second"
 
 
 @pytest.mark.parametrize(

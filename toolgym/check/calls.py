@@ -3,7 +3,9 @@
 `check_calls` dispatches by category as BFCL does: a category containing "parallel" (or a task with
 more than one expected call) matches calls in any order; otherwise exactly one call is made and
 checked against the expected function's schema ("simple", "multiple"). A task with no expected call,
-or the category "irrelevance", is passed by making no call.
+or a category containing "irrelevance", is passed by making no call; BFCL's "live_relevance" is
+passed by making any call (toolgym mode: to an offered function). BFCL's Java and JavaScript
+parameters are strings read with BFCL's own converters (`check/language.py`).
 
 `mode="bfcl"` reproduces BFCL v4's AST checker (Python categories) exactly. `mode="toolgym"`, the
 default, applies the same rules with BFCL's known flaws fixed:
@@ -40,6 +42,7 @@ from typing import Any
 from ..errors import UserError
 from ..types import ExpectedCall, FailureKind, Tool, ToolCall, Verdict
 from .issues import Issue, short
+from .language import language_literal
 from .matching import Mode, call_issues, explain_unmatched, greedy_match, maximum_match
 from .schema import ToolSpec, tool_spec
 
@@ -150,6 +153,8 @@ def check_calls(
     """
     if mode not in _MODES:
         raise UserError(f"unknown verifier mode {mode!r}; use one of {list(_MODES)}")
+    if "relevance" in category and "irrelevance" not in category:
+        return _check_relevance(calls, tools, mode, parse_error)
     no_call = not expected or "irrelevance" in category
     if parse_error is not None:
         if mode == "bfcl" and no_call:
@@ -180,6 +185,24 @@ def check_calls(
     if issue is not None:
         return _fail(issue, specs[0].name, flags)
     return _verdict(True, None, "correct", flags)
+
+
+def _check_relevance(calls: list[ToolCall], tools: list[Tool], mode: Mode, parse_error: str | None) -> Verdict:
+    """BFCL's live_relevance: some function fits, so any decoded call passes (its arguments are not checked).
+
+    toolgym mode also requires every call to name an offered function.
+    """
+    if parse_error is not None:
+        return _verdict(False, FailureKind.PARSE_ERROR, f"tool calls could not be decoded: {short(parse_error)}")
+    if not calls:
+        return _verdict(False, FailureKind.SHOULD_CALL, "a function fits the request, but no call was made")
+    if mode == "toolgym":
+        offered = {t.name for t in tools}
+        unknown = [c.name for c in calls if c.name not in offered]
+        if unknown:
+            why = f"called {short(unknown)}, offered {short(sorted(offered))}"
+            return _verdict(False, FailureKind.WRONG_FUNCTION, why)
+    return _verdict(True, None, "made a call where one was needed")
 
 
 def _check_parallel(
@@ -245,19 +268,25 @@ def _resolve(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-def reference_calls(expected: list[ExpectedCall]) -> list[ToolCall]:
+def reference_calls(expected: list[ExpectedCall], tools: list[Tool] | None = None) -> list[ToolCall]:
     """The reference answer: each parameter's first accepted value other than `""`.
 
-    Parameters that may only be omitted are left out. The reference must score 100% in both modes;
-    the tests check this on every bundled and BFCL task.
+    Parameters that may only be omitted are left out. With `tools`, a BFCL Java/JavaScript
+    parameter's value is written as the literal string BFCL's converter reads back. The reference
+    must score 100% in both modes; the tests check this on every bundled and BFCL task.
     """
+    by_name = _tools_by_name(tools) if tools else {}
     out = []
     for e in expected:
+        spec = by_name.get(e.name)
         args = {}
         for name, accepted in e.arguments.items():
             for a in accepted:
                 if not (type(a) is str and a == ""):
                     args[name] = _resolve(a)
+                    param = spec.params.get(name) if spec is not None else None
+                    if param is not None and param.language is not None:
+                        args[name] = language_literal(param.language, args[name])
                     break
         out.append(ToolCall(name=e.name, arguments=args))
     return out

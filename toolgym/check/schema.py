@@ -13,7 +13,7 @@ from typing import Any
 
 from ..types import Tool
 
-__all__ = ["MISSING", "ParamSpec", "ToolSpec", "tool_spec"]
+__all__ = ["MISSING", "LanguageType", "ParamSpec", "ToolSpec", "tool_spec"]
 
 
 class _Missing:
@@ -64,6 +64,8 @@ class ParamSpec:
         "properties",
         "required",
         "default",
+        "language",
+        "closed",
     )
 
     def __init__(self, schema: dict[str, Any]) -> None:
@@ -92,11 +94,39 @@ class ParamSpec:
             else None
         )
         """Schemas of an object's keys; None for a free-form object."""
+        self.closed: bool = schema.get("additionalProperties") is False
+        """Keys outside `properties` are refused (JSON Schema allows them unless this is false)."""
         required = schema.get("required")
         self.required: tuple[str, ...] = tuple(required) if isinstance(required, list) else ()
         """Keys an object must have."""
         self.default: Any = schema.get("default", MISSING)
         """Documented default value, or MISSING."""
+        language = schema.get("x-bfcl-language")
+        self.language: LanguageType | None = (
+            LanguageType(language, str(gorilla), schema.get("x-bfcl-items")) if language else None
+        )
+        """For BFCL's Java/JavaScript parameters: the language type the string value is read as."""
+
+    @classmethod
+    def exact(cls, type_name: str, py: type, items: ParamSpec | None = None) -> ParamSpec:
+        """A spec accepting exactly `py` in both modes (a converted Java/JavaScript value)."""
+        spec = cls({})
+        spec.type_name, spec.py, spec.bfcl_py, spec.items = type_name, (py,), (py,), items
+        return spec
+
+
+class LanguageType:
+    """A Java or JavaScript parameter type: BFCL's checker converts the model's string to a value."""
+
+    __slots__ = ("language", "type_name", "items")
+
+    def __init__(self, language: str, type_name: str, items: str | None) -> None:
+        self.language = language
+        """`java` or `javascript`."""
+        self.type_name = type_name
+        """The language type (`HashMap`, `long`, `Boolean`, ...)."""
+        self.items = items
+        """The element type of an array type, if any."""
 
 
 class ToolSpec:

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..types import FailureKind
 from .issues import Issue
+from .language import convert_language_value
 from .normalize import bfcl_standardize, safe_standardize
 from .schema import MISSING, ParamSpec
 
@@ -103,6 +104,11 @@ def _bfcl_list(value: list[Any], accepted: list[Any]) -> bool:
 
 def bfcl_issue(spec: ParamSpec, value: Any, accepted: list[Any], path: str) -> Issue | None:
     """BFCL's check of one parameter value (`simple_function_checker`'s loop body)."""
+    if spec.language is not None:
+        read = convert_language_value(spec.language, value, path)
+        if type(read) is Issue:
+            return read
+        spec, value = read
     types = spec.bfcl_py
     if spec.is_tuple and type(value) is tuple:
         value = list(value)
@@ -215,8 +221,9 @@ def short_keys(d: dict[str, Any]) -> str:
 def _answer_dict(spec: ParamSpec, value: dict[str, Any], cand: dict[str, Any], path: str) -> Issue | None:
     props = spec.properties
     for k, v in value.items():
-        if props is not None and k not in props:
-            return Issue.bad_key(f"{path}.{k}", value, "key not in the schema")
+        if props is not None and k not in props and spec.closed:
+            # listed properties are often placeholders (live_multiple_189-83-0): others are allowed
+            return Issue.bad_key(f"{path}.{k}", value, "key not in the schema (additionalProperties is false)")
         if k not in cand:
             return Issue.bad_key(f"{path}.{k}", value, f"unexpected key (accepted keys {short_keys(cand)})")
         issue = toolgym_issue(props.get(k) if props else None, v, cand[k], f"{path}.{k}")
@@ -244,6 +251,11 @@ def omittable(spec: ParamSpec | None, accepted: list[Any]) -> bool:
 
 def toolgym_issue(spec: ParamSpec | None, value: Any, accepted: list[Any], path: str) -> Issue | None:
     """Toolgym's check of one parameter value: BFCL's rules, recursive and typed at every depth."""
+    if spec is not None and spec.language is not None:
+        read = convert_language_value(spec.language, value, path)
+        if type(read) is Issue:
+            return read
+        spec, value = read
     value = _coerce(spec, value)
     types = spec.py if spec is not None else None
     type_name = spec.type_name if spec is not None else "any"

@@ -38,7 +38,9 @@ def reference_lines(task: Task) -> list[dict]:
         return lines + [{"id": task.id, "turn": len(lines) + j, "content": "Noted."} for j in range(len(more))]
     if exp.calls is None and exp.reference is not None:
         return [{"id": task.id, "content": f"```python\n{exp.reference}\n```"}]
-    calls = reference_calls(exp.calls or [])
+    calls = reference_calls(exp.calls or [], task.tools)
+    if "relevance" in task.category and "irrelevance" not in task.category and task.tools:
+        calls = [ToolCall(name=task.tools[0].name)]  # BFCL's live_relevance: any call to a fitting function
     if not calls:
         return [{"id": task.id, "content": "I can't help with that using the available tools."}]
     return [{"id": task.id, "tool_calls": [c.to_openai() for c in calls]}]
@@ -75,6 +77,7 @@ def list_command() -> None:
 
     for name in SUITES.names():
         console.print(f"{name:10s} bundled")
+    console.print("bfcl[:category,...]      BFCL v4 from the installed bfcl-eval package (single-turn)")
     console.print("bfcl:DIR[:category,...]  BFCL v3/v4 question + possible_answer files")
     console.print("jsonl:FILE               one Task object per line")
 

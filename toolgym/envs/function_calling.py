@@ -44,7 +44,8 @@ class FunctionCallingEnv(Environment):
         answer = transcript[n:] if transcript[:n] == task.messages else transcript
         last = next((m for m in reversed(answer) if m.role == "assistant"), None)
         if last is None:
-            no_call = not expected or "irrelevance" in task.category
+            relevance = "relevance" in task.category and "irrelevance" not in task.category
+            no_call = not relevance and (not expected or "irrelevance" in task.category)
             if no_call:
                 return Verdict.fail(
                     FailureKind.PARSE_ERROR, "no assistant message in the transcript: no answer"

@@ -9,11 +9,14 @@ Spec `replay:FILE`. FILE is JSON Lines, one recorded answer per line, in either 
 hermes); `tool_calls` are OpenAI-style calls whose arguments are a JSON string or an object, with an
 optional `"content"`. A line may also carry `"sample"` (the repeat index it answers; without it, it
 answers every repeat) and `"turn"` (the assistant turn it answers, counted from 0 by the assistant
-messages already in the conversation; default 0). Use it to score outputs produced elsewhere, to
-re-verify a run after changing a verifier, and in tests.
+messages added since the task's prompt, so a prompt that already holds assistant turns still starts
+at 0; default 0). Use it to score outputs produced elsewhere, to re-verify a run after changing a
+verifier, and in tests.
 
-A malformed line is a UserError naming file:line and the field; so is a task the file does not answer.
-Recorded output that does not decode (bad JSON arguments) is the model's fault: `parse_error`.
+A malformed line is a UserError naming file:line and the field. A task the file does not answer is
+that task's error (an `InfraError` naming the file, task, sample and turn: kept out of accuracy and
+listed with the run's errors), so the other answers are still scored. Recorded output that does not
+decode (bad JSON arguments) is the model's fault: `parse_error`.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..errors import UserError
+from ..errors import InfraError, UserError
 from ..types import Completion, Message, SamplingConfig, Tool, ToolCall
 from .model import BACKENDS, Model, ModelOptions
 from .parsers import TOOL_PARSERS, decode_arguments
@@ -173,6 +176,8 @@ class ReplayModel(Model):
         self.parser = TOOL_PARSERS.get(options.parser or "hermes").name
         self.records = _index_replay(path)
         self.spec = f"replay:{path}"
+        # (task id, sample) -> assistant messages in the task's prompt: the fewest seen in a request
+        self._prompt_turns: dict[tuple[str, int], int] = {}
 
     def describe(self) -> dict:
         """Spec and default parser."""
@@ -187,13 +192,22 @@ class ReplayModel(Model):
         task_id: str | None = None,
         sample: int = 0,
     ) -> Completion:
-        """The recorded answer for (`task_id`, `sample`, turn); turn counts assistant messages so far."""
+        """The recorded answer for (`task_id`, `sample`, turn); turn counts assistant messages so far.
+
+        Raises:
+            InfraError: the file holds no answer for this task, sample and turn (this task's error).
+        """
         if task_id is None:
             raise UserError(f"replay:{self.path} answers by task id, and none was given")
-        turn = sum(m.role == "assistant" for m in messages)
+        seen = sum(m.role == "assistant" for m in messages)
+        # the first request of an episode holds only the prompt, so the fewest assistant messages
+        # seen for this task and sample are the prompt's own (a retried turn sends the same count)
+        key = (task_id, sample)
+        prompt_turns = self._prompt_turns[key] = min(seen, self._prompt_turns.get(key, seen))
+        turn = seen - prompt_turns
         entry = self.records.get((task_id, sample, turn)) or self.records.get((task_id, None, turn))
         if entry is None:
-            raise UserError(
+            raise InfraError(
                 f"{self.path}: no recorded answer for task {task_id!r} (sample {sample}, turn {turn}); "
                 "add a line for it, or run only the tasks the file answers"
             )

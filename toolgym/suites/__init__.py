@@ -1,6 +1,8 @@
 """Suites: bundled task sets and importers, addressed by a spec string.
 
-Specs: `fc-core` (bundled), `bfcl:DIR[:category,...]` (BFCL v3/v4 files), `jsonl:FILE` (one Task per line).
+Specs: `fc-core` (bundled), `bfcl` / `bfcl:CATEGORY[,...]` (BFCL v4's data in the installed
+`bfcl-eval` package), `bfcl:DIR[:category,...]` (BFCL v3/v4 files in a folder), `jsonl:FILE` (one
+Task per line).
 """
 
 from __future__ import annotations
@@ -10,13 +12,22 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..registry import Registry
-from .bfcl import load_bfcl
+from .bfcl import is_bfcl_category, load_bfcl, load_bfcl_package
 from .compact import CompactTasks
 from .jsonl import load_jsonl_suite
 from .limit import head_by_category
 from .suite import Suite
 
-__all__ = ["SUITES", "CompactTasks", "Suite", "head_by_category", "load_bfcl", "load_jsonl_suite", "load_suite"]
+__all__ = [
+    "SUITES",
+    "CompactTasks",
+    "Suite",
+    "head_by_category",
+    "load_bfcl",
+    "load_bfcl_package",
+    "load_jsonl_suite",
+    "load_suite",
+]
 
 #: bundled suite name -> factory
 SUITES: Registry[Callable[[], Suite]] = Registry("suite")
@@ -51,12 +62,17 @@ def _files() -> Suite:
 
 
 def load_suite(spec: str) -> Suite:
-    """The suite a spec names: a bundled name, `bfcl:DIR[:cat,...]` or `jsonl:FILE`."""
+    """The suite a spec names: a bundled name, `bfcl[:cat,...]`, `bfcl:DIR[:cat,...]` or `jsonl:FILE`."""
     kind, sep, rest = spec.partition(":")
+    if spec == "bfcl":
+        return load_bfcl_package()
     if sep and kind == "bfcl":
         directory, _, cats = rest.partition(":")
         if not directory:
-            raise UserError(f"suite spec {spec!r}: write bfcl:DIR or bfcl:DIR:simple,parallel")
+            raise UserError(f"suite spec {spec!r}: write bfcl, bfcl:live,simple_java or bfcl:DIR[:simple,parallel]")
+        first = directory.split(",")[0].strip()
+        if not cats and is_bfcl_category(first) and not Path(directory).is_dir():
+            return load_bfcl_package([c.strip() for c in directory.split(",") if c.strip()])
         categories = [c.strip() for c in cats.split(",") if c.strip()] or None
         suite = load_bfcl(Path(directory), categories)
         return suite.model_copy(update={"name": spec})

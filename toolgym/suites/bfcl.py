@@ -1,13 +1,20 @@
-"""Import BFCL v3/v4 single-turn Python categories (question + possible_answer files) as a Suite.
+"""Import BFCL v3/v4 single-turn categories (question + possible_answer files) as a Suite.
 
 A BFCL directory holds `BFCL_v4_<category>.json` files (JSON Lines despite the name) and a
-`possible_answer/` folder with the same names. Functions use Gorilla's type names; they become JSON
-Schema (`dict` -> `object`, `float` -> `number`, `tuple` -> `array`, `any` -> no type) and keep the
-original name in `x-bfcl-type`, which the bfcl-mode verifier reads. Dotted names stay as they are.
+`possible_answer/` folder with the same names; the `bfcl-eval` package ships one
+(`bfcl_package.py`). Functions use Gorilla's type names; they become JSON Schema (`dict` ->
+`object`, `float` -> `number`, `tuple` -> `array`, `any` -> no type) and keep the original name in
+`x-bfcl-type`, which the bfcl-mode verifier reads. Dotted names stay as they are.
 
-Categories map to toolgym's: `simple_python` (v3: `simple`) -> simple, `multiple`, `parallel`,
-`parallel_multiple`, `irrelevance`. Other files in the directory (live, multi-turn, Java, ...) are
-not loaded unless asked for, and asking for them is an error that says which are supported.
+Java and JavaScript functions are offered as BFCL offers them: every parameter is a string holding
+the value in that language's syntax, with a note in the description (BFCL's
+`_func_doc_language_specific_pre_processing`); `x-bfcl-language` and `x-bfcl-type` keep the
+language type the verifier converts the string to.
+
+Categories keep BFCL's names, except `simple_python` (v3: `simple`), which is toolgym's `simple`.
+`irrelevance`, `live_irrelevance` (whose function list may be empty) and `live_relevance` have no
+possible answers: the first two are passed by making no call, the last by making one. Multi-turn
+and agentic categories are refused with the reason.
 """
 
 from __future__ import annotations
@@ -21,21 +28,47 @@ from pydantic import ValidationError
 
 from ..errors import UserError
 from ..types import Expected, ExpectedCall, Message, Task, Tool
+from .bfcl_package import bfcl_package_data
 from .suite import Suite
 
-__all__ = ["BFCL_CATEGORIES", "load_bfcl"]
+__all__ = ["BFCL_CATEGORIES", "SINGLE_TURN", "is_bfcl_category", "load_bfcl", "load_bfcl_package"]
+
+#: BFCL's single-turn categories (its `SINGLE_TURN_CATEGORY`, in its order)
+SINGLE_TURN = (
+    "simple_python",
+    "simple_java",
+    "simple_javascript",
+    "multiple",
+    "parallel",
+    "parallel_multiple",
+    "irrelevance",
+    "live_simple",
+    "live_multiple",
+    "live_parallel",
+    "live_parallel_multiple",
+    "live_irrelevance",
+    "live_relevance",
+)
+#: BFCL's multi-turn and agentic categories, which this importer does not load
+MULTI_TURN = ("multi_turn_base", "multi_turn_miss_func", "multi_turn_miss_param", "multi_turn_long_context")
+AGENTIC = ("memory_kv", "memory_vector", "memory_rec_sum", "web_search_base", "web_search_no_snippet")
 
 #: BFCL category name -> toolgym category
-BFCL_CATEGORIES: dict[str, str] = {
-    "simple_python": "simple",
-    "simple": "simple",
-    "multiple": "multiple",
-    "parallel": "parallel",
-    "parallel_multiple": "parallel_multiple",
-    "irrelevance": "irrelevance",
+BFCL_CATEGORIES: dict[str, str] = {"simple": "simple"} | {
+    c: "simple" if c == "simple_python" else c for c in SINGLE_TURN
 }
-_ORDER = ["simple", "multiple", "parallel", "parallel_multiple", "irrelevance"]
-_LATER = {"java", "javascript", "simple_java", "simple_javascript"}
+_ORDER = ["simple" if c == "simple_python" else c for c in SINGLE_TURN]
+#: categories whose right answer has no possible-answer file
+NO_ANSWER = ("irrelevance", "live_irrelevance", "live_relevance")
+#: BFCL's category groups (`TEST_COLLECTION_MAPPING`) that this importer can load
+GROUPS: dict[str, tuple[str, ...]] = {
+    "single_turn": SINGLE_TURN,
+    "non_live": SINGLE_TURN[:7],
+    "live": SINGLE_TURN[7:],
+    "python": tuple(c for c in SINGLE_TURN if c not in ("simple_java", "simple_javascript")),
+    "non_python": ("simple_java", "simple_javascript"),
+}
+_LANGUAGES = {"simple_java": "java", "simple_javascript": "javascript"}
 _FILE = re.compile(r"BFCL_v(\d+)_(\w+)\.json")
 
 # Gorilla type -> JSON Schema type (None: no constraint)
@@ -118,7 +151,56 @@ def _convert_type(schema: Any, field: str, where: _Where) -> dict[str, Any]:
     return out
 
 
-def _convert_function(fn: Any, field: str, where: _Where) -> Tool:
+# BFCL's `JAVA_TYPE_CONVERSION` / `JS_TYPE_CONVERSION` keys: the language types its checker converts
+LANGUAGE_TYPES: dict[str, tuple[str, ...]] = {
+    "java": ("byte", "short", "integer", "float", "double", "long", "boolean", "char", "Array", "ArrayList",
+             "Set", "HashMap", "Hashtable", "Queue", "Stack", "String", "any"),
+    "javascript": ("String", "integer", "float", "Bigint", "Boolean", "dict", "array", "any"),
+}
+_HINTS = {
+    "python": " Note that the provided function is in Python 3 syntax.",
+    "java": " Note that the provided function is in Java 8 SDK syntax.",
+    "javascript": " Note that the provided function is in JavaScript syntax.",
+}
+_LIST_TYPES = ("Array", "ArrayList", "array")
+_LANGUAGE_NAMES = {"java": "Java", "javascript": "JavaScript"}
+
+
+def _language_param(schema: Any, language: str, field: str, where: _Where) -> dict[str, Any]:
+    """A Java/JavaScript parameter as BFCL offers it: a string, the language type noted and kept."""
+    if not isinstance(schema, dict):
+        raise where.error(field, f"expected an object, got {schema!r}", "write a schema object")
+    kind = schema.get("type")
+    if kind not in LANGUAGE_TYPES[language]:
+        raise where.error(
+            f"{field}.type",
+            f"{kind!r} is not a {language} type BFCL converts",
+            f"use one of {LANGUAGE_TYPES[language]}",
+        )
+    lang = _LANGUAGE_NAMES[language]
+    out = {k: v for k, v in schema.items() if k != "type"}
+    desc = str(out.get("description", ""))
+    if kind == "any":
+        desc += f" This parameter can be of any type of {lang} object in string representation."
+    else:
+        desc += f" This is {lang} {kind} type parameter in string representation."
+    if kind in _LIST_TYPES:
+        items = schema.get("items")
+        if not isinstance(items, dict) or items.get("type") not in LANGUAGE_TYPES[language]:
+            raise where.error(f"{field}.items", f"a {kind} needs an items type", 'add "items": {"type": ...}')
+        desc += f" The list elements are of type {items['type']}; they are not in string representation."
+        out["x-bfcl-items"] = items["type"]
+        del out["items"]
+    if language == "javascript" and kind == "dict" and "properties" in out:
+        desc += (
+            " The dictionary entries have the following schema; they are not in string representation. "
+            + json.dumps(out.pop("properties"))
+        )
+    out["description"] = desc
+    return {"type": "string", **out, "x-bfcl-type": kind, "x-bfcl-language": language}
+
+
+def _convert_function(fn: Any, field: str, where: _Where, language: str = "python") -> Tool:
     if not isinstance(fn, dict) or not isinstance(fn.get("name"), str) or not fn["name"]:
         raise where.error(f"{field}.name", "missing or not a string", "give each function a name")
     params = fn.get("parameters")
@@ -138,10 +220,18 @@ def _convert_function(fn: Any, field: str, where: _Where) -> Tool:
         raise where.error(
             f"{pfield}.required", f"names {unknown} are not in properties", "declare them or drop them"
         )
+    if language == "python":
+        parameters = _convert_type(params, pfield, where)
+    else:
+        props = {
+            k: _language_param(v, language, f"{pfield}.properties.{k}", where)
+            for k, v in params["properties"].items()
+        }
+        parameters = {"type": "object", "properties": props, "required": required, "x-bfcl-type": "dict"}
     return Tool(
         name=fn["name"],
-        description=str(fn.get("description", "")),
-        parameters=_convert_type(params, pfield, where),
+        description=str(fn.get("description", "")) + _HINTS[language],
+        parameters=parameters,
     )
 
 
@@ -203,6 +293,35 @@ def _category_files(directory: Path) -> dict[str, tuple[str, Path]]:
     return {cat: (bfcl, path) for cat, (_, bfcl, path) in found.items()}
 
 
+def _refusal(name: str) -> str | None:
+    """Why a BFCL category this importer knows of cannot be loaded, or None."""
+    if name in MULTI_TURN or name == "multi_turn":
+        return (
+            f"BFCL category {name!r}: multi-turn categories are not supported yet (they need BFCL's "
+            "executable back-ends driven turn by turn)"
+        )
+    if name in AGENTIC or name in ("agentic", "memory", "web_search"):
+        return (
+            f"BFCL category {name!r}: agentic categories need the internet (web_search calls SerpAPI and "
+            "fetches pages; memory_* needs sentence-transformers weights downloaded at run time), and "
+            "toolgym runs offline; their results would not be comparable"
+        )
+    if name == "format_sensitivity":
+        return f"BFCL category {name!r}: BFCL does not score it (it re-runs other categories' prompts)"
+    return None
+
+
+def _expand(categories: list[str]) -> list[str]:
+    """BFCL group names (`live`, `non_live`, `single_turn`, `python`, `all`, ...) -> categories."""
+    out: list[str] = []
+    for name in categories:
+        if name in ("all", "all_scoring"):
+            out += SINGLE_TURN
+        else:
+            out += GROUPS.get(name, (name,))
+    return out
+
+
 def _wanted(
     categories: list[str] | None, available: dict[str, tuple[str, Path]], directory: Path
 ) -> list[str]:
@@ -214,15 +333,16 @@ def _wanted(
             )
         return [c for c in _ORDER if c in available]
     wanted = []
-    for name in categories:
-        if name in _LATER:
-            raise UserError(
-                f"BFCL category {name!r}: Java and JavaScript categories are not supported yet; "
-                f"use the Python ones: {_ORDER}"
-            )
+    for name in _expand(categories):
+        refusal = _refusal(name)
+        if refusal is not None:
+            raise UserError(f"{refusal}; use the single-turn ones: {list(SINGLE_TURN)}")
         cat = BFCL_CATEGORIES.get(name)
         if cat is None:
-            raise UserError(f"unknown BFCL category {name!r}; use one of {_ORDER} (or simple_python)")
+            groups = [*GROUPS, "all"]
+            raise UserError(
+                f"unknown BFCL category {name!r}; use one of {list(SINGLE_TURN)} (or simple), or a group {groups}"
+            )
         if cat not in available:
             raise UserError(f"{directory}: no question file for category {name!r} (e.g. BFCL_v4_{name}.json)")
         if cat not in wanted:
@@ -244,16 +364,18 @@ def _answers(path: Path) -> dict[str, tuple[int, Any]]:
 
 
 def _load_category(category: str, bfcl_category: str, path: Path) -> list[Task]:
-    answers = None if category == "irrelevance" else _answers(path.parent / "possible_answer" / path.name)
+    answers = None if bfcl_category in NO_ANSWER else _answers(path.parent / "possible_answer" / path.name)
+    language = _LANGUAGES.get(bfcl_category, "python")
     tasks = []
     for n, row in _read_lines(path):
         where = _Where(path, n, row["id"])
         functions = row.get("function")
-        if not isinstance(functions, list) or not functions:
+        # live_irrelevance holds a few questions with no function at all: the answer is still no call
+        if not isinstance(functions, list) or (not functions and bfcl_category != "live_irrelevance"):
             raise where.error(
                 "function", f"expected a non-empty list, got {functions!r}", "list the functions"
             )
-        tools = [_convert_function(fn, f"function[{i}]", where) for i, fn in enumerate(functions)]
+        tools = [_convert_function(fn, f"function[{i}]", where, language) for i, fn in enumerate(functions)]
         calls: list[ExpectedCall] = []
         if answers is not None:
             if row["id"] not in answers:
@@ -285,16 +407,17 @@ def _load_category(category: str, bfcl_category: str, path: Path) -> list[Task]:
 
 
 def load_bfcl(directory: Path, categories: list[str] | None = None) -> Suite:
-    """Load BFCL's single-turn Python categories from `directory` as a function-calling Suite.
+    """Load BFCL's single-turn categories from `directory` as a function-calling Suite.
 
     Args:
         directory: Folder with `BFCL_v4_<category>.json` files and `possible_answer/`.
-        categories: toolgym or BFCL category names (`simple` or `simple_python`, `multiple`,
-            `parallel`, `parallel_multiple`, `irrelevance`); all those present when None.
+        categories: BFCL category names (`simple_python` or `simple`, `simple_java`, `live_simple`,
+            ...) or BFCL groups (`live`, `non_live`, `python`, `non_python`, `single_turn`, `all`);
+            all single-turn categories present when None.
 
     Returns:
         A suite named `bfcl:<directory>[:<categories>]` of test-split tasks, whose expected calls
-        are BFCL's possible answers (`[]` for irrelevance).
+        are BFCL's possible answers (`[]` for the (ir)relevance categories).
 
     Raises:
         UserError: a missing folder or file, a malformed line, an unknown category, a schema BFCL
@@ -309,3 +432,25 @@ def load_bfcl(directory: Path, categories: list[str] | None = None) -> Suite:
     tasks = [t for cat in wanted for t in _load_category(cat, *available[cat])]
     name = f"bfcl:{directory}" + (f":{','.join(categories)}" if categories else "")
     return Suite(name=name, environment="function_calling", tasks=tasks)
+
+
+def load_bfcl_package(categories: list[str] | None = None) -> Suite:
+    """BFCL v4's own data, read from the installed `bfcl-eval` package (see `bfcl_package.py`).
+
+    Args:
+        categories: as for `load_bfcl`; every single-turn category when None.
+
+    Returns:
+        A suite named `bfcl` or `bfcl:<categories>`.
+    """
+    suite = load_bfcl(bfcl_package_data(), categories)
+    name = "bfcl" + (f":{','.join(categories)}" if categories else "")
+    return suite.model_copy(update={"name": name})
+
+
+def is_bfcl_category(name: str) -> bool:
+    """Whether `name` is a BFCL category or group name (as opposed to a folder) in a `bfcl:` spec."""
+    return (
+        name in BFCL_CATEGORIES or name in GROUPS or name in ("all", "all_scoring", "multi_turn", "agentic")
+        or _refusal(name) is not None
+    )
