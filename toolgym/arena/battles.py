@@ -59,6 +59,8 @@ class BattleRecord(NamedTuple):
     """The judge's full output, kept to audit verdicts (unparseable ones above all)."""
     error: str | None = None
     """Infrastructure error that kept the judge from answering; such games are retried."""
+    voter: str | None = None
+    """For a vote cast in `toolgym view`: a hash of the voter's session (never the session itself)."""
 
     @property
     def key(self) -> GameKey:

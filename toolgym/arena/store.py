@@ -28,6 +28,7 @@ from sqlalchemy import (
     case,
     delete,
     func,
+    inspect,
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -63,6 +64,7 @@ arena_battles = Table(
     Column("style_b", _Json),
     Column("judgment", Text),
     Column("error", Text),
+    Column("voter", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     # also the index of the per-source scans (done_keys, records)
     UniqueConstraint(*_KEY, name="uq_arena_battles_key"),
@@ -107,6 +109,8 @@ class BattleStore:
         self._upsert = stmt.on_conflict_do_update(index_elements=list(_KEY), set_=changed)
         with self._writing() as conn:
             _metadata.create_all(conn)
+            if "voter" not in {c["name"] for c in inspect(conn).get_columns("arena_battles")}:
+                conn.exec_driver_sql("ALTER TABLE arena_battles ADD COLUMN voter TEXT")  # a table from before votes
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -136,6 +140,24 @@ class BattleStore:
             conn.execute(delete(arena_battles).where(_b.source == source))
             if rows:
                 conn.execute(self._upsert, rows)
+
+    def add_vote(self, record: BattleRecord) -> BattleRecord:
+        """Store one vote as the next game of its source (its `seq` is assigned here) and return it.
+
+        The number is taken inside the write transaction, so two voters at once get two numbers.
+        """
+        now = datetime.now(UTC)
+        with self._writing() as conn:
+            last = conn.execute(select(func.max(_b.seq)).where(_b.source == record.source)).scalar()
+            stored = record._replace(seq=(last or 0) + 1)
+            conn.execute(self._upsert, [{**stored._asdict(), "created_at": now}])
+        return stored
+
+    def delete_games(self, source: str, seqs: Sequence[int]) -> int:
+        """Delete the games of `source` numbered `seqs` (votes: their `seq`); returns how many went."""
+        with self._writing() as conn:
+            gone = conn.execute(delete(arena_battles).where(_b.source == source, _b.seq.in_(list(seqs))))
+        return int(gone.rowcount or 0)
 
     def done_keys(self, source: str, prompt_set: str) -> set[GameKey]:
         """Games of `source` on `prompt_set` that need no new judgment: judged or unparseable, not failed."""
