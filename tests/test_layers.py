@@ -23,6 +23,7 @@ LAYERS = [
     {"train"},
     {"report"},
     {"server"},
+    {"view"},
     {"cli", "__main__"},
 ]
 

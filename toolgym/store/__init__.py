@@ -3,13 +3,27 @@
 `Store` is the API; `RunManifest` says what defines a run; `RunInfo` and `ResultRecord` are what
 comes back. Layout: `schema.py` the tables, `engine.py` URL -> configured Engine, `store.py` the
 queries, `rows.py` objects <-> rows, `manifest.py` the manifest and its diff, `records.py` the
-returned types.
+returned types, `browse.py` paged and filtered reading for the web view.
 """
 
+from .browse import RolloutFilter, RolloutPage, rollout_page, rollouts_by_key
 from .engine import WRITE, database_files, open_engine
 from .manifest import RunManifest, diff_manifests
 from .records import ResultRecord, RunInfo, RunStatus
 from .store import Store
 
-__all__ = ["WRITE", "ResultRecord", "RunInfo", "RunManifest", "RunStatus", "Store", "database_files", "diff_manifests",
-           "open_engine"]
+__all__ = [
+    "WRITE",
+    "ResultRecord",
+    "RolloutFilter",
+    "RolloutPage",
+    "RunInfo",
+    "RunManifest",
+    "RunStatus",
+    "Store",
+    "database_files",
+    "diff_manifests",
+    "open_engine",
+    "rollout_page",
+    "rollouts_by_key",
+]
