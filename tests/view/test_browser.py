@@ -119,3 +119,23 @@ def test_twenty_votes_change_the_leaderboard(served: Served, page):
     shot(page, "arena")
     with BattleStore(served.db) as battles:
         assert sum(1 for r in battles.records("votes:web") if r.voter) == 20
+
+
+def test_a_running_eval_shows_live_progress(served: Served, page):
+    from toolgym.store import RunManifest, Store
+    from toolgym.types import Rollout, Verdict
+
+    with Store(served.db) as store:
+        run = store.open_run("live", RunManifest(suite="weather", suite_version="v1", model="openai:live"))
+        store.write(run.id, [(Rollout(task_id=f"t{i}"), "simple", Verdict.ok()) for i in range(3)])
+        page.goto(served.url)
+        cell = f"tr[data-run='{run.id}'] [data-field=rollouts]"
+        assert page.inner_text(cell) == "3"
+        store.write(run.id, [(Rollout(task_id=f"t{i}"), "simple", Verdict.ok()) for i in range(3, 10)])
+        playwright_api.expect(page.locator(cell)).to_have_text("10", timeout=15_000)  # polled, no reload
+        page.goto(f"{served.url}/runs/{run.id}")
+        assert "live" in page.inner_text("#progress")
+        store.write(run.id, [(Rollout(task_id="t10"), "simple", Verdict.ok())])
+        playwright_api.expect(page.locator("#progress [data-field=rollouts]")).to_have_text("11", timeout=15_000)
+        store.set_status(run.id, "finished")
+        page.wait_for_selector("h1 .status-finished", timeout=15_000)  # the page reloads when the run ends
