@@ -1,54 +1,34 @@
-"""Sandboxed Python: run model-written code in a separate process with limits, and say what happened.
+"""Sandboxed Python: run model-written code in an isolated process with limits, and say what happened.
 
 `run_python(code)` starts a fresh interpreter, feeds it the code, and returns a `SandboxResult`
 (stdout, stderr, exit code, and which limit stopped it, if one did); `SandboxResult.render()` is the
 text a model sees as the `python` tool's answer.
 
-Isolation, honestly. Two levels; `isolation_level()` says which one this machine gets.
+Isolation (`SandboxConfig.isolation`, the CLI's `--sandbox`); `isolation_level()` says which one runs:
 
-`namespaces` (chosen automatically when running as root and `unshare --net true` works, as here
-and in CI):
+* `bwrap` (the default, `auto`): bubblewrap, a maintained isolation tool; the code sees only the
+  interpreter, its standard library and a scratch directory, has its own PID, network, user, IPC
+  and mount namespaces and no network at all. `bwrap.py` says why bubblewrap and what exactly is
+  visible. As root, bwrap is started as a fresh unprivileged uid of its own per run; as an
+  ordinary user it needs unprivileged user namespaces (or a setuid bwrap). Where it does not work,
+  `auto` refuses to run code and says how to install it or how to ask for a weak mode by name.
+* `namespaces` (weak, by name only): the earlier hand-rolled setup (`unshare` + `mount`, root only):
+  no network, own PID namespace, private /tmp, but the rest of the host's filesystem (the
+  repository, /run sockets) stays readable.
+* `process` (weakest, by name only): a separate process with an audit-hook speed bump against
+  sockets and programs; the code can read what the caller can (as root it runs as a fresh uid).
 
-* network: a new network namespace (`unshare --net`) with only a loopback interface that is down,
-  so every connection fails with "Network is unreachable" -- also for subprocesses and C code;
-* processes: a new PID namespace with its own /proc; the code cannot see or signal the parent, and
-  when the sandbox ends the kernel kills every process left in the namespace (daemons included);
-* user: the code runs as an unprivileged uid of its own, fresh for each run and taken from a range
-  no account uses (`nobody` where the user namespace does not map that range), with no groups, no
-  capabilities and `no_new_privs`. It cannot write files that belong to root or to anyone else
-  (writing outside its directory is a PermissionError), nor signal another run's processes, and
-  RLIMIT_NPROC counts its own processes only;
-* filesystem: a private mount namespace in which /tmp, /var/tmp, /dev/shm and /run/lock (the
-  world-writable directories) are fresh tmpfs of `disk_mb`; the working directory is /tmp/work on
-  that tmpfs and vanishes with the namespace. The rest of the filesystem is *readable* wherever its
-  permissions let any user read (system files, world-readable project files); it is not hidden,
-  there is no chroot;
-* environment: a minimal environment (PATH, HOME, TMPDIR, LANG), so the parent's variables are not
-  visible, and /proc of the parent is out of reach.
-
-`process` (the fallback: not root, `unshare` missing, or asked for by `isolation="process"`):
-
-* network: only a Python-level guard. An audit hook installed before the code runs refuses to
-  create non-Unix sockets, resolve names, start programs (subprocess, exec, spawn, system) or load
-  C libraries with ctypes. It is a speed bump, not a wall: C extensions that open sockets on their
-  own are not seen by it;
-* user: when the caller is root the code still runs as a fresh uid of its own (writes outside its
-  directory fail, and every process of that uid is killed when the run ends, daemons included);
-  otherwise it runs as the caller, can write wherever the caller can, can read the parent's
-  /proc/PID/environ, shares the caller's RLIMIT_NPROC count, and a process that starts a new
-  session escapes the final kill (not its own CPU limit);
-* processes: the code runs in its own session and process group, killed as a whole at the end;
-* filesystem: the working directory is a fresh temporary directory, deleted afterwards;
-  /tmp and the other world-writable directories stay writable.
-
-Both levels set resource limits in the sandboxed interpreter before the code runs: `RLIMIT_CPU`
-(the kernel sends SIGXCPU, then SIGKILL a second later), `RLIMIT_AS` (allocation fails with
-MemoryError), `RLIMIT_NPROC` (fork fails with BlockingIOError; the kernel counts per uid),
-`RLIMIT_FSIZE` (a larger file fails with "File too large"), `RLIMIT_NOFILE` and `RLIMIT_CORE` = 0.
-The parent enforces the wall-clock limit (SIGKILL to the process group) and keeps at most
-`max_output_bytes` of each stream. The interpreter runs in isolated mode (`-I`): no PYTHON*
-variables, no user site-packages. None of this is a VM or a seccomp filter: kernel bugs and
-whatever any user may read are out of scope.
+Limits hold for the whole call, not per process, under every level: a kernel cgroup per call where
+one can be made (`cgroup.py`: memory and process count for all processes together), else the parent
+watches the total resident memory of the call's process tree (`proctree.py`, polled every 50 ms; a
+burst faster than that can overshoot briefly, bounded by `memory_mb` per process). The parent also
+ends the call when the tree's total CPU time passes `cpu_s`, and at `wall_s`. Inside, the bootstrap
+sets `RLIMIT_CPU` (SIGXCPU), `RLIMIT_AS` (MemoryError), `RLIMIT_NPROC` (fork fails with
+BlockingIOError; under bwrap the kernel counts it inside the call's own user namespace),
+`RLIMIT_FSIZE` ("File too large"), `RLIMIT_NOFILE` and `RLIMIT_CORE` = 0. At most `max_output_bytes`
+of each stream is kept. When the call ends every process of it is killed (process group, PID
+namespace, cgroup). The interpreter runs in isolated mode (`-I`). None of this is a VM or a seccomp
+filter: kernel bugs are out of scope.
 
 Examples:
     >>> result = run_python("print(6 * 7)")
@@ -75,10 +55,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import InfraError, UserError
+from . import bwrap
+from .cgroup import CallGroup
+from .proctree import tree_usage
 
 __all__ = ["Isolation", "SandboxConfig", "SandboxResult", "isolation_level", "run_python"]
 
-Isolation = Literal["namespaces", "process"]
+Isolation = Literal["bwrap", "namespaces", "process"]
 Stop = Literal["cpu", "memory", "processes", "wall", "file_size", "signal"]
 
 _NOBODY = 65534  # uid and gid of nobody/nogroup on Linux distributions
@@ -154,23 +137,23 @@ class SandboxConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     cpu_s: int = Field(default=5, ge=1)
-    """CPU seconds per process (RLIMIT_CPU); past it the process is killed."""
+    """CPU seconds of the whole call, all processes together; past it every process is killed."""
     wall_s: float = Field(default=15.0, gt=0)
     """Wall-clock seconds for the whole run; past it every process of the sandbox is killed."""
     memory_mb: int = Field(default=512, ge=64)
-    """Address space per process in MB (RLIMIT_AS); past it allocation fails with MemoryError."""
+    """Memory in MB of all the call's processes together (and one process's address space at most)."""
     processes: int = Field(default=32, ge=1)
-    """Processes and threads the code may have at once (RLIMIT_NPROC)."""
+    """Processes and threads the code may have at once (RLIMIT_NPROC, and the cgroup's pids.max)."""
     file_size_mb: int = Field(default=16, ge=1)
     """Largest file the code may write, in MB (RLIMIT_FSIZE)."""
     disk_mb: int = Field(default=64, ge=1)
-    """Size of each private tmpfs (working directory, /tmp, ...) under `namespaces` isolation."""
+    """Size of the scratch tmpfs (bwrap), or of each private tmpfs (/tmp, ...) under `namespaces`."""
     open_files: int = Field(default=64, ge=16)
     """Open file descriptors per process (RLIMIT_NOFILE)."""
     max_output_bytes: int = Field(default=8000, ge=100)
     """Bytes kept of stdout and of stderr each; the rest is counted and dropped."""
-    isolation: Literal["auto", "namespaces", "process"] = "auto"
-    """`auto` picks `namespaces` when it works here, else `process` (see the module docstring)."""
+    isolation: Literal["auto", "bwrap", "namespaces", "process"] = "auto"
+    """`auto` is `bwrap` where it works and a refusal elsewhere; weak levels only by name (module docstring)."""
     python: str | None = None
     """Interpreter to run; None picks one a sandbox user can run (this one, else `python3`)."""
 
@@ -220,8 +203,8 @@ def run_python(code: str, config: SandboxConfig | None = None, *, files: dict[st
     call blocks for at most about `config.wall_s` seconds; it is thread-safe (no `preexec_fn`).
 
     Raises:
-        UserError: `config.isolation` is `namespaces` where namespaces do not work, or a file name
-            is not a plain name.
+        UserError: the isolation asked for (or, under `auto`, bwrap) does not work here, or a file
+            name is not a plain name.
         InfraError: the sandbox itself could not be started.
     """
     config = config or SandboxConfig()
@@ -234,7 +217,11 @@ def run_python(code: str, config: SandboxConfig | None = None, *, files: dict[st
 
 
 def isolation_level(config: SandboxConfig | None = None) -> Isolation:
-    """The isolation `run_python` gets here with `config` (probed once per process, then cached)."""
+    """The isolation `run_python` gets here with `config` (probed once per process, then cached).
+
+    Raises:
+        UserError: as `run_python`, when the isolation asked for does not work here.
+    """
     config = config or SandboxConfig()
     return _plan(config.isolation, config.python)[0]
 
@@ -242,27 +229,34 @@ def isolation_level(config: SandboxConfig | None = None) -> Isolation:
 @functools.cache
 def _plan(wanted: str, python: str | None) -> tuple[Isolation, str]:
     """Pick the isolation level and the interpreter, by running a probe through each candidate."""
-    levels: list[Isolation] = ["process"] if wanted == "process" else ["namespaces", "process"]
-    if wanted == "auto" and not _namespaces_possible():
-        levels = ["process"]
-    if wanted == "namespaces" and not _namespaces_possible():
+    level: Isolation = "bwrap" if wanted == "auto" else wanted  # type: ignore[assignment]
+    if level == "namespaces" and not _namespaces_possible():
         raise UserError(
             "sandbox isolation 'namespaces' needs root and util-linux's unshare, setpriv and mount; "
-            "use isolation='auto' or 'process'"
+            "use the default (bwrap) or 'process'"
         )
+    if level == "bwrap" and bwrap.bwrap_path() is None:
+        raise UserError(_refusal("bubblewrap (bwrap) is not installed", wanted))
     candidates = [python] if python else _interpreters()
-    for level in levels:
-        runs = [(p, _probe(level, p)) for p in candidates]
-        ran = [p for p, r in runs if isinstance(r, SandboxResult) and r.ok]
-        same = [p for p, r in runs if isinstance(r, SandboxResult) and r.ok and r.stdout.strip() == sys.version]
-        if same or ran:
-            # another version: prefer the system's python3, a whole installation the sandbox user can read
-            return level, (same or ran[::-1])[0]
-        if wanted == "namespaces":
-            raise UserError(
-                f"sandbox isolation 'namespaces' does not work here ({_failures(runs)}); use 'auto' or 'process'"
-            )
-    raise InfraError(f"no Python interpreter runs in the sandbox ({_failures(runs)}); set SandboxConfig.python")
+    runs = [(p, _probe(level, p)) for p in candidates]
+    ran = [p for p, r in runs if isinstance(r, SandboxResult) and r.ok]
+    same = [p for p, r in runs if isinstance(r, SandboxResult) and r.ok and r.stdout.strip() == sys.version]
+    if same or ran:
+        # another version: prefer the system's python3, a whole installation the sandbox user can read
+        return level, (same or ran[::-1])[0]
+    if level == "bwrap":
+        raise UserError(_refusal(f"bwrap does not start here ({_failures(runs)})", wanted))
+    raise InfraError(f"no Python interpreter runs in the {level} sandbox ({_failures(runs)}); set SandboxConfig.python")
+
+
+def _refusal(why: str, wanted: str) -> str:
+    said = "" if wanted == "auto" else " (asked for by name)"
+    return (
+        f"model-written code is run only under strong isolation, and {why}{said}. Install bubblewrap "
+        "(Debian/Ubuntu: apt-get install bubblewrap; as an ordinary user it also needs unprivileged user "
+        "namespaces: sysctl kernel.unprivileged_userns_clone=1, or on Ubuntu an AppArmor profile for bwrap), "
+        "or accept a weak sandbox by naming it: --sandbox process (SandboxConfig(isolation='process'))"
+    )
 
 
 def _probe(level: Isolation, python: str) -> SandboxResult | InfraError:
@@ -311,30 +305,36 @@ def _boot_config(config: SandboxConfig, guard: bool) -> str:
 
 def _launch(isolation: Isolation, python: str, job: bytes, config: SandboxConfig) -> SandboxResult:
     """Start one sandboxed interpreter, feed it `job`, collect its output and decode how it ended."""
-    uid = _sandbox_uid()
-    workdir = None if isolation == "namespaces" else tempfile.mkdtemp(prefix="toolgym-sandbox-")
-    argv, env, extra = _command(isolation, python, config, uid, workdir)
+    uid = _sandbox_uid() if os.geteuid() == 0 else None
+    workdir = tempfile.mkdtemp(prefix="toolgym-sandbox-") if isolation == "process" else None
+    # the bwrap helper process and the namespace's init count too
+    group = CallGroup.create(config.memory_mb * 1024 * 1024, config.processes + 3)
     start = time.monotonic()
     try:
-        proc = subprocess.Popen(
-            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=env, start_new_session=True, close_fds=True, **extra,
-        )  # fmt: skip
-    except OSError as e:
-        if workdir:
-            shutil.rmtree(workdir, ignore_errors=True)
-        raise InfraError(f"the sandbox could not start {argv[0]!r}: {e}") from None
-    try:
-        _feed(proc, job)
-        out, err, dropped, timed_out = _collect(proc, config)
+        argv, env, cwd = _command(isolation, python, config, uid, workdir)
+        if group is not None:
+            argv = ["/bin/sh", "-c", _JOIN, "join", str(len(group.procs_files)), *group.procs_files, *argv]
+        try:
+            proc = subprocess.Popen(
+                argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                env=env, cwd=cwd, start_new_session=True, close_fds=True,
+            )  # fmt: skip
+        except OSError as e:
+            raise InfraError(f"the sandbox could not start {argv[0]!r}: {e}") from None
+        try:
+            _feed(proc, job)
+            out, err, dropped, stop = _collect(proc, config, group)
+        finally:
+            _kill_group(proc)
+            proc.wait()
+            if uid is not None and isolation == "process":
+                _kill_user(uid)
     finally:
-        _kill_group(proc)
-        proc.wait()
-        if "user" in extra:
-            _kill_user(uid)
+        if group is not None:
+            group.close()
         if workdir:
             shutil.rmtree(workdir, ignore_errors=True)
-    stopped_by, status = _decode(proc.returncode, timed_out, isolation, config)
+    stopped_by, status = _decode(proc.returncode, stop, isolation, config)
     return SandboxResult(
         stdout=out.decode("utf-8", "replace"),
         stderr=err.decode("utf-8", "replace"),
@@ -347,22 +347,38 @@ def _launch(isolation: Isolation, python: str, job: bytes, config: SandboxConfig
     )
 
 
+# Joins the call's cgroup(s) (its own pid into each `cgroup.procs`), then becomes the sandbox.
+_JOIN = 'n="$1"; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1"; shift; n=$((n - 1)); done; exec "$@"'
+
+
 def _command(
-    isolation: Isolation, python: str, config: SandboxConfig, uid: int, workdir: str | None
-) -> tuple[list[str], dict[str, str], dict]:
-    """The argv, environment and extra Popen arguments (cwd, user to drop to) of one run."""
+    isolation: Isolation, python: str, config: SandboxConfig, uid: int | None, workdir: str | None
+) -> tuple[list[str], dict[str, str], str]:
+    """The argv, environment and working directory of one run; as root it drops to `uid` itself."""
     interpreter = [python, "-I", "-c", _BOOT, _boot_config(config, guard=isolation == "process")]
-    if workdir is None:  # namespaces: the setup script makes /tmp/work and drops to `uid`
+    if isolation == "bwrap":
+        argv = bwrap.command(python, config.disk_mb, interpreter[1:])
+        return _drop(argv, uid), _environment(bwrap.SCRATCH, "/usr/bin:/bin"), "/"
+    if isolation == "namespaces":  # the setup script makes /tmp/work and drops to `uid`
         unshare = [shutil.which("unshare") or "unshare", "--net", "--pid", "--fork", "--kill-child", "--mount-proc"]
-        argv = [*unshare, "--", "/bin/sh", "-c", _SETUP, "setup", str(config.disk_mb), str(uid)]
+        argv = [*unshare, "--", "/bin/sh", "-c", _SETUP, "setup", str(config.disk_mb), str(uid or _NOBODY)]
         argv += [shutil.which("setpriv") or "setpriv", *interpreter]
         path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"  # the setup needs mount
-        return argv, _environment("/tmp/work", path), {"cwd": "/"}
-    extra: dict = {"cwd": workdir}
-    if os.geteuid() == 0:
+        return argv, _environment("/tmp/work", path), "/"
+    assert workdir is not None
+    if uid is not None:
         os.chown(workdir, uid, uid)
-        extra.update(user=uid, group=uid, extra_groups=[])
-    return interpreter, _environment(workdir, "/usr/local/bin:/usr/bin:/bin"), extra
+    return _drop(interpreter, uid), _environment(workdir, "/usr/local/bin:/usr/bin:/bin"), workdir
+
+
+def _drop(argv: list[str], uid: int | None) -> list[str]:
+    """`argv` run as `uid` with no groups and no capabilities (util-linux setpriv); unchanged for None."""
+    if uid is None:
+        return argv
+    setpriv = shutil.which("setpriv", path="/usr/bin:/bin") or "setpriv"
+    drop = [setpriv, "--reuid", str(uid), "--regid", str(uid), "--clear-groups", "--inh-caps=-all",
+            "--bounding-set=-all"]  # fmt: skip
+    return [*drop, "--", *argv]
 
 
 def _environment(home: str, path: str) -> dict[str, str]:
@@ -408,25 +424,35 @@ def _feed(proc: subprocess.Popen[bytes], job: bytes) -> None:
         pass
 
 
-def _collect(proc: subprocess.Popen[bytes], config: SandboxConfig) -> tuple[bytes, bytes, int, bool]:
-    """Read both pipes until they close or the wall clock runs out; keep a bounded head of each."""
+def _collect(
+    proc: subprocess.Popen[bytes], config: SandboxConfig, group: CallGroup | None
+) -> tuple[bytes, bytes, int, Stop | None]:
+    """Read both pipes until they close or a limit of the whole call is passed; keep a bounded head of each."""
     assert proc.stdout is not None and proc.stderr is not None
     kept = {proc.stdout.fileno(): bytearray(), proc.stderr.fileno(): bytearray()}
     dropped = 0
     deadline = time.monotonic() + config.wall_s
+    next_watch = time.monotonic() + _WATCH_S
     exited_at: float | None = None
+    stop: Stop | None = None
     with selectors.DefaultSelector() as sel:
         for fd in kept:
             sel.register(fd, selectors.EVENT_READ)
         while sel.get_map():
             now = time.monotonic()
             if now >= deadline:
-                return bytes(kept[proc.stdout.fileno()]), bytes(kept[proc.stderr.fileno()]), dropped, True
+                stop = "wall"
+                break
+            if now >= next_watch and exited_at is None:
+                next_watch = now + _WATCH_S
+                stop = _over_limits(proc.pid, config, group)
+                if stop:
+                    break
             if exited_at is None and _exited(proc.pid):
                 exited_at = now
             if exited_at is not None and now - exited_at > 0.5:
                 break  # the interpreter is gone; a straggler it left holds the pipe open
-            for key, _ in sel.select(min(deadline - now, 0.1)):
+            for key, _ in sel.select(min(deadline - now, 0.1 if exited_at is not None else _WATCH_S)):
                 chunk = os.read(key.fd, 65536)
                 if not chunk:
                     sel.unregister(key.fd)
@@ -435,7 +461,24 @@ def _collect(proc: subprocess.Popen[bytes], config: SandboxConfig) -> tuple[byte
                 room = max(0, config.max_output_bytes - len(buf))
                 buf += chunk[:room]
                 dropped += len(chunk) - len(chunk[:room])
-    return bytes(kept[proc.stdout.fileno()]), bytes(kept[proc.stderr.fileno()]), dropped, False
+    if stop is None and group is not None and group.oom_kills():
+        stop = "memory"
+    return bytes(kept[proc.stdout.fileno()]), bytes(kept[proc.stderr.fileno()]), dropped, stop
+
+
+_WATCH_S = 0.05  # how often the parent checks the whole call's CPU time and memory
+
+
+def _over_limits(pid: int, config: SandboxConfig, group: CallGroup | None) -> Stop | None:
+    """The limit of the whole call that its processes together have passed, if any."""
+    if group is not None and group.oom_kills():
+        return "memory"
+    usage = tree_usage(pid)
+    if usage.cpu_s > config.cpu_s:
+        return "cpu"
+    if group is None and usage.memory_bytes > config.memory_mb * 1024 * 1024:
+        return "memory"
+    return None
 
 
 def _exited(pid: int) -> bool:
@@ -459,13 +502,20 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
             stream.close()
 
 
-def _decode(code: int | None, timed_out: bool, isolation: Isolation, config: SandboxConfig) -> tuple[Stop | None, str]:
+def _decode(
+    code: int | None, stop: Stop | None, isolation: Isolation, config: SandboxConfig
+) -> tuple[Stop | None, str]:
     """The limit that ended the run, and its one-line status."""
-    if timed_out:
+    if stop == "wall":
         return "wall", f"killed: wall-clock limit ({config.wall_s:g} s) exceeded"
+    if stop == "memory":
+        return "memory", f"killed: memory limit ({config.memory_mb} MB) exceeded"
+    if stop == "cpu":
+        return "cpu", f"killed: CPU time limit ({config.cpu_s} s) exceeded"
     assert code is not None
-    # under namespaces the interpreter's parent is a shell, which reports death by signal N as 128+N
-    sig = -code if code < 0 else code - 128 if isolation == "namespaces" and 128 < code < 128 + 65 else None
+    # bwrap, and the shell of `namespaces`, report the interpreter's death by signal N as 128+N
+    shell = isolation != "process" and 128 < code < 128 + 65
+    sig = -code if code < 0 else code - 128 if shell else None
     if sig is None:
         if code == _MEMORY_EXIT:
             return "memory", f"killed: memory limit ({config.memory_mb} MB) exceeded"
