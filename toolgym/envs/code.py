@@ -6,10 +6,15 @@ the final code in a ```python block. The verifier takes the last such block of t
 message, runs it with the task's hidden tests (`Task.metadata["tests"]`, assert statements) in the
 sandbox, and scores the fraction of tests passed.
 
-The hidden tests run in the same process as the candidate code, so code written to forge results
-(reading the test file, writing fake result lines) is not prevented; the sandbox protects the
-machine, not the verdict. Results travel on a line tagged with a fresh random token, and the
-candidate's own prints are sent to /dev/null, so ordinary output never confuses the verifier.
+Hidden tests stay hidden from the agent: each `python` call runs in a sandbox of its own that holds
+the interpreter and the call's code only (the default bwrap sandbox does not mount the repository,
+so the suite's tests and reference solutions are out of reach), and verification is a separate
+sandbox invocation, started after the episode, into which only the final code and the tests go
+(never the reference solution). Inside that verification run the tests share a process with the
+candidate code, so code written to forge its own verdict there (inspecting the harness, writing fake
+result lines) is not prevented; it can no longer have learnt the tests beforehand. Results travel on
+a line tagged with a fresh random token, and the candidate's own prints are sent to /dev/null, so
+ordinary output never confuses the verifier.
 """
 
 from __future__ import annotations
