@@ -35,7 +35,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 
 from ..redact import redact_text
-from ..store import WRITE, open_engine
+from ..store import WRITE, open_engine, prepare_schema
 from .battles import BattleRecord, GameKey
 
 __all__ = ["BattleStore", "SourceInfo", "arena_battles"]
@@ -107,10 +107,12 @@ class BattleStore:
         stmt = insert(arena_battles)
         changed = {c.name: stmt.excluded[c.name] for c in arena_battles.columns if c.name not in (*_KEY, "id")}
         self._upsert = stmt.on_conflict_do_update(index_elements=list(_KEY), set_=changed)
-        with self._writing() as conn:
-            _metadata.create_all(conn)
-            if "voter" not in {c["name"] for c in inspect(conn).get_columns("arena_battles")}:
-                conn.exec_driver_sql("ALTER TABLE arena_battles ADD COLUMN voter TEXT")  # a table from before votes
+        prepare_schema(self._engine, self.url)  # toolgym's database (or a new one), at this schema version
+        with self._engine.connect() as conn:
+            exists = inspect(conn).has_table(arena_battles.name)
+        if not exists:  # nothing written when it exists: a read-only database can be read
+            with self._writing() as conn:
+                _metadata.create_all(conn)
 
     def close(self) -> None:
         """Close the pooled connections."""

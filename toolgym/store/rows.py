@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from ..errors import UserError
 from ..redact import redact_text
 from ..types import FailureKind, Message, Rollout, Usage, Verdict
@@ -53,27 +55,56 @@ def record(row: Any) -> ResultRecord:
     """A ResultRecord from a row selecting RECORD_COLUMNS, in that order."""
     (task_id, category, sample, passed, reward, failure, explanation,
      latency_s, prompt_tokens, completion_tokens, error) = row
+    if failure and failure not in _FAILURES:
+        raise _bad_value(task_id, sample, "failure", failure, f"not a failure kind ({', '.join(_FAILURES)})")
     return ResultRecord(
         task_id, category, sample, passed, reward, _FAILURES[failure] if failure else None,
         explanation or "", latency_s, prompt_tokens, completion_tokens, error,
     )
 
 
+def _bad_value(task_id: Any, sample: Any, column: str, value: Any, problem: str) -> UserError:
+    shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+    return UserError(
+        f"stored rollout of task {task_id!r} sample {sample}: column {column} holds {shown}, {problem}; it was "
+        "written by another toolgym version or edited by hand: re-run that run under a new name, or delete it"
+    )
+
+
 def rollout(row: Mapping[str, Any], messages: list[dict[str, Any]]) -> Rollout:
     """A Rollout from its `rollouts` row and stored transcript."""
-    return Rollout(
-        task_id=row["task_id"], sample=row["sample"], seed=row["seed"],
-        messages=[Message.model_validate(m) for m in messages],
-        usage=Usage(prompt_tokens=row["prompt_tokens"], completion_tokens=row["completion_tokens"]),
-        latency_s=row["latency_s"], error=row["error"], end_reason=row["end_reason"],
-    )
+    if not isinstance(messages, list):
+        raise _bad_value(row["task_id"], row["sample"], "messages (transcripts)", messages, "not a list of messages")
+    try:
+        parsed = [Message.model_validate(m) for m in messages]
+    except ValidationError as e:
+        raise _bad_value(row["task_id"], row["sample"], "messages (transcripts)", messages, _first(e)) from None
+    try:
+        return Rollout(
+            task_id=row["task_id"], sample=row["sample"], seed=row["seed"], messages=parsed,
+            usage=Usage(prompt_tokens=row["prompt_tokens"], completion_tokens=row["completion_tokens"]),
+            latency_s=row["latency_s"], error=row["error"], end_reason=row["end_reason"],
+        )
+    except ValidationError as e:
+        field = str(e.errors()[0]["loc"][0])
+        raise _bad_value(row["task_id"], row["sample"], field, row.get(field), _first(e)) from None
+
+
+def _first(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return f"{where}: {first['msg']}" if where else first["msg"]
 
 
 def verdict(row: Mapping[str, Any]) -> Verdict | None:
     """The Verdict stored in a `rollouts` row; None when the attempt was not scored."""
     if row["passed"] is None:
         return None
-    return Verdict.model_validate({k: row[k] for k in VERDICT})
+    try:
+        return Verdict.model_validate({k: row[k] for k in VERDICT})
+    except ValidationError as e:
+        field = str(e.errors()[0]["loc"][0])
+        raise _bad_value(row["task_id"], row["sample"], field, row.get(field), _first(e)) from None
 
 
 def run_info(row: Mapping[str, Any], url: str) -> RunInfo:
@@ -81,7 +112,7 @@ def run_info(row: Mapping[str, Any], url: str) -> RunInfo:
     try:
         manifest = RunManifest.model_validate(row["manifest"])
     except ValueError as e:
-        version = row["manifest"].get("toolgym_version", "?")
+        version = row["manifest"].get("toolgym_version", "?") if isinstance(row["manifest"], dict) else "?"
         raise UserError(
             f"run {row['name']!r} in {url} has a manifest this toolgym cannot read "
             f"(written by toolgym {version}); upgrade toolgym to read it. {e}"

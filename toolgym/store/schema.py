@@ -30,8 +30,10 @@ from sqlalchemy import (
 
 __all__ = ["KEY", "SCHEMA_VERSION", "VERDICT", "meta", "metadata", "rollouts", "runs", "transcripts"]
 
-#: Bumped when a table changes shape; a database from a newer toolgym is refused, not misread.
-SCHEMA_VERSION = 1
+#: Bumped when a table changes shape or stored values must be rewritten; `migrations.py` brings an
+#: older database up to date, and a database from a newer toolgym is refused, not misread.
+#: 1: the first; 2: URL credentials redacted in stored errors and manifests; 3: arena_battles.voter.
+SCHEMA_VERSION = 3
 
 #: The columns that identify one attempt within a run.
 KEY = ("run_id", "task_id", "sample")

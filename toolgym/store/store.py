@@ -23,10 +23,11 @@ from ..errors import UserError
 from ..redact import redact_json
 from ..types import FailureKind, Rollout, Verdict
 from . import rows
-from .engine import WRITE, open_engine
+from .engine import WRITE, is_read_only, open_engine
 from .manifest import RunManifest, diff_manifests
+from .migrations import prepare_schema
 from .records import ResultRecord, RunInfo, RunStatus
-from .schema import KEY, SCHEMA_VERSION, VERDICT, meta, metadata, rollouts, runs, transcripts
+from .schema import KEY, VERDICT, rollouts, runs, transcripts
 
 __all__ = ["Store"]
 
@@ -54,7 +55,7 @@ class Store:
         """Where the runs are, for messages (password hidden)."""
         self._insert = postgresql.insert if self._engine.dialect.name == "postgresql" else sqlite.insert
         self._upsert_rollout, self._upsert_transcript = self._upsert(rollouts), self._upsert(transcripts)
-        self._create_tables()
+        prepare_schema(self._engine, self.url)
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -139,7 +140,7 @@ class Store:
         query = select(_r.task_id, _r.sample).where(_r.run_id == run_id, _DONE)
         keys: set[tuple[str, int]] = set()
         task_ids: dict[str, str] = {}  # one str object per task, shared by its samples
-        with self._engine.connect() as conn:
+        with self._reading(f"run {run_id}") as conn:
             for task_id, sample in conn.execution_options(yield_per=_YIELD_PER).execute(query):
                 keys.add((task_ids.setdefault(task_id, task_id), sample))
         return keys
@@ -152,7 +153,7 @@ class Store:
         """
         columns = [_r[c] for c in rows.RECORD_COLUMNS]
         query = select(*columns).where(_r.run_id == run_id).order_by(_r.task_id, _r.sample)
-        with self._engine.connect() as conn:
+        with self._reading(f"run {run_id}") as conn:
             for row in conn.execution_options(yield_per=_YIELD_PER).execute(query):
                 yield rows.record(row)
 
@@ -162,7 +163,7 @@ class Store:
         For exports and training data: one query per `chunk` rollouts, memory flat for any run size.
         """
         query = select(rollouts).where(_r.run_id == run_id).order_by(_r.task_id, _r.sample)
-        with self._engine.connect() as conn:
+        with self._reading(f"run {run_id}") as conn:
             for part in conn.execution_options(yield_per=chunk).execute(query).mappings().partitions():
                 # the chunk's transcripts are one range of the (run, task, sample) index
                 first, last = (part[0]["task_id"], part[0]["sample"]), (part[-1]["task_id"], part[-1]["sample"])
@@ -177,7 +178,7 @@ class Store:
 
     def rollout(self, run_id: int, task_id: str, sample: int = 0) -> Rollout:
         """One rollout with its transcript; a UserError when the run has none for that task and sample."""
-        with self._engine.connect() as conn:
+        with self._reading(f"run {run_id}") as conn:
             row = conn.execute(select(rollouts).where(*_key(_r, run_id, task_id, sample))).mappings().first()
             messages = conn.execute(select(_t.messages).where(*_key(_t, run_id, task_id, sample))).scalar()
         if row is None or messages is None:
@@ -187,14 +188,29 @@ class Store:
     def verdict(self, run_id: int, task_id: str, sample: int = 0) -> Verdict | None:
         """The verdict of one rollout; None when it has none (unscored, or not run)."""
         query = select(*(_r[f] for f in VERDICT)).where(*_key(_r, run_id, task_id, sample))
-        with self._engine.connect() as conn:
+        with self._reading(f"run {run_id}") as conn:
             row = conn.execute(query).mappings().first()
         return None if row is None else rows.verdict(row)
 
     # internals
 
     @contextmanager
+    def _reading(self, what: str) -> Iterator[Connection]:
+        """A connection whose rows are decoded by SQLAlchemy: a value it cannot decode is a UserError."""
+        try:
+            with self._engine.connect() as conn:
+                yield conn
+        except (ValueError, TypeError) as e:  # JSON that does not parse, a date that is not one
+            raise UserError(
+                f"{self.url}: a stored value of {what} cannot be read ({type(e).__name__}: {e}); the database "
+                "was edited by hand or damaged: delete that run or restore the database from a backup"
+            ) from None
+
+    @contextmanager
     def _writing(self) -> Iterator[Connection]:
+        if is_read_only(self._engine):
+            raise UserError(f"{self.url} is read-only for this user: its runs can be listed and read but not "
+                            "written; copy it to a writable place to add or change runs")
         with self._engine.connect() as conn:
             conn.execution_options(**{WRITE: True})
             with conn.begin():
@@ -204,18 +220,6 @@ class Store:
         stmt = self._insert(table)
         changed = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in (*KEY, "id")}
         return stmt.on_conflict_do_update(index_elements=list(KEY), set_=changed)
-
-    def _create_tables(self) -> None:
-        with self._writing() as conn:
-            metadata.create_all(conn)
-            version = {"key": "schema_version", "value": str(SCHEMA_VERSION)}
-            conn.execute(self._insert(meta).values(**version).on_conflict_do_nothing())
-            stored = int(conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar_one())
-        if stored > SCHEMA_VERSION:
-            raise UserError(
-                f"{self.url} was written by a newer toolgym (schema {stored}, this one reads "
-                f"{SCHEMA_VERSION}); upgrade toolgym (pip install -U toolgym) or choose another --db"
-            )
 
     def _find(self, name: str) -> tuple[int, dict[str, Any]] | None:
         with self._engine.connect() as conn:
@@ -246,7 +250,7 @@ class Store:
         )
         if where is not None:
             query = query.where(where)
-        with self._engine.connect() as conn:
+        with self._reading("runs") as conn:
             found = conn.execute(query).mappings().all()
         return [rows.run_info(row, self.url) for row in found]
 
