@@ -7,6 +7,9 @@ CSRF token) and deleting votes (DELETE, admin token). `create_app` builds it for
 
 from __future__ import annotations
 
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 
@@ -58,8 +61,16 @@ def create_app(config: ViewConfig) -> FastAPI:
     from . import arena_pages, compare_pages, run_pages, voting  # routes import this module's `state`
 
     store = Store(config.db)
-    app = FastAPI(title="toolgym view", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.view = ViewState(config, store, BattleStore(config.db), Summaries(store), AnswerPool(store),
+    summaries = Summaries(store)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=summaries.warm, name="toolgym-view-warm", daemon=True).start()
+        yield
+        store.close()
+
+    app = FastAPI(title="toolgym view", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.state.view = ViewState(config, store, BattleStore(config.db), summaries, AnswerPool(store),
                                Sessions(config.votes_per_minute))
     for module in (run_pages, compare_pages, arena_pages, voting):
         app.include_router(module.router)

@@ -2,11 +2,13 @@
 
 A run's summary (accuracy with intervals, pass^k, failure kinds, latency and tokens) reads every
 record of the run, about 0.7 s for 100,000 rollouts; it is kept until the run's counts or status
-change, so a finished run is summarised once and a running one at most once per change.
+change, so a finished run is summarised once and a running one at most once per change. The view
+summarises the newest runs in a background thread when it starts, ahead of their first view.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Hashable
@@ -21,6 +23,7 @@ from ..store import ResultRecord, RunInfo, Store
 __all__ = ["Flip", "RunComparison", "Summaries", "fingerprint"]
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 def fingerprint(run: RunInfo) -> tuple[Hashable, ...]:
@@ -58,6 +61,15 @@ class Summaries:
         self._cache: dict[Hashable, object] = {}
         self._lock = threading.Lock()
         self._computing: dict[Hashable, threading.Lock] = defaultdict(threading.Lock)
+
+    def warm(self, most: int = 16) -> None:
+        """Summarise the newest runs ahead of their first view (run in a background thread at start)."""
+        for run in list(reversed(self._store.list_runs()))[:most]:
+            if run.done:
+                try:
+                    self.section(run)
+                except UserError as e:  # shown when the page is opened; nothing to do ahead of it
+                    logger.info("not summarising run %s ahead: %s", run.name, e)
 
     def section(self, run: RunInfo) -> RunSection:
         """The report's numbers for `run` (no transcripts)."""
