@@ -149,3 +149,25 @@ def test_with_a_token_every_request_must_carry_it(view_db: str):
             assert client.get("/").status_code == 200  # the cookie now carries it
         with httpx.Client(base_url=url, headers={"Authorization": "Bearer secret-token-0123456789"}) as client:
             assert client.get("/api/runs").status_code == 200
+
+
+def test_a_read_only_database_is_browsed_and_a_vote_is_refused_with_the_reason(tmp_path, monkeypatch):
+    import os
+
+    from toolgym.store import RunManifest
+    from toolgym.types import Rollout, Verdict
+
+    db = tmp_path / "ro.db"
+    with Store(str(db)) as store:  # runs only: no arena table yet
+        run = store.open_run("r", RunManifest(suite="s", suite_version="1", model="m"))
+        store.write(run.id, [(Rollout(task_id="t1"), "c", Verdict.ok())])
+    real_access = os.access
+    # fault injection: this user may not write the file nor its folder (root may write anywhere)
+    monkeypatch.setattr("toolgym.store.engine.os.access", lambda p, mode: mode != os.W_OK and real_access(p, mode))
+    for url in serve_in_thread(ViewConfig(db=str(db))):
+        with httpx.Client(base_url=url) as client:
+            assert client.get("/").status_code == 200 and client.get(f"/runs/{run.id}").status_code == 200
+            arena = client.get("/arena")
+            assert arena.status_code == 503 and "read-only" in arena.text
+            vote = client.get("/vote")
+            assert vote.status_code == 200 and "Nothing to vote on" in vote.text

@@ -38,10 +38,18 @@ class ViewState:
 
     config: ViewConfig
     store: Store
-    battles: BattleStore
+    opened_battles: BattleStore | str
+    """The arena table, or why it cannot be opened (a read-only database that has none yet)."""
     summaries: Summaries
     pool: AnswerPool
     sessions: Sessions
+
+    @property
+    def battles(self) -> BattleStore:
+        """The arena table; an HTTP 503 saying why when it cannot be opened."""
+        if isinstance(self.opened_battles, str):
+            raise HTTPException(503, f"the arena table cannot be used: {self.opened_battles}")
+        return self.opened_battles
 
 
 def state(request: Request) -> ViewState:
@@ -70,7 +78,7 @@ def create_app(config: ViewConfig) -> FastAPI:
         store.close()
 
     app = FastAPI(title="toolgym view", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
-    app.state.view = ViewState(config, store, BattleStore(config.db), summaries, AnswerPool(store),
+    app.state.view = ViewState(config, store, _open_battles(config.db), summaries, AnswerPool(store),
                                Sessions(config.votes_per_minute))
     for module in (run_pages, compare_pages, arena_pages, voting):
         app.include_router(module.router)
@@ -83,6 +91,13 @@ def create_app(config: ViewConfig) -> FastAPI:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_HOSTS)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def _open_battles(db: str) -> BattleStore | str:
+    try:
+        return BattleStore(db)
+    except UserError as e:  # runs can still be browsed: only the arena pages and voting say why not
+        return str(e)
 
 
 async def _user_error(request: Request, exc: UserError) -> HTMLResponse:

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, Header, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..arena import BattleRecord, Outcome
+from ..errors import UserError
 from ..stats import style_features
 from .app import ViewState, state
 from .render import page
@@ -78,11 +79,15 @@ def cast_vote(
         raise HTTPException(429, f"at most {view.config.votes_per_minute} votes a minute per session; "
                                  "wait a little and vote again")
     label, outcome = CHOICES[choice]
-    view.battles.add_vote(BattleRecord(
+    record = BattleRecord(
         view.config.vote_source, drawn.prompt_set, drawn.prompt_id, drawn.left, drawn.right, 0, drawn.category,
         verdict=label, outcome=outcome, style_a=style_features(drawn.answer_left),
         style_b=style_features(drawn.answer_right), voter=session.voter,
-    ))
+    )
+    try:
+        view.battles.add_vote(record)
+    except UserError as e:  # a read-only database: the vote cannot be kept, say why
+        raise HTTPException(503, f"the vote could not be stored: {e}") from None
     drawn.choice = choice
     return RedirectResponse(f"/vote/{drawn.id}", status_code=303)
 
