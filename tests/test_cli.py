@@ -45,7 +45,7 @@ def test_score_prints_bfcl_summary_in_bfcl_mode(world, capsys):
     tmp, suite, replay, db = world
     cli("score", "--suite", f"jsonl:{suite}", "--responses", str(replay), "--mode", "bfcl")
     out = capsys.readouterr().out
-    assert "BFCL non-live AST" in out and "wrong_value" in out
+    assert "BFCL v4 overall" in out and "BFCL non-live" in out and "wrong_value" in out
 
 
 def test_user_errors_exit_2_with_one_line_and_no_traceback(world, capsys):

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from ..errors import UserError
+from ..models import write_replay
+from ..models.bfcl_results import read_bfcl_results
 from ..run import RunConfig, evaluate_async
 from .app import app, console, model_options, opt, resolve_config
-from .summary import print_run_summary, print_scores
+from .summary import print_run_summary, print_scores, scores_json
 
 __all__ = ["eval_command", "run_eval", "score_command", "score_responses"]
 
@@ -19,6 +24,7 @@ BASE_URL_HELP = "OpenAI-compatible server URL (else OPENAI_BASE_URL)."
 TOOL_MODE_HELP = "native (the API's tools field) or prompt (tools in the system prompt, calls parsed from text)."
 PARSER_HELP = "Tool-call parser for raw text: hermes, llama3, pythonic, mistral."
 RESPONSES_HELP = "Recorded outputs (JSONL: task id -> raw text or OpenAI-style tool_calls)."
+BFCL_RESULTS_HELP = "A folder of BFCL's own result files (BFCL_v4_<category>_result.json), instead of --responses."
 
 
 def run_eval(config: RunConfig, options=None) -> str:
@@ -83,18 +89,43 @@ def eval_command(
 @app.command("score")
 def score_command(
     suite: Annotated[str, typer.Option("--suite", "-s", help=RunConfig.model_fields["suite"].description)],
-    responses: Annotated[Path, typer.Option("--responses", "-r", help=RESPONSES_HELP)],
+    responses: Annotated[Path | None, typer.Option("--responses", "-r", help=RESPONSES_HELP)] = None,
     mode: Annotated[str, typer.Option(help=RunConfig.model_fields["mode"].description)] = "toolgym",
     split: Annotated[str, typer.Option(help=RunConfig.model_fields["split"].description)] = "all",
     parser: Annotated[str | None, typer.Option(help="Parser for raw-text responses (default hermes).")] = None,
+    bfcl_results: Annotated[Path | None, typer.Option("--bfcl-results", help=BFCL_RESULTS_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as one JSON object.")] = False,
 ) -> None:
     """Re-score recorded model outputs against a suite (nothing is stored)."""
-    rows = asyncio.run(score_responses(suite, responses, mode, split, parser))
-    print_scores(f"{responses.name} on {suite} ({mode} mode)", rows, 1, mode)
+    if (responses is None) == (bfcl_results is None):
+        raise UserError("score needs --responses FILE (a replay file) or --bfcl-results DIR (BFCL's results)")
+    with tempfile.TemporaryDirectory() as tmp:
+        categories = None
+        if bfcl_results is not None:
+            records, categories = read_bfcl_results(bfcl_results)
+            responses = Path(tmp) / "bfcl_results.jsonl"
+            write_replay(responses, records.values())
+        rows = asyncio.run(score_responses(suite, responses, mode, split, parser, categories))
+    source = bfcl_results if bfcl_results is not None else responses
+    if as_json:
+        print(json.dumps(scores_json(rows, mode), indent=2))
+    else:
+        print_scores(f"{source.name} on {suite} ({mode} mode)", rows, 1, mode)
 
 
-async def score_responses(suite_spec: str, responses: Path, mode: str, split: str, parser: str | None):
-    """Score a replay file; returns one ResultRecord per task of the split."""
+async def score_responses(
+    suite_spec: str,
+    responses: Path,
+    mode: str,
+    split: str,
+    parser: str | None,
+    bfcl_categories: list[str] | None = None,
+):
+    """Score a replay file; returns one ResultRecord per task of the split.
+
+    With `bfcl_categories`, only the tasks of those BFCL categories are scored (the ones a BFCL
+    result folder answers).
+    """
     from ..envs import ENVIRONMENTS
     from ..models import ModelOptions, load_model
     from ..run import EpisodeLimits, plan_jobs, run_jobs
@@ -105,6 +136,13 @@ async def score_responses(suite_spec: str, responses: Path, mode: str, split: st
     cfg = resolve_config(None, {"suite": suite_spec, "mode": mode, "split": split})
     the_suite = load_suite(cfg.suite)
     tasks = the_suite.split(None if cfg.split == "all" else cfg.split)
+    if bfcl_categories is not None:
+        tasks = [t for t in tasks if t.metadata.get("bfcl_category") in bfcl_categories]
+        if not tasks:
+            raise UserError(
+                f"the BFCL results answer the categories {bfcl_categories}, and suite {suite_spec!r} has "
+                "none of them; use --suite bfcl"
+            )
     env = ENVIRONMENTS.get(the_suite.environment)(mode=cfg.mode)
     model = load_model(f"replay:{responses}", ModelOptions(parser=parser))
     rows: list[ResultRecord] = []

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from ..report import accuracy_table, bfcl_summary, failure_table
+from ..report import accuracy_table, bfcl_scores, bfcl_summary, failure_table
 from ..stats import Record, accuracy, pass_hat_k
 from ..store import ResultRecord, Store
 from .app import console
 
-__all__ = ["print_run_summary", "print_scores"]
+__all__ = ["print_run_summary", "print_scores", "scores_json"]
 
 
 def print_scores(title: str, rows: Sequence[ResultRecord], repeats: int, mode: str) -> None:
@@ -31,6 +31,27 @@ def print_scores(title: str, rows: Sequence[ResultRecord], repeats: int, mode: s
     if infra or unscored:
         console.print(f"[yellow]{infra} rollouts ended on infrastructure errors and {unscored} could not be "
                       "scored; they are kept out of accuracy and retried when the same command runs again.[/]")
+
+
+def scores_json(rows: Sequence[ResultRecord], mode: str) -> dict:
+    """The scores of `print_scores` as plain data: accuracy per category, errors, and BFCL's scores."""
+    counted = [r for r in rows if r.counted]
+    out: dict = {
+        "tasks": len(rows),
+        "scored": len(counted),
+        "errors": sum(1 for r in rows if not r.counted),
+        "mode": mode,
+    }
+    if counted:
+        report = accuracy([Record(r.task_id, r.category, bool(r.passed)) for r in counted])
+        out["overall"] = report.overall.value
+        out["categories"] = {c: {"accuracy": e.value, "tasks": e.n_tasks, "ci": [e.low, e.high]}
+                             for c, e in report.by_category.items()}
+        if mode == "bfcl":
+            cats = report.by_category
+            scores = bfcl_scores({c: e.value for c, e in cats.items()}, {c: e.n_tasks for c, e in cats.items()})
+            out["bfcl"] = scores.model_dump()
+    return out
 
 
 def print_run_summary(db: str, names: Sequence[str]) -> None:

@@ -1,6 +1,6 @@
 """Reports: terminal tables and self-contained HTML, from the stats layer's estimates."""
 
-from .bfcl_summary import bfcl_summary
+from .bfcl_summary import BfclScores, bfcl_scores, bfcl_summary
 from .html import render_html
 from .leaderboard import ELO_NOTE, leaderboard_html, leaderboard_table, quality_table, rating_chart, style_table
 from .sections import Figures, RunSection, Transcript, run_section, transcripts_to_show
@@ -13,6 +13,8 @@ __all__ = [
     "RunSection",
     "Transcript",
     "accuracy_table",
+    "BfclScores",
+    "bfcl_scores",
     "bfcl_summary",
     "category_chart",
     "comparison_table",

@@ -1,30 +1,156 @@
-"""BFCL's headline numbers, computed the way its leaderboard computes them.
+"""BFCL v4's official scores, computed by its own formula (`generate_leaderboard_csv` in bfcl-eval).
 
-BFCL averages *category* accuracies without weighting by task count: its non-live AST score is the
-unweighted mean of simple, multiple, parallel and parallel_multiple (simple being itself the mean of
-the per-language simple categories), and irrelevance detection is reported beside it. toolgym's own
-`overall` is the mean over tasks; both are shown in bfcl mode so neither is mistaken for the other.
+BFCL never averages over tasks. Per category it takes accuracy, then:
+
+| group | how |
+| --- | --- |
+| non-live | unweighted mean of simple (mean of Python, Java, JavaScript), multiple, parallel, par._multiple |
+| live | mean of live_simple, live_multiple, live_parallel, live_parallel_multiple weighted by their task counts |
+| irrelevance | unweighted mean of irrelevance and live_irrelevance |
+| relevance | live_relevance |
+| multi-turn | unweighted mean of base, miss_func, miss_param, long_context |
+| agentic | unweighted mean of web search (mean of base, no_snippet) and memory (mean of kv, vector, rec_sum) |
+| overall | non-live 10, live 10, irrelevance 10, multi-turn 30, agentic 40 (weights normalised) |
+
+A category that was not run counts as 0 with BFCL's own task count, exactly as BFCL does; the
+labels say how many categories were run so that a partial overall is not mistaken for a full one.
+toolgym's own `overall` (the mean over tasks) is shown beside these, never instead.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict
+
 from ..stats import AccuracyReport
 
-__all__ = ["bfcl_summary"]
+__all__ = ["BFCL_TASK_COUNTS", "BfclScores", "bfcl_scores", "bfcl_summary"]
 
-_AST = ("simple", "multiple", "parallel", "parallel_multiple")
+#: BFCL v4's categories and their task counts (bfcl-eval 2026.3.23; a test checks them against it)
+BFCL_TASK_COUNTS: dict[str, int] = {
+    "simple_python": 400,
+    "simple_java": 100,
+    "simple_javascript": 50,
+    "multiple": 200,
+    "parallel": 200,
+    "parallel_multiple": 200,
+    "irrelevance": 240,
+    "live_simple": 258,
+    "live_multiple": 1053,
+    "live_parallel": 16,
+    "live_parallel_multiple": 24,
+    "live_irrelevance": 884,
+    "live_relevance": 16,
+    "multi_turn_base": 200,
+    "multi_turn_miss_func": 200,
+    "multi_turn_miss_param": 200,
+    "multi_turn_long_context": 200,
+    "web_search_base": 100,
+    "web_search_no_snippet": 100,
+    "memory_kv": 155,
+    "memory_vector": 155,
+    "memory_rec_sum": 155,
+}
+_WEIGHTS = {"non_live": 10, "live": 10, "irrelevance": 10, "multi_turn": 30, "agentic": 40}
+
+
+class BfclScores(BaseModel):
+    """BFCL v4's group and overall accuracies (fractions), as its leaderboard computes them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    overall: float
+    """Weighted overall: non-live 10, live 10, irrelevance 10, multi-turn 30, agentic 40."""
+    non_live: float
+    """Unweighted mean of simple (mean of 3 languages), multiple, parallel, parallel_multiple."""
+    live: float
+    """Live AST categories weighted by task count."""
+    irrelevance: float
+    """Unweighted mean of irrelevance and live_irrelevance."""
+    relevance: float
+    """live_relevance."""
+    multi_turn: float
+    """Unweighted mean of the 4 multi-turn categories."""
+    agentic: float
+    """Unweighted mean of web search and memory."""
+    categories: dict[str, float]
+    """Accuracy of each BFCL category that was run."""
+    missing: list[str]
+    """BFCL categories not run: each counts as 0, as in BFCL's own overall."""
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def _bfcl_name(category: str) -> str:
+    return "simple_python" if category == "simple" else category
+
+
+def bfcl_scores(by_category: Mapping[str, float], counts: Mapping[str, int] | None = None) -> BfclScores:
+    """BFCL's scores from per-category accuracies keyed by BFCL name (toolgym's `simple` = simple_python).
+
+    `counts` are the tasks scored per category (BFCL weighs the live categories by them); a category
+    without a count, or not run, has BFCL's full count.
+    """
+    acc = {_bfcl_name(k): v for k, v in by_category.items()}
+    ran = {c: acc[c] for c in BFCL_TASK_COUNTS if c in acc}
+    sizes = BFCL_TASK_COUNTS | {_bfcl_name(k): n for k, n in (counts or {}).items()}
+
+    def a(name: str) -> float:
+        return ran.get(name, 0.0)
+
+    simple = _mean([a("simple_python"), a("simple_java"), a("simple_javascript")])
+    non_live = _mean([simple, a("multiple"), a("parallel"), a("parallel_multiple")])
+    live_cats = ["live_simple", "live_multiple", "live_parallel", "live_parallel_multiple"]
+    live = sum(a(c) * sizes[c] for c in live_cats) / sum(sizes[c] for c in live_cats)
+    irrelevance = _mean([a("irrelevance"), a("live_irrelevance")])
+    multi_turn = _mean([a(c) for c in BFCL_TASK_COUNTS if c.startswith("multi_turn_")])
+    web = _mean([a("web_search_base"), a("web_search_no_snippet")])
+    memory = _mean([a("memory_kv"), a("memory_vector"), a("memory_rec_sum")])
+    agentic = _mean([web, memory])
+    groups = {"non_live": non_live, "live": live, "irrelevance": irrelevance, "multi_turn": multi_turn,
+              "agentic": agentic}
+    overall = sum(groups[g] * w for g, w in _WEIGHTS.items()) / sum(_WEIGHTS.values())
+    return BfclScores(
+        overall=overall,
+        relevance=a("live_relevance"),
+        categories=ran,
+        missing=[c for c in BFCL_TASK_COUNTS if c not in ran],
+        **groups,
+    )
 
 
 def bfcl_summary(report: AccuracyReport) -> dict[str, float]:
-    """BFCL-style summary lines: non-live AST (unweighted over categories) and irrelevance."""
+    """BFCL's headline lines (label -> fraction) for a run's report; groups with no category run are left out."""
     cats = report.by_category
-    out: dict[str, float] = {}
-    simple = [e.value for name, e in cats.items() if name == "simple" or name.startswith("simple_")]
-    parts = ([sum(simple) / len(simple)] if simple else []) + [cats[c].value for c in _AST[1:] if c in cats]
-    if parts:
-        out["BFCL non-live AST (unweighted)"] = sum(parts) / len(parts)
-    if "irrelevance" in cats:
-        out["BFCL irrelevance detection"] = cats["irrelevance"].value
-    if cats:
-        out["BFCL unweighted over categories"] = sum(e.value for e in cats.values()) / len(cats)
+    scores = bfcl_scores({name: e.value for name, e in cats.items()}, {name: e.n_tasks for name, e in cats.items()})
+    if not scores.categories:
+        return {}
+    ran = set(scores.categories)
+    n = len(BFCL_TASK_COUNTS)
+    out = {f"BFCL v4 overall ({len(ran)}/{n} categories run; others count 0)": scores.overall}
+    groups = {
+        "BFCL non-live": ("simple_python", "simple_java", "simple_javascript", "multiple", "parallel",
+                          "parallel_multiple"),
+        "BFCL live": ("live_simple", "live_multiple", "live_parallel", "live_parallel_multiple"),
+        "BFCL irrelevance": ("irrelevance", "live_irrelevance"),
+        "BFCL relevance": ("live_relevance",),
+        "BFCL multi-turn": tuple(c for c in BFCL_TASK_COUNTS if c.startswith("multi_turn_")),
+        "BFCL agentic": tuple(c for c in BFCL_TASK_COUNTS if c.startswith(("web_search", "memory"))),
+    }
+    values = {
+        "BFCL non-live": scores.non_live,
+        "BFCL live": scores.live,
+        "BFCL irrelevance": scores.irrelevance,
+        "BFCL relevance": scores.relevance,
+        "BFCL multi-turn": scores.multi_turn,
+        "BFCL agentic": scores.agentic,
+    }
+    for label, cats in groups.items():
+        done = [c for c in cats if c in ran]
+        if done:
+            suffix = "" if len(done) == len(cats) else f" ({len(done)}/{len(cats)} run)"
+            out[label + suffix] = values[label]
     return out

@@ -1,0 +1,93 @@
+"""BFCL's official overall and group scores: toolgym's formula against bfcl-eval's own leaderboard code."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from toolgym.report.bfcl_summary import BFCL_TASK_COUNTS, bfcl_scores
+
+from ..suites.bfcl_oracle import bfcl_checker
+
+needs_package = pytest.mark.skipif(
+    bfcl_checker() is None, reason="needs bfcl-eval: pip install --no-deps bfcl-eval"
+)
+
+# Runs BFCL's generate_leaderboard_csv on a table of per-category results. Its module imports every
+# model SDK through constants.model_config (stubbed: one display name for any model) and creates
+# result/score folders under BFCL_PROJECT_ROOT (pointed at a temporary folder).
+_BFCL_LEADERBOARD = """
+import json, sys, types
+from collections import defaultdict
+from pathlib import Path
+stub = types.ModuleType("bfcl_eval.constants.model_config")
+cfg = types.SimpleNamespace(display_name="M", url="u", org="o", license="l", input_price=None, output_price=None)
+stub.MODEL_CONFIG_MAPPING = defaultdict(lambda: cfg)
+sys.modules[stub.__name__] = stub
+from bfcl_eval.eval_checker.eval_runner_helper import generate_leaderboard_csv
+table = {"m": json.loads(sys.argv[1])}
+generate_leaderboard_csv(table, Path(sys.argv[2]))
+"""
+
+
+def bfcl_leaderboard(results: dict[str, tuple[float, int]], tmp: Path) -> dict[str, str]:
+    table = {c: {"accuracy": a, "total_count": n} for c, (a, n) in results.items()}
+    env = {**os.environ, "BFCL_PROJECT_ROOT": str(tmp)}
+    done = subprocess.run([sys.executable, "-c", _BFCL_LEADERBOARD, json.dumps(table), str(tmp)],
+                          capture_output=True, text=True, env=env, cwd=tmp)
+    assert done.returncode == 0, done.stderr[-800:]
+    with (tmp / "data_overall.csv").open() as f:
+        return next(csv.DictReader(f))
+
+
+def pct(x: float) -> str:
+    return f"{x * 100:.2f}%"
+
+
+@needs_package
+def test_categories_and_task_counts_are_bfcls(tmp_path: Path) -> None:
+    code = (
+        "import json; from bfcl_eval.utils import load_dataset_entry;"
+        "from bfcl_eval.constants.category_mapping import ALL_SCORING_CATEGORIES as C;"
+        "print(json.dumps({c: len(load_dataset_entry(c, include_prereq=False,"
+        " include_language_specific_hint=False)) for c in C}))"
+    )
+    env = {**os.environ, "BFCL_PROJECT_ROOT": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-800:]
+    assert json.loads(done.stdout.splitlines()[-1]) == BFCL_TASK_COUNTS
+
+
+@needs_package
+@pytest.mark.parametrize("seed", [0, 1])
+def test_every_group_and_the_overall_equal_bfcls_own_leaderboard(seed: int, tmp_path: Path) -> None:
+    rng = random.Random(seed)
+    results = {c: (rng.random(), rng.randint(1, n)) for c, n in BFCL_TASK_COUNTS.items()}
+    row = bfcl_leaderboard(results, tmp_path)
+    ours = bfcl_scores({c: a for c, (a, _) in results.items()}, {c: n for c, (_, n) in results.items()})
+    assert pct(ours.overall) == row["Overall Acc"]
+    assert pct(ours.non_live) == row["Non-Live AST Acc"]
+    assert pct(ours.live) == row["Live Acc"]
+    assert pct(ours.multi_turn) == row["Multi Turn Acc"]
+    assert pct(ours.irrelevance) == row["Irrelevance Detection"]
+    assert pct(ours.relevance) == row["Relevance Detection"]
+    assert pct(ours.agentic * 2 - float(row["Memory Acc"][:-1]) / 100) == row["Web Search Acc"]
+
+
+@needs_package
+def test_categories_not_run_count_as_zero_as_in_bfcl(tmp_path: Path) -> None:
+    """toolgym's `simple` is BFCL's simple_python; the single-turn categories alone, as toolgym runs them."""
+    results = {"simple": (0.9, 400), "live_simple": (0.5, 258), "live_multiple": (0.7, 1053),
+               "irrelevance": (0.8, 240), "multiple": (0.6, 200), "live_relevance": (1.0, 16)}
+    row = bfcl_leaderboard({("simple_python" if c == "simple" else c): r for c, r in results.items()}, tmp_path)
+    ours = bfcl_scores({c: a for c, (a, _) in results.items()}, {c: n for c, (_, n) in results.items()})
+    assert pct(ours.overall) == row["Overall Acc"] == "12.66%"
+    assert pct(ours.live) == row["Live Acc"]
+    assert len(ours.missing) == 16 and "simple_python" in ours.categories
