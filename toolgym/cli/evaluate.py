@@ -37,6 +37,9 @@ def run_eval(config: RunConfig, options=None) -> str:
     state: dict = {}
 
     def on_start(run, progress) -> None:
+        if run.manifest.sandbox:  # the choice is printed, and recorded in the manifest
+            weak = "" if run.manifest.sandbox == "bwrap" else " [yellow](weak isolation, chosen by name)[/yellow]"
+            console.print(f"model-written code runs in the {run.manifest.sandbox} sandbox{weak}")
         state["id"] = bar.add_task(run.name, total=progress.total, completed=progress.done_before,
                                    rate=0.0, acc="")
 
@@ -71,6 +74,7 @@ def eval_command(
     max_turns: Annotated[int | None, opt("max_turns", "--max-turns")] = None,
     max_tool_calls: Annotated[int | None, opt("max_tool_calls", "--max-tool-calls")] = None,
     user_model: Annotated[str | None, opt("user_model", "--user-model")] = None,
+    sandbox: Annotated[str | None, opt("sandbox", "--sandbox")] = None,
     base_url: Annotated[str | None, typer.Option(help=BASE_URL_HELP)] = None,
     tool_mode: Annotated[str | None, typer.Option(help=TOOL_MODE_HELP)] = None,
     parser: Annotated[str | None, typer.Option(help=PARSER_HELP)] = None,
@@ -80,7 +84,7 @@ def eval_command(
     flags = dict(suite=suite, model=model, split=split, repeats=repeats, temperature=temperature, top_p=top_p,
                  max_tokens=max_tokens, seed=seed, concurrency=concurrency, limit=limit, mode=mode, db=db,
                  run=run, timeout_s=timeout_s, max_turns=max_turns, max_tool_calls=max_tool_calls,
-                 user_model=user_model)
+                 user_model=user_model, sandbox=sandbox)
     cfg = resolve_config(config, flags)
     name = run_eval(cfg, model_options(base_url, tool_mode, parser))
     print_run_summary(cfg.db, [name])

@@ -56,6 +56,8 @@ class RunConfig(BaseModel):
     """Most generated tokens over one multi-turn episode."""
     user_model: str | None = None
     """Model spec of the simulated user for tasks with a hidden user instruction (multi-turn suites)."""
+    sandbox: Literal["auto", "bwrap", "namespaces", "process"] = "auto"
+    """Isolation of model-written code (code suites): auto = bwrap, else refused; namespaces, process: weak, by name."""
 
     def limits(self) -> EpisodeLimits:
         """The episode limits of this run."""

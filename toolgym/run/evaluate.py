@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import __version__
-from ..envs import ENVIRONMENTS
+from ..envs import ENVIRONMENTS, CodeEnv, Environment, isolation_level
 from ..models import Model, ModelOptions, load_model
 from ..store import RunInfo, RunManifest, Store
 from ..suites import Suite, head_by_category, load_suite
@@ -52,7 +52,7 @@ class Progress:
 _TRANSPORT_KEYS = frozenset({"url", "base_url", "spec"})
 
 
-def manifest_for(config: RunConfig, suite: Suite, model: Model) -> RunManifest:
+def manifest_for(config: RunConfig, suite: Suite, model: Model, sandbox: str | None = None) -> RunManifest:
     """The identity of a run: what must match for a second invocation to resume it."""
     return RunManifest(
         suite=suite.name,
@@ -67,7 +67,22 @@ def manifest_for(config: RunConfig, suite: Suite, model: Model) -> RunManifest:
         split=config.split,
         limit=config.limit,
         toolgym_version=__version__,
+        sandbox=sandbox,
     )
+
+
+def environment_for(config: RunConfig, suite: Suite) -> tuple[Environment, str | None]:
+    """The suite's environment, and the isolation its model-written code gets (None: it runs none).
+
+    Raises:
+        UserError: the suite runs code and `config.sandbox` does not work here (under `auto`: no
+            bubblewrap); raised before any model call, so nothing is lost.
+    """
+    env = ENVIRONMENTS.get(suite.environment)(mode=config.mode)
+    if not isinstance(env, CodeEnv):
+        return env, None
+    env.sandbox = env.sandbox.model_copy(update={"isolation": config.sandbox})
+    return env, isolation_level(env.sandbox)
 
 
 async def evaluate_async(
@@ -83,12 +98,12 @@ async def evaluate_async(
     suite = suite or load_suite(config.suite)
     tasks = suite.split(None if config.split == "all" else config.split)
     tasks = head_by_category(tasks, config.limit)
-    env = ENVIRONMENTS.get(suite.environment)(mode=config.mode)
+    env, sandbox = environment_for(config, suite)
     owns_model = model is None  # a caller's model stays open for the caller to reuse
     model = model or load_model(config.model, options)
     store = Store(config.db)
     try:
-        run = store.open_run(config.run, manifest_for(config, suite, model))
+        run = store.open_run(config.run, manifest_for(config, suite, model, sandbox))
         done = store.done_keys(run.id)
         progress = Progress(total=len(tasks) * config.repeats, done_before=len(done))
         if on_start:

@@ -45,6 +45,8 @@ class RunManifest(BaseModel):
     """N tasks of the split, the first of each category in proportion (`head_by_category`); None for all."""
     toolgym_version: str = ""
     """Version of toolgym that started the run."""
+    sandbox: str | None = None
+    """Isolation that ran model-written code (`bwrap`; `namespaces`, `process` when named); None: no code runs."""
 
     @field_validator("model_options")
     @classmethod
@@ -87,6 +89,8 @@ def diff_manifests(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     lines: list[str] = []
     for key in sorted(old.keys() | new.keys(), key=_field_order):
         a, b = old.get(key, _ABSENT), new.get(key, _ABSENT)
+        if a in (_ABSENT, None) and b in (_ABSENT, None):  # a field added later and unset: older runs resume
+            continue
         if isinstance(a, dict) and isinstance(b, dict):
             lines += [f"{key}.{line}" for line in diff_manifests(a, b)]
         elif a != b:
