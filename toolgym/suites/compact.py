@@ -65,6 +65,15 @@ class CompactTasks(Sequence[Task]):
         return CompactTasks([self._raw[i] for i in keep], [self._ids[i] for i in keep], [split] * len(keep),
                             [self._categories[i] for i in keep])
 
+    def take(self, indices: list[int]) -> CompactTasks:
+        """The tasks at `indices`, in that order, without parsing any."""
+        return CompactTasks([self._raw[i] for i in indices], [self._ids[i] for i in indices],
+                            [self._splits[i] for i in indices], [self._categories[i] for i in indices])
+
+    def category_list(self) -> list[str]:
+        """Each task's category, in order, without parsing."""
+        return self._categories
+
     def categories(self) -> list[str]:
         """Category names in first-seen order."""
         return list(dict.fromkeys(self._categories))

@@ -5,6 +5,10 @@ first N tasks of a split are one category only, and a quick `--limit 40` run wou
 simple-task accuracy as the model's accuracy. `head_by_category` keeps each category's share instead:
 the first tasks of each category, as many as its share of N (largest remainder), in suite order. The
 choice depends only on the task list and N, so a resumed run picks the same tasks.
+
+A file-backed suite (`CompactTasks`) stays compact: all tasks come back as the same sequence, and a
+subset is chosen from the categories kept beside the text, without parsing a task (turning 100,000
+tasks into a list of `Task` objects took ~500 MB).
 """
 
 from __future__ import annotations
@@ -12,11 +16,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..types import Task
+from .compact import CompactTasks
 
 __all__ = ["head_by_category"]
 
 
-def head_by_category(tasks: Sequence[Task], n: int | None) -> list[Task]:
+def head_by_category(tasks: Sequence[Task], n: int | None) -> Sequence[Task]:
     """`n` tasks, the first ones of each category in proportion to its size; all tasks when `n` is None.
 
     Every category with tasks keeps at least one when `n` allows it (a 60-task category beside 4,000
@@ -30,13 +35,14 @@ def head_by_category(tasks: Sequence[Task], n: int | None) -> list[Task]:
         ['a0', 'a1', 'a2', 'b0', 'c0']
     """
     if n is None or n >= len(tasks):
-        return list(tasks)
+        return tasks
+    compact = isinstance(tasks, CompactTasks)
     by_category: dict[str, list[int]] = {}
-    for i, task in enumerate(tasks):
-        by_category.setdefault(task.category, []).append(i)
+    for i, category in enumerate(tasks.category_list() if compact else (t.category for t in tasks)):
+        by_category.setdefault(category, []).append(i)
     quota = _quotas({c: len(ix) for c, ix in by_category.items()}, n)
     kept = sorted(i for c, ix in by_category.items() for i in ix[: quota[c]])
-    return [tasks[i] for i in kept]
+    return tasks.take(kept) if compact else [tasks[i] for i in kept]
 
 
 def _quotas(sizes: dict[str, int], n: int) -> dict[str, int]:
