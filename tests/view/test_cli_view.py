@@ -61,3 +61,40 @@ def test_a_short_token_is_a_clear_error(view_db: str, capsys):
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert "--token" in err and "at least 16" in err and "Traceback" not in err
+
+
+def test_as_another_user_a_read_only_database_is_browsed_and_votes_are_refused(view_db: str):
+    import re
+    import shutil as sh
+
+    from tests.helpers.unprivileged import NOBODY, shared_dir
+
+    shared = shared_dir()
+    db = shared / "view.db"
+    sh.copy(view_db, db)
+    db.chmod(0o644)  # readable by the other user, who may write neither the file nor its folder
+    prefix = []
+    if os.geteuid() == 0:
+        if sh.which("setpriv") is None:
+            pytest.skip(reason="needs setpriv (util-linux) to drop root privileges")
+        prefix = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": os.getcwd(), "HOME": str(shared)}
+    process = subprocess.Popen([*prefix, sys.executable, "-m", "toolgym", "view", "--db", str(db), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=shared)
+    before = db.read_bytes()
+    try:
+        url = f"http://127.0.0.1:{port}"
+        assert "weather-b" in wait_up(url + "/", process).text
+        with httpx.Client(base_url=url) as client:
+            html = client.get("/vote").text
+            ballot = re.search(r'name="ballot" value="([^"]+)"', html).group(1)
+            csrf = re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+            vote = client.post("/vote", data={"ballot": ballot, "choice": "a", "csrf": csrf})
+            assert vote.status_code == 503 and "read-only" in vote.text
+            assert client.get("/arena").status_code == 503
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+    assert db.read_bytes() == before
+    sh.rmtree(shared, ignore_errors=True)
