@@ -171,3 +171,43 @@ def test_a_read_only_database_is_browsed_and_a_vote_is_refused_with_the_reason(t
             assert arena.status_code == 503 and "read-only" in arena.text
             vote = client.get("/vote")
             assert vote.status_code == 200 and "Nothing to vote on" in vote.text
+
+
+def test_the_view_reads_and_votes_on_postgresql():
+    import os
+    import uuid
+    from urllib.parse import quote
+
+    import pytest
+    import sqlalchemy as sa
+
+    from .conftest import _answer_run, _eval_run
+
+    base = os.environ.get("TOOLGYM_TEST_PG_URL")
+    if not base:
+        pytest.skip(reason='needs a PostgreSQL server: set TOOLGYM_TEST_PG_URL (eval "$(.ci/postgres.sh start)")')
+    schema = f"v_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    url = f"{base}{'&' if '?' in base else '?'}options={quote(f'-csearch_path={schema}')}"
+    try:
+        with Store(url) as store:
+            _eval_run(store, "pg-run", "openai:model-a", passing={0, 3, 6}, hostile=True)
+            _answer_run(store, "model-x", "thorough")
+            _answer_run(store, "model-y", "terse")
+            rid = store.get_run("pg-run").id
+        for served in serve_in_thread(ViewConfig(db=url)):
+            with httpx.Client(base_url=served) as client:
+                assert "pg-run" in client.get("/").text and "Accuracy by category" in client.get(f"/runs/{rid}").text
+                found = client.get(f"/runs/{rid}/transcripts", params={"q": "answer 17)", "category": "parallel"})
+                assert set(re.findall(r'<span class="task">(task-\d+)</span>', found.text)) == {"task-017"}
+                html = client.get("/vote").text
+                ballot = re.search(r'name="ballot" value="([^"]+)"', html).group(1)
+                csrf = re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+                assert client.post("/vote", data={"ballot": ballot, "choice": "tie", "csrf": csrf}).status_code == 303
+                assert "votes:web (1 games)" in client.get("/arena").text
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
