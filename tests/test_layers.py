@@ -22,7 +22,7 @@ LAYERS = [
     {"arena"},
     {"train"},
     {"report"},
-    {"server"},
+    {"server", "serve"},
     {"view"},
     {"cli", "__main__"},
 ]

@@ -9,6 +9,7 @@ from ..registry import Registry
 from .code import PYTHON_TOOL, CodeEnv, extract_code
 from .environment import Environment, Episode
 from .function_calling import FunctionCallingEnv
+from .remote import RemoteEnvironment, RemoteEpisode
 from .sandbox import SandboxConfig, SandboxResult, isolation_level, run_python
 from .state import canonical_json, explain_diff, state_diff, state_hash
 from .stateful import DOMAINS, Domain, StatefulEnv, StatefulEpisode, executed_calls, state_tool
@@ -22,6 +23,8 @@ __all__ = [
     "Environment",
     "Episode",
     "FunctionCallingEnv",
+    "RemoteEnvironment",
+    "RemoteEpisode",
     "SandboxConfig",
     "SandboxResult",
     "StatefulEnv",

@@ -20,6 +20,9 @@ class Episode:
         """Execute one tool call and return the tool message content."""
         raise NotImplementedError(f"tool {call.name!r} has no implementation in this environment")
 
+    def close(self) -> None:
+        """Release what the episode holds (a remote episode, an MCP session); the agent loop calls it at the end."""
+
 
 class Environment(ABC):
     """A kind of task and its verifier."""

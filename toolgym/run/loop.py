@@ -39,7 +39,26 @@ async def run_episode(
     Single-turn environments stop after the first assistant turn: the call *is* the answer. `user`
     plays tasks that have a `user_instruction`; tasks with `user_turns` get a scripted user.
     """
-    episode = env.reset(task)
+    episode = await asyncio.to_thread(env.reset, task) if env.blocking else env.reset(task)
+    try:
+        return await _play(model, env, task, episode, sampling, limits, sample, user)
+    finally:
+        if env.blocking:
+            await asyncio.to_thread(episode.close)
+        else:
+            episode.close()
+
+
+async def _play(
+    model: Model,
+    env: Environment,
+    task: Task,
+    episode: Episode,
+    sampling: SamplingConfig,
+    limits: EpisodeLimits,
+    sample: int,
+    user: SimulatedUser | None,
+) -> Rollout:
     player = None if env.single_turn else user_for(task, user)
     messages = list(task.messages)
     budget = Budget(limits)

@@ -2,7 +2,7 @@
 
 Specs: `fc-core` (bundled), `bfcl` / `bfcl:CATEGORY[,...]` (BFCL v4's data in the installed
 `bfcl-eval` package), `bfcl:DIR[:category,...]` (BFCL v3/v4 files in a folder), `jsonl:FILE` (one
-Task per line).
+Task per line), `remote:URL` (the tasks of a `toolgym serve-env` server, verified there).
 """
 
 from __future__ import annotations
@@ -76,6 +76,10 @@ def load_suite(spec: str) -> Suite:
         categories = [c.strip() for c in cats.split(",") if c.strip()] or None
         suite = load_bfcl(Path(directory), categories)
         return suite.model_copy(update={"name": spec})
+    if sep and kind == "remote":
+        from .remote import load_remote_suite
+
+        return load_remote_suite(spec)
     if sep and kind == "jsonl":
         return load_jsonl_suite(Path(rest))
     return SUITES.get(spec)()
