@@ -6,7 +6,7 @@ import re
 
 import httpx
 
-from toolgym.arena import BattleStore, LeaderboardConfig, build_leaderboard
+from toolgym.arena import BattleRecord, BattleStore, LeaderboardConfig, build_leaderboard
 from toolgym.view import ViewConfig
 from toolgym.view.sessions import Sessions
 
@@ -128,3 +128,17 @@ def test_votes_count_in_the_arena_leaderboard_with_prompt_clusters(served: Serve
     assert "never lost or tied" in page and "prior" in page  # the page says why, and what to do
     page = served.client().get("/arena", params={"source": "votes:web", "prior": "1"}).text
     assert 'data-model="model-strong"><td>1</td>' in page
+
+
+def test_battles_are_listed_newest_first_in_pages_with_both_answers(served: Served):
+    with BattleStore(served.db) as battles:
+        battles.write([BattleRecord("judge:j", "arena:prompts.jsonl@p1", f"q{i % 12:02d}", "model-strong",
+                                    "model-weak", i, "general", verdict="A>B", outcome="a", judgment=f"judgment {i}")
+                       for i in range(30)])
+    with served.client() as client:
+        first = client.get("/arena/battles", params={"source": "judge:j"}).text
+        second = client.get("/arena/battles", params={"source": "judge:j", "page": 2}).text
+    assert "games 1–25 of 30" in first and "games 26–30 of 30" in second
+    shown = [int(n) for n in re.findall(r"judgment (\d+)</pre>", first + second)]
+    assert shown == list(range(29, -1, -1))
+    assert "thorough answer" in first and "terse answer" in first  # both answers from the answer runs

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import closing
+from itertools import islice
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from ..arena import LeaderboardConfig, build_leaderboard
+from ..arena import LeaderboardConfig
 from ..errors import UserError
 from .app import state
 from .render import page
@@ -32,10 +34,11 @@ def arena_page(
                     prior=None)
     chosen = source or sources[0].source
     board, problem = None, None
+    counts = next((s for s in sources if s.source == chosen), None)
+    config = LeaderboardConfig(source=chosen, db=view.config.db, style_control=bool(style),
+                               baseline=baseline or None, prior=prior, n_boot=200)
     try:
-        board = build_leaderboard(LeaderboardConfig(
-            source=chosen, db=view.config.db, style_control=bool(style), baseline=baseline or None, prior=prior,
-            n_boot=200))
+        board = view.summaries.leaderboard(config, counts)
     except UserError as e:
         problem = str(e)
     return page("arena.html", sources=sources, source=chosen, board=board, problem=problem, style=bool(style),
@@ -49,10 +52,13 @@ def battles_page(
 ) -> HTMLResponse:
     """The games of one source, newest first, with both answers (when stored as answer runs) and the judgment."""
     view = state(request)
-    records = list(view.battles.records(source))
-    records.reverse()
+    total = next((s.games for s in view.battles.sources() if s.source == source), 0)
     start = (page_number - 1) * BATTLES_PER_PAGE
-    shown = records[start:start + BATTLES_PER_PAGE]
+    # newest first: this page is a slice of the stored order counted from its end; stream up to it only
+    stop = max(total - start, 0)
+    with closing(view.battles.records(source)) as stream:
+        shown = list(islice(stream, max(stop - BATTLES_PER_PAGE, 0), stop))
+    shown.reverse()
     answers = {(p.prompt_set, p.prompt_id): p for p in view.pool.prompts()}
-    return page("battles.html", source=source, battles=shown, total=len(records), start=start,
+    return page("battles.html", source=source, battles=shown, total=total, start=start,
                 number=page_number, per_page=BATTLES_PER_PAGE, answers=answers)

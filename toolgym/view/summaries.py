@@ -4,6 +4,7 @@ A run's summary (accuracy with intervals, pass^k, failure kinds, latency and tok
 record of the run, about 0.7 s for 100,000 rollouts; it is kept until the run's counts or status
 change, so a finished run is summarised once and a running one at most once per change. The view
 summarises the newest runs in a background thread when it starts, ahead of their first view.
+Comparisons and leaderboards are kept the same way, until a run's or a battle source's counts change.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from ..arena import Leaderboard, LeaderboardConfig, build_leaderboard
 from ..errors import UserError
 from ..report import RunSection, run_section
 from ..stats import Comparison, Record, compare
@@ -78,6 +80,10 @@ class Summaries:
     def comparison(self, a: RunInfo, b: RunInfo) -> RunComparison:
         """Run B against run A on their shared tasks."""
         return self._cached(("compare", fingerprint(a), fingerprint(b)), lambda: self._compare(a, b))
+
+    def leaderboard(self, config: LeaderboardConfig, counts: Hashable) -> Leaderboard:
+        """The leaderboard `config` asks for, kept while the source's counts (`SourceInfo`) stay the same."""
+        return self._cached(("board", config.model_dump_json(), counts), lambda: build_leaderboard(config))
 
     def _records(self, run: RunInfo) -> list[ResultRecord]:
         return list(self._store.results(run.id))
