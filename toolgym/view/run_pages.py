@@ -38,7 +38,7 @@ def runs_page(request: Request, status: str = "", suite: str = "", model: str = 
         if (not status or r.status == status) and (not suite or r.manifest.suite == suite)
         and (not model or r.manifest.model == model) and (q.lower() in r.name.lower())
     ]
-    accuracy = {r.id: view.summaries.section(r).accuracy for r in shown if r.done}
+    accuracy = {r.id: view.summaries.section(r).accuracy for r in shown if r.done and r.manifest.mode != "arena"}
     return page(
         "runs.html", runs=shown, total=len(every), accuracy=accuracy,
         filters={"status": status, "suite": suite, "model": model, "q": q},
