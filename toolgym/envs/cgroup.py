@@ -74,6 +74,10 @@ class CallGroup:
             return None
         return cls(made, unified)
 
+    def members(self) -> list[int]:
+        """The pids in the group now."""
+        return [int(p) for p in _read(self.dirs[0] / "cgroup.procs").split()] if self.dirs else []
+
     def oom_kills(self) -> int:
         """How many processes the kernel killed for exceeding the memory limit so far."""
         file = "memory.events" if self.unified else "memory.oom_control"

@@ -31,26 +31,25 @@ class TreeUsage:
     """Live processes (threads not counted)."""
 
 
-def tree_usage(root: int) -> TreeUsage:
-    """Usage of `root` and its descendants now (zeros when /proc is missing or `root` is gone)."""
-    stats: dict[int, list[str]] = {}
+def tree_usage(root: int, members: list[int] | None = None) -> TreeUsage:
+    """Usage of `root` and its descendants now (zeros when /proc is missing or `root` is gone).
+
+    `members`, when known (a cgroup's `cgroup.procs`), are the processes to count, and the scan of
+    every process of the machine for the tree is skipped.
+    """
+    stats: dict[int, list[bytes]] = {}
     children: dict[int, list[int]] = {}
     try:
-        names = os.listdir("/proc")
+        names = [int(n) for n in os.listdir("/proc") if n.isdigit()] if members is None else members
     except OSError:
         return TreeUsage(0.0, 0, 0)
-    for name in names:
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        pid = int(name)
-        stats[pid] = [x.decode() for x in fields]
-        children.setdefault(int(fields[1]), []).append(pid)
-    ticks, memory, count, todo = 0, 0, 0, [root]
+    for pid in names:
+        fields = _stat(pid)
+        if fields is not None:
+            stats[pid] = fields
+            children.setdefault(int(fields[1]), []).append(pid)
+    todo = [root] if members is None else list(stats)
+    ticks, memory, count = 0, 0, 0
     while todo:
         pid = todo.pop()
         fields = stats.get(pid)
@@ -59,8 +58,18 @@ def tree_usage(root: int) -> TreeUsage:
         count += 1
         ticks += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
         memory += _anonymous(pid)
-        todo += children.get(pid, [])
+        if members is None:
+            todo += children.get(pid, [])
     return TreeUsage(ticks / _TICK, memory, count)
+
+
+def _stat(pid: int) -> list[bytes] | None:
+    """The fields of /proc/PID/stat after the command name (state, ppid, ...)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
 
 
 def _anonymous(pid: int) -> int:

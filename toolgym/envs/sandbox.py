@@ -473,7 +473,7 @@ def _over_limits(pid: int, config: SandboxConfig, group: CallGroup | None) -> St
     """The limit of the whole call that its processes together have passed, if any."""
     if group is not None and group.oom_kills():
         return "memory"
-    usage = tree_usage(pid)
+    usage = tree_usage(pid, group.members() if group is not None else None)
     if usage.cpu_s > config.cpu_s:
         return "cpu"
     if group is None and usage.memory_bytes > config.memory_mb * 1024 * 1024:
