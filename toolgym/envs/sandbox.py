@@ -39,10 +39,8 @@ Examples:
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import os
-import random
 import selectors
 import shutil
 import signal
@@ -57,79 +55,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..errors import InfraError, UserError
 from . import bwrap
 from .cgroup import CallGroup
+from .levels import JOIN, MEMORY_EXIT, PROCESSES_EXIT, command, kill_user, namespaces_possible, sandbox_uid
 from .proctree import tree_usage
 
 __all__ = ["Isolation", "SandboxConfig", "SandboxResult", "isolation_level", "run_python"]
 
 Isolation = Literal["bwrap", "namespaces", "process"]
 Stop = Literal["cpu", "memory", "processes", "wall", "file_size", "signal"]
-
-_NOBODY = 65534  # uid and gid of nobody/nogroup on Linux distributions
-_UID_BASE, _UID_COUNT = 1_500_000_000, 1_000_000  # per-run uids: far above any login or system account
-_uids = itertools.count(random.randrange(_UID_COUNT))  # next() is atomic under the GIL
-_MEMORY_EXIT = 97  # the bootstrap's exit code for an unhandled MemoryError
-_PROCESSES_EXIT = 98  # ... and for an unhandled BlockingIOError (fork refused by RLIMIT_NPROC)
-_GUARDED_EVENTS = (
-    "socket.__new__", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex",
-    "socket.gethostbyaddr", "subprocess.Popen", "os.exec", "os.posix_spawn", "os.spawn", "os.system",
-    "os.startfile", "ctypes.dlopen", "ctypes.dlsym",
-)  # fmt: skip
-
-# Runs inside the sandbox as `python -I -c _BOOT CONFIG`, reading {"code", "files"} as JSON on stdin.
-_BOOT = r"""
-import json, os, resource, sys
-cfg = json.loads(sys.argv[1])
-for name, soft, hard in cfg["limits"]:
-    resource.setrlimit(getattr(resource, name), (soft, hard))
-job = json.loads(sys.stdin.read())
-null = os.open(os.devnull, os.O_RDONLY)
-os.dup2(null, 0)
-os.close(null)
-for name, text in job["files"].items():
-    with open(name, "w", encoding="utf-8") as f:
-        f.write(text)
-with open("main.py", "w", encoding="utf-8") as f:
-    f.write(job["code"])
-if cfg["guard"]:
-    import ctypes
-    ctypes.CDLL(None).prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS: setuid programs grant nothing
-    blocked = frozenset(cfg["guard"])
-    def guard(event, args):
-        if event in blocked and not (event == "socket.__new__" and args[1] == 1):  # AF_UNIX is allowed
-            raise PermissionError(f"{event} is disabled in this sandbox (no network, no programs)")
-    sys.addaudithook(guard)
-main = os.path.abspath("main.py")
-sys.path.insert(0, os.getcwd())
-sys.argv = ["main.py"]
-import runpy, traceback
-try:
-    runpy.run_path(main, run_name="__main__")
-except SystemExit:
-    raise
-except BaseException as e:
-    tb = e.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename != main:
-        tb = tb.tb_next
-    traceback.print_exception(type(e), e, tb)
-    sys.stderr.flush()
-    code = {"MemoryError": cfg["memory_exit"], "BlockingIOError": cfg["processes_exit"]}
-    os._exit(code.get(type(e).__name__, 1))
-"""
-
-# Runs as root inside the new namespaces: private tmpfs over the world-writable directories, a
-# working directory owned by the run's uid, then the interpreter as that uid. Not `exec`: this shell stays
-# PID 1 of the namespace, so the interpreter gets ordinary signal semantics and its status as 128+N.
-_SETUP = """set -e
-size="$1"; uid="$2"; setpriv="$3"; shift 3
-for d in /tmp /var/tmp /dev/shm /run/lock; do
-  if [ -d "$d" ]; then mount -t tmpfs -o "size=${size}m,mode=1777,nosuid,nodev" tmpfs "$d"; fi
-done
-mkdir -m 700 /tmp/work
-chown "$uid:$uid" /tmp/work
-cd /tmp/work
-"$setpriv" --reuid "$uid" --regid "$uid" --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs -- "$@"
-"""
-
 
 class SandboxConfig(BaseModel):
     """Limits and isolation of one sandboxed run; the defaults suit a coding agent's `python` tool."""
@@ -230,7 +162,7 @@ def isolation_level(config: SandboxConfig | None = None) -> Isolation:
 def _plan(wanted: str, python: str | None) -> tuple[Isolation, str]:
     """Pick the isolation level and the interpreter, by running a probe through each candidate."""
     level: Isolation = "bwrap" if wanted == "auto" else wanted  # type: ignore[assignment]
-    if level == "namespaces" and not _namespaces_possible():
+    if level == "namespaces" and not namespaces_possible():
         raise UserError(
             "sandbox isolation 'namespaces' needs root and util-linux's unshare, setpriv and mount; "
             "use the default (bwrap) or 'process'"
@@ -272,10 +204,6 @@ def _failures(runs: list[tuple[str, SandboxResult | InfraError]]) -> str:
     return "; ".join(said)
 
 
-def _namespaces_possible() -> bool:
-    return os.geteuid() == 0 and all(shutil.which(t) for t in ("unshare", "setpriv", "mount"))
-
-
 def _interpreters() -> list[str]:
     """This interpreter (outside its virtualenv: the sandbox gets the standard library only), then python3."""
     found = [os.path.realpath(sys.executable)]
@@ -285,35 +213,17 @@ def _interpreters() -> list[str]:
     return found
 
 
-def _boot_config(config: SandboxConfig, guard: bool) -> str:
-    mb = 1024 * 1024
-    limits = [
-        ("RLIMIT_CPU", config.cpu_s, config.cpu_s + 1),
-        ("RLIMIT_AS", config.memory_mb * mb, config.memory_mb * mb),
-        ("RLIMIT_NPROC", config.processes, config.processes),
-        ("RLIMIT_FSIZE", config.file_size_mb * mb, config.file_size_mb * mb),
-        ("RLIMIT_NOFILE", config.open_files, config.open_files),
-        ("RLIMIT_CORE", 0, 0),
-    ]
-    return json.dumps({
-        "limits": limits,
-        "guard": list(_GUARDED_EVENTS) if guard else [],
-        "memory_exit": _MEMORY_EXIT,
-        "processes_exit": _PROCESSES_EXIT,
-    })  # fmt: skip
-
-
 def _launch(isolation: Isolation, python: str, job: bytes, config: SandboxConfig) -> SandboxResult:
     """Start one sandboxed interpreter, feed it `job`, collect its output and decode how it ended."""
-    uid = _sandbox_uid() if os.geteuid() == 0 else None
+    uid = sandbox_uid() if os.geteuid() == 0 else None
     workdir = tempfile.mkdtemp(prefix="toolgym-sandbox-") if isolation == "process" else None
     # the bwrap helper process and the namespace's init count too
     group = CallGroup.create(config.memory_mb * 1024 * 1024, config.processes + 3)
     start = time.monotonic()
     try:
-        argv, env, cwd = _command(isolation, python, config, uid, workdir)
+        argv, env, cwd = command(isolation, python, config, uid, workdir)
         if group is not None:
-            argv = ["/bin/sh", "-c", _JOIN, "join", str(len(group.procs_files)), *group.procs_files, *argv]
+            argv = ["/bin/sh", "-c", JOIN, "join", str(len(group.procs_files)), *group.procs_files, *argv]
         try:
             proc = subprocess.Popen(
                 argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -328,7 +238,7 @@ def _launch(isolation: Isolation, python: str, job: bytes, config: SandboxConfig
             _kill_group(proc)
             proc.wait()
             if uid is not None and isolation == "process":
-                _kill_user(uid)
+                kill_user(uid)
     finally:
         if group is not None:
             group.close()
@@ -345,73 +255,6 @@ def _launch(isolation: Isolation, python: str, job: bytes, config: SandboxConfig
         duration_s=round(time.monotonic() - start, 3),
         isolation=isolation,
     )
-
-
-# Joins the call's cgroup(s) (its own pid into each `cgroup.procs`), then becomes the sandbox.
-_JOIN = 'n="$1"; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1"; shift; n=$((n - 1)); done; exec "$@"'
-
-
-def _command(
-    isolation: Isolation, python: str, config: SandboxConfig, uid: int | None, workdir: str | None
-) -> tuple[list[str], dict[str, str], str]:
-    """The argv, environment and working directory of one run; as root it drops to `uid` itself."""
-    interpreter = [python, "-I", "-c", _BOOT, _boot_config(config, guard=isolation == "process")]
-    if isolation == "bwrap":
-        argv = bwrap.command(python, config.disk_mb, interpreter[1:])
-        return _drop(argv, uid), _environment(bwrap.SCRATCH, "/usr/bin:/bin"), "/"
-    if isolation == "namespaces":  # the setup script makes /tmp/work and drops to `uid`
-        unshare = [shutil.which("unshare") or "unshare", "--net", "--pid", "--fork", "--kill-child", "--mount-proc"]
-        argv = [*unshare, "--", "/bin/sh", "-c", _SETUP, "setup", str(config.disk_mb), str(uid or _NOBODY)]
-        argv += [shutil.which("setpriv") or "setpriv", *interpreter]
-        path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"  # the setup needs mount
-        return argv, _environment("/tmp/work", path), "/"
-    assert workdir is not None
-    if uid is not None:
-        os.chown(workdir, uid, uid)
-    return _drop(interpreter, uid), _environment(workdir, "/usr/local/bin:/usr/bin:/bin"), workdir
-
-
-def _drop(argv: list[str], uid: int | None) -> list[str]:
-    """`argv` run as `uid` with no groups and no capabilities (util-linux setpriv); unchanged for None."""
-    if uid is None:
-        return argv
-    setpriv = shutil.which("setpriv", path="/usr/bin:/bin") or "setpriv"
-    drop = [setpriv, "--reuid", str(uid), "--regid", str(uid), "--clear-groups", "--inh-caps=-all",
-            "--bounding-set=-all"]  # fmt: skip
-    return [*drop, "--", *argv]
-
-
-def _environment(home: str, path: str) -> dict[str, str]:
-    """The whole environment of the sandbox: nothing of the parent's."""
-    return {"PATH": path, "HOME": home, "TMPDIR": home, "LANG": "C.UTF-8", "USER": "sandbox"}
-
-
-def _sandbox_uid() -> int:
-    """A uid for one run: fresh from the reserved range where the user namespace maps it, else nobody."""
-    return _UID_BASE + next(_uids) % _UID_COUNT if _range_mapped() else _NOBODY
-
-
-@functools.cache
-def _range_mapped() -> bool:
-    """Whether this user namespace maps the per-run uid and gid range (a full map does)."""
-    for table in ("/proc/self/uid_map", "/proc/self/gid_map"):
-        try:
-            rows = [[int(x) for x in line.split()] for line in open(table).read().splitlines()]
-        except (OSError, ValueError):
-            return False
-        if not any(first <= _UID_BASE and _UID_BASE + _UID_COUNT <= first + count for first, _, count in rows):
-            return False
-    return True
-
-
-def _kill_user(uid: int) -> None:
-    """SIGKILL every process of the run's uid (`kill -1` as that uid), daemons that left the group too."""
-    kill = shutil.which("kill", path="/usr/bin:/bin")
-    if kill and uid != _NOBODY:
-        subprocess.run(
-            [kill, "-KILL", "-1"], user=uid, group=uid, extra_groups=[], env={}, cwd="/",
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
-        )  # fmt: skip
 
 
 def _feed(proc: subprocess.Popen[bytes], job: bytes) -> None:
@@ -517,9 +360,9 @@ def _decode(
     shell = isolation != "process" and 128 < code < 128 + 65
     sig = -code if code < 0 else code - 128 if shell else None
     if sig is None:
-        if code == _MEMORY_EXIT:
+        if code == MEMORY_EXIT:
             return "memory", f"killed: memory limit ({config.memory_mb} MB) exceeded"
-        if code == _PROCESSES_EXIT:
+        if code == PROCESSES_EXIT:
             return "processes", f"killed: process limit ({config.processes}) reached"
         return None, f"exit code {code}"
     if sig == signal.SIGXCPU:
