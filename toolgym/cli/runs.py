@@ -16,6 +16,7 @@ from ..stats import Record, compare
 from ..store import ResultRecord, Store, database_files
 from ..types import Rollout, Verdict
 from .app import app, console
+from .plan import power_note
 from .summary import print_run_summary
 
 DB_HELP = "SQLite file path or SQLAlchemy URL of the store."
@@ -65,6 +66,8 @@ def compare_command(
     console.print(comparison_table(cmp, a.name, b.name))
     if cmp.n_only_a or cmp.n_only_b:
         console.print(f"dropped: {cmp.n_only_a} tasks only in {a.name}, {cmp.n_only_b} only in {b.name}")
+    if note := power_note(ra, rb, cmp.overall.p_value):
+        console.print(note)
 
 
 FORCE_HELP = "Replace --out when it exists (only once the new file is complete)."

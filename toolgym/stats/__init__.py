@@ -1,7 +1,8 @@
 """Statistics of evaluations and arenas: typed estimates with honest intervals.
 
 Evaluation: `accuracy` (task-clustered intervals), `pass_at_k` / `pass_hat_k`, `compare` (paired
-difference of two runs with a p-value). Arena: `Battles` (the input), `bradley_terry` (ratings with
+difference of two runs with a p-value), `plan_power` / `minimum_detectable_difference` (power of a
+paired comparison), `outcome_breakdown` (agent, simulated-user and infrastructure failures). Arena: `Battles` (the input), `bradley_terry` (ratings with
 prompt-clustered bootstrap or sandwich intervals, anchor, prior, style control), `online_elo`,
 `separability` and `agreement` (benchmark quality), `style_features` (style counts of an answer).
 
@@ -28,8 +29,20 @@ from .estimates import (
 )
 from .graph import components
 from .newton import fit_pooled
+from .outcomes import Outcome, OutcomeRecord, OutcomeReport, classify_outcome, outcome_breakdown
 from .paired import compare, sign_flip_p_value
 from .passk import pass_at_k, pass_at_k_per_task, pass_hat_k, pass_hat_k_per_task
+from .power import (
+    Detectable,
+    PlanRow,
+    PowerPlan,
+    VarianceComponents,
+    assumed_variance,
+    minimum_detectable_difference,
+    plan_power,
+    power_of,
+    variance_from_runs,
+)
 from .quality import agreement, separability
 from .records import Record, TaskCounts
 from .style import DEFAULT_STYLE_FEATURES, STYLE_FEATURES, style_covariates, style_features
@@ -43,33 +56,47 @@ __all__ = [
     "Agreement",
     "Battles",
     "Comparison",
+    "Detectable",
     "Difference",
     "Estimate",
     "IntervalMethod",
     "ModelRating",
+    "Outcome",
+    "OutcomeRecord",
+    "OutcomeReport",
     "PassKReport",
+    "PlanRow",
+    "PowerPlan",
     "RatingConfig",
     "Ratings",
     "Record",
     "StyleCoefficient",
     "TaskCounts",
+    "VarianceComponents",
     "accuracy",
     "agreement",
+    "assumed_variance",
     "bootstrap_means",
     "bradley_terry",
+    "classify_outcome",
     "compare",
     "components",
     "fit_pooled",
+    "minimum_detectable_difference",
     "online_elo",
+    "outcome_breakdown",
     "pass_at_k",
     "pass_at_k_per_task",
     "pass_hat_k",
     "pass_hat_k_per_task",
     "percentile_interval",
+    "plan_power",
+    "power_of",
     "resample_counts",
     "separability",
     "sign_flip_p_value",
     "style_covariates",
     "style_features",
+    "variance_from_runs",
     "wilson_interval",
 ]
