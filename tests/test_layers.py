@@ -21,6 +21,7 @@ LAYERS = [
     {"stats"},
     {"arena"},
     {"train"},
+    {"audit"},
     {"report"},
     {"server", "serve"},
     {"view"},

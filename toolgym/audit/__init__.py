@@ -1,10 +1,27 @@
 """Task-health audits and re-grading: broken gold answers, unsolved tasks, probable label errors.
 
-`replay_gold` plays each task's own answer through its verifier; `audit_runs` looks across stored
-runs for tasks no model passes and answers most models agree on that the key rejects; `rescore_run`
-re-grades a stored run under the current suite and verifier into a new run.
+`replay_gold` plays each task's own answer through its verifier; `audit_suite` adds what stored runs
+of several models reveal (tasks no model passes, answers most models agree on that the key rejects,
+verdicts a new suite version changes); `rescore_run` re-grades a stored run into a new run.
 """
 
+from .answers import answer_of
 from .gold import GoldFailure, gold_transcripts, replay_gold
+from .health import AuditReport, LabelSuspect, UnsolvedTask, audit_suite
+from .rescore import RescoreSummary, VerdictChange, regrade, rescore_run, verdict_changes
 
-__all__ = ["GoldFailure", "gold_transcripts", "replay_gold"]
+__all__ = [
+    "AuditReport",
+    "GoldFailure",
+    "LabelSuspect",
+    "RescoreSummary",
+    "UnsolvedTask",
+    "VerdictChange",
+    "answer_of",
+    "audit_suite",
+    "gold_transcripts",
+    "regrade",
+    "replay_gold",
+    "rescore_run",
+    "verdict_changes",
+]

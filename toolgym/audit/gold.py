@@ -126,7 +126,8 @@ def _variants(expected: list[ExpectedCall]) -> Iterator[tuple[str, list[ToolCall
                     args.pop(name, None)
                     shown = f"{name} left out"
                 else:
-                    args[name] = reference_calls([ExpectedCall(name=call.name, arguments={name: [value]})])[0].arguments[name]
+                    one = ExpectedCall(name=call.name, arguments={name: [value]})
+                    args[name] = reference_calls([one])[0].arguments[name]
                     shown = f"{name}={json.dumps(value)[:60]}"
                 calls = list(base)
                 calls[i] = calls[i].model_copy(update={"arguments": args})

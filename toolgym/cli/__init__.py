@@ -16,7 +16,7 @@ from rich.text import Text
 from ..errors import UserError
 from ..redact import RedactingFilter, redact_text
 from . import arena, evaluate, main_job, report, runs, serve, train, view  # noqa: F401  (each registers its commands on `app`)
-from . import plan  # noqa: F401  (issue 23's commands)
+from . import audit, plan  # noqa: F401  (issue 23's commands)
 from .app import app, err_console
 
 __all__ = ["app", "main"]

@@ -28,6 +28,8 @@ from .app import app, console
 __all__ = ["outcomes_command", "plan_command", "power_note"]
 
 DB_HELP = "SQLite file path or SQLAlchemy URL of the store."
+SUITE_HELP = "Suite the comparison will run on (its size caps the tasks)."
+RUN_HELP = "Stored pilot run(s): A, or A and B (repeat the option)."
 
 
 def scored_records(store: Store, run_id: int) -> list[Record]:
@@ -55,9 +57,9 @@ def _suite_size(spec: str, split: str) -> int:
 
 @app.command("plan")
 def plan_command(
-    suite: Annotated[str | None, typer.Argument(help="Suite the comparison will run on (its size caps the tasks).")] = None,
+    suite: Annotated[str | None, typer.Argument(help=SUITE_HELP)] = None,
     delta: Annotated[float, typer.Option(help="Difference of accuracy to detect, e.g. 0.05 for 5 points.")] = 0.05,
-    run: Annotated[list[str] | None, typer.Option("--run", help="Stored pilot run(s): A, or A and B (repeat the option).")] = None,
+    run: Annotated[list[str] | None, typer.Option("--run", help=RUN_HELP)] = None,
     accuracy: Annotated[float | None, typer.Option(help="Assumed accuracy of A when no run is given.")] = None,
     task_sd: Annotated[float, typer.Option(help="Assumed SD across tasks of the true difference (no runs).")] = 0.0,
     repeats: Annotated[str, typer.Option(help="Numbers of samples per task to plan for.")] = "1,2,3,5,10",
@@ -84,9 +86,12 @@ def plan_command(
     max_tasks = _suite_size(suite, split) if suite else 100_000
     plan = plan_power(components, delta, power=power, alpha=alpha, repeats=_repeats(repeats), max_tasks=max_tasks)
     c = components
-    source = {"assumed": f"assumed accuracy {c.accuracy_a:.1%}, task SD {task_sd:g}",
-              "one_run": f"run {runs[0]} ({c.n_tasks} tasks x {c.repeats}); B assumed to behave like A",
-              "two_runs": f"runs {runs[0]} and {runs[-1]} ({c.n_tasks} shared tasks x {c.repeats})"}[c.source]
+    if c.source == "assumed":
+        source = f"assumed accuracy {c.accuracy_a:.1%}, task SD {task_sd:g}"
+    elif c.source == "one_run":
+        source = f"run {runs[0]} ({c.n_tasks} tasks x {c.repeats}); B assumed to behave like A"
+    else:
+        source = f"runs {runs[0]} and {runs[1]} ({c.n_tasks} shared tasks x {c.repeats})"
     where = f"{suite} ({max_tasks} tasks)" if suite else "any suite"
     table = Table(title=f"detect {delta:+.1%} with {power:.0%} power (α = {alpha:g}) on {where}",
                   title_justify="left")

@@ -2,8 +2,10 @@
 
 Evaluation: `accuracy` (task-clustered intervals), `pass_at_k` / `pass_hat_k`, `compare` (paired
 difference of two runs with a p-value), `plan_power` / `minimum_detectable_difference` (power of a
-paired comparison), `outcome_breakdown` (agent, simulated-user and infrastructure failures). Arena: `Battles` (the input), `bradley_terry` (ratings with
-prompt-clustered bootstrap or sandwich intervals, anchor, prior, style control), `online_elo`,
+paired comparison), `outcome_breakdown` (agent, simulated-user and infrastructure failures),
+`pass_rate_upper_bound` (exact bound for tasks never passed). Arena: `Battles` (the input),
+`bradley_terry` (ratings with prompt-clustered bootstrap or sandwich intervals, anchor, prior,
+style control), `online_elo`,
 `separability` and `agreement` (benchmark quality), `style_features` (style counts of an answer).
 
 Everything takes plain inputs (records, numpy columns) and returns pydantic models; turning them
@@ -27,6 +29,7 @@ from .estimates import (
     Ratings,
     StyleCoefficient,
 )
+from .exact import pass_rate_upper_bound
 from .graph import components
 from .newton import fit_pooled
 from .outcomes import Outcome, OutcomeRecord, OutcomeReport, classify_outcome, outcome_breakdown
@@ -89,6 +92,7 @@ __all__ = [
     "pass_at_k_per_task",
     "pass_hat_k",
     "pass_hat_k_per_task",
+    "pass_rate_upper_bound",
     "percentile_interval",
     "plan_power",
     "power_of",
