@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import json
 from pathlib import Path
 
 import pytest
@@ -41,29 +40,26 @@ def test_bfcl_parallel_multiple_12_and_26_fail_gold_replay(mode: str) -> None:
     assert len(failures) <= 5  # a handful of real defects, not noise: most keys replay cleanly
 
 
-def _live_copy(tmp_path: Path, source: str, task_id: str, as_category: str) -> Path:
-    """The live task's question and answer lines, in a folder under a category name the importer reads."""
-    for sub in ("", "possible_answer/"):
-        lines = (BFCL_EVAL / sub / f"BFCL_v4_{source}.json").read_text().splitlines()
-        row = next(line for line in lines if json.loads(line)["id"].startswith(task_id + "-"))
-        out = tmp_path / sub / f"BFCL_v4_{as_category}.json"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(row + "\n")
-    return tmp_path
+@needs_bfcl_eval
+def test_bfcl_live_known_bad_entries_fail_gold_replay() -> None:
+    suite = load_suite("bfcl:live_simple,live_multiple")
+    failures, checked, _ = replay_gold(env(), suite.tasks)
+    found = {f.task_id.split("-")[0]: f for f in failures}
+    assert checked == len(suite.tasks)
+    # a required parameter whose answer key accepts no value at all ([])
+    assert found["live_simple_106"].failure == "missing_param"
+    assert "auto_loan_payment_start" in found["live_simple_106"].explanation
+    # the key answers journey_start_time for Trains_1_FindTrains, which has no such parameter
+    assert found["live_multiple_862"].failure == "unexpected_param"
+    assert "journey_start_time" in found["live_multiple_862"].explanation
+    assert len(failures) < 0.02 * len(suite.tasks)
 
 
 @needs_bfcl_eval
-@pytest.mark.parametrize(("source", "task_id", "category", "failure", "why"), [
-    # a required parameter whose answer key accepts no value at all ([])
-    ("live_simple", "live_simple_106", "simple_python", "missing_param", "auto_loan_payment_start"),
-    # the key answers journey_start_time for Trains_1_FindTrains, which has no such parameter
-    ("live_multiple", "live_multiple_862", "multiple", "unexpected_param", "journey_start_time"),
-])
-def test_bfcl_live_known_bad_entries_fail_gold_replay(tmp_path, source, task_id, category, failure, why) -> None:
-    suite = load_bfcl(_live_copy(tmp_path, source, task_id, category))
-    failures, checked, _ = replay_gold(env(), suite.tasks)
-    assert checked == 1 and len(failures) == 1
-    assert failures[0].failure == failure and why in failures[0].explanation
+def test_live_relevance_has_no_gold_answer_and_is_skipped_with_the_reason() -> None:
+    suite = load_suite("bfcl:live_relevance")
+    failures, checked, skipped = replay_gold(env(), suite.tasks)
+    assert (failures, checked) == ([], 0) and "live_relevance" in skipped[0]
 
 
 @pytest.mark.parametrize("name", ["fc-core", "retail", "files"])

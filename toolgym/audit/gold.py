@@ -96,9 +96,11 @@ def gold_transcripts(env: Environment, task: Task) -> Iterator[tuple[str, list[M
         if expected.gold_actions is None:
             raise _NoGold("stateful tasks without expected.gold_actions")
         yield "gold actions", _stateful_transcript(env, task)
+    elif expected.calls == [] and "relevance" in task.category and "irrelevance" not in task.category:
+        raise _NoGold("BFCL live_relevance tasks (any call passes: the key holds no answer to replay)")
     elif expected.calls is not None:
-        yield "reference", _answer(task, reference_calls(expected.calls))
-        for label, calls in _variants(expected.calls):
+        yield "reference", _answer(task, reference_calls(expected.calls, task.tools))
+        for label, calls in _variants(expected.calls, task):
             yield label, _answer(task, calls)
     elif expected.reference is not None and task.metadata.get("tests"):
         yield "reference", [*task.messages, Message(role="assistant", content=f"```python\n{expected.reference}\n```")]
@@ -111,9 +113,9 @@ def _answer(task: Task, calls: list[ToolCall]) -> list[Message]:
     return [*task.messages, Message(role="assistant", tool_calls=ids)]
 
 
-def _variants(expected: list[ExpectedCall]) -> Iterator[tuple[str, list[ToolCall]]]:
+def _variants(expected: list[ExpectedCall], task: Task) -> Iterator[tuple[str, list[ToolCall]]]:
     """The reference with one parameter set to another accepted value (or left out for `""`)."""
-    base = reference_calls(expected)
+    base = reference_calls(expected, task.tools)
     made = 0
     for i, call in enumerate(expected):
         for name, accepted in call.arguments.items():
@@ -127,7 +129,7 @@ def _variants(expected: list[ExpectedCall]) -> Iterator[tuple[str, list[ToolCall
                     shown = f"{name} left out"
                 else:
                     one = ExpectedCall(name=call.name, arguments={name: [value]})
-                    args[name] = reference_calls([one])[0].arguments[name]
+                    args[name] = reference_calls([one], task.tools)[0].arguments[name]
                     shown = f"{name}={json.dumps(value)[:60]}"
                 calls = list(base)
                 calls[i] = calls[i].model_copy(update={"arguments": args})
