@@ -15,8 +15,7 @@ from rich.text import Text
 
 from ..errors import UserError
 from ..redact import RedactingFilter, redact_text
-from . import arena, evaluate, main_job, report, runs, serve, train, view  # noqa: F401  (each registers its commands on `app`)
-from . import audit, plan  # noqa: F401  (issue 23's commands)
+from . import arena, audit, evaluate, main_job, plan, report, runs, serve, train, view  # noqa: F401  (each registers its commands on `app`)
 from .app import app, err_console
 
 __all__ = ["app", "main"]
