@@ -9,6 +9,7 @@ from ..registry import Registry
 from .code import PYTHON_TOOL, CodeEnv, extract_code
 from .environment import Environment, Episode
 from .function_calling import FunctionCallingEnv
+from .mcp import MCPEnv, MCPEpisode, MCPSession, list_server_tools
 from .remote import RemoteEnvironment, RemoteEpisode
 from .sandbox import SandboxConfig, SandboxResult, isolation_level, run_python
 from .state import canonical_json, explain_diff, state_diff, state_hash
@@ -16,6 +17,9 @@ from .stateful import DOMAINS, Domain, StatefulEnv, StatefulEpisode, executed_ca
 
 __all__ = [
     "DOMAINS",
+    "MCPEnv",
+    "MCPEpisode",
+    "MCPSession",
     "PYTHON_TOOL",
     "CodeEnv",
     "ENVIRONMENTS",
@@ -34,6 +38,7 @@ __all__ = [
     "explain_diff",
     "extract_code",
     "isolation_level",
+    "list_server_tools",
     "run_python",
     "state_diff",
     "state_hash",
@@ -45,3 +50,4 @@ ENVIRONMENTS: Registry[Callable[..., Environment]] = Registry("environment")
 ENVIRONMENTS.register("function_calling")(FunctionCallingEnv)
 ENVIRONMENTS.register("code")(CodeEnv)
 ENVIRONMENTS.register("stateful")(StatefulEnv)
+ENVIRONMENTS.register("mcp")(MCPEnv)

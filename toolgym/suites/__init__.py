@@ -2,7 +2,8 @@
 
 Specs: `fc-core` (bundled), `bfcl` / `bfcl:CATEGORY[,...]` (BFCL v4's data in the installed
 `bfcl-eval` package), `bfcl:DIR[:category,...]` (BFCL v3/v4 files in a folder), `jsonl:FILE` (one
-Task per line), `remote:URL` (the tasks of a `toolgym serve-env` server, verified there).
+Task per line), `remote:URL` (the tasks of a `toolgym serve-env` server, verified there), `mcp:FILE`
+(tasks whose tools come from MCP servers).
 """
 
 from __future__ import annotations
@@ -54,6 +55,13 @@ def _retail() -> Suite:
     return retail()
 
 
+@SUITES.register("mcp-tools")
+def _mcp_tools() -> Suite:
+    from .mcp_tools import mcp_tools
+
+    return mcp_tools()
+
+
 @SUITES.register("files")
 def _files() -> Suite:
     from .files import files
@@ -76,6 +84,10 @@ def load_suite(spec: str) -> Suite:
         categories = [c.strip() for c in cats.split(",") if c.strip()] or None
         suite = load_bfcl(Path(directory), categories)
         return suite.model_copy(update={"name": spec})
+    if sep and kind == "mcp":
+        from .mcp_file import load_mcp_suite
+
+        return load_mcp_suite(Path(rest), name=spec)
     if sep and kind == "remote":
         from .remote import load_remote_suite
 
