@@ -10,7 +10,7 @@ PKG = Path(__file__).resolve().parents[1] / "toolgym"
 # DESIGN.md's order, with one change recorded in the notes: store/ sits above run/, because the
 # scheduler writes each result to the store as it finishes and plans resumes from it.
 LAYERS = [
-    {"__init__", "__version__", "types", "errors", "registry", "outputs", "redact"},
+    {"__init__", "__version__", "types", "errors", "registry", "inputs", "outputs", "redact"},
     {"tools"},
     {"check"},
     {"envs"},

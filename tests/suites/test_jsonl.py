@@ -28,7 +28,7 @@ def test_compact_suite_reads_back_the_same_tasks_and_version(tmp_path):
     [
         ("{not json", r"s.jsonl:2: not valid JSON"),
         (json.dumps({"id": "x", "messages": [], "category": "simple", "split": "dev"}), r"s.jsonl:2: field split"),
-        (json.dumps({"id": "t0000", "messages": [], "category": "simple"}), r"s.jsonl:2: task id 't0000' already"),
+        (json.dumps({"id": "t0000", "messages": [], "category": "simple"}), r"s.jsonl:2: duplicate task id 't0000'"),
     ],
 )
 def test_bad_lines_name_file_line_and_field(tmp_path, line, message):

@@ -14,12 +14,12 @@ optional (default `general`). Prompts become `Task`s without tools in a `Suite` 
 from __future__ import annotations
 
 import difflib
-import json
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from ..errors import UserError
+from ..inputs import parse_json, read_text
 from ..suites import Suite, load_suite
 from ..types import Message, Task
 
@@ -89,10 +89,7 @@ def question_text(messages: list[Message]) -> str:
 
 
 def _read_file(path: Path) -> Suite:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise UserError(f"prompts file {path} cannot be read: {e}") from None
+    lines = read_text(path, "prompts file").splitlines()
     tasks: list[Task] = []
     seen: dict[str, int] = {}
     for number, line in enumerate(lines, 1):
@@ -109,10 +106,7 @@ def _read_file(path: Path) -> Suite:
 
 
 def _read_line(where: str, line: str) -> PromptRecord:
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as e:
-        raise UserError(f"{where}: not valid JSON ({e.msg} at column {e.colno}); write one object per line") from None
+    data = parse_json(line, where, "write one object per line")
     if not isinstance(data, dict):
         raise UserError(f'{where}: expected a JSON object with "id" and "prompt", got {type(data).__name__}')
     try:

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from ..errors import UserError
+from ..inputs import read_text
 
 __all__ = ["read_reference"]
 
@@ -21,13 +22,10 @@ def read_reference(path: Path) -> dict[str, float] | list[str]:
     Raises:
         UserError: a missing file, JSON of another shape, or a name listed twice (naming the line).
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists():
         raise UserError(f"reference file {path} does not exist; give a ranking: one model per line, "
-                        "best first, or a JSON list or {model: score} object") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise UserError(f"reference file {path} cannot be read: {e}") from None
+                        "best first, or a JSON list or {model: score} object")
+    text = read_text(path, "reference file")
     if path.suffix == ".json":
         return _from_json(path, text)
     names: list[str] = []
@@ -48,6 +46,9 @@ def _from_json(path: Path, text: str) -> dict[str, float] | list[str]:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise UserError(f"{path}:{e.lineno}: not valid JSON ({e.msg})") from None
+    except RecursionError:
+        raise UserError(f"{path}: JSON nested too deeply to read; give a list of names or an object of "
+                        "scores") from None
     if isinstance(data, list) and all(isinstance(x, str) for x in data):
         if len(set(data)) != len(data):
             twice = sorted({x for x in data if data.count(x) > 1})

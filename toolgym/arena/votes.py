@@ -15,13 +15,13 @@ as a tie, and an unknown field is never ignored.
 from __future__ import annotations
 
 import difflib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import UserError
+from ..inputs import parse_json, read_text
 from ..stats import style_features
 from .battles import BattleRecord, Outcome
 from .store import BattleStore
@@ -72,12 +72,9 @@ def read_votes(path: Path, source: str) -> list[BattleRecord]:
         UserError: a missing file or a bad line: invalid JSON, unknown field, unknown winner label, a
             model voting against itself, one answer without the other. The message names file:line.
     """
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise UserError(f"votes file {path} does not exist; give a JSONL file, one vote per line") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise UserError(f"votes file {path} cannot be read: {e}") from None
+    if not path.exists():
+        raise UserError(f"votes file {path} does not exist; give a JSONL file, one vote per line")
+    lines = read_text(path, "votes file").splitlines()
     records = [_record(f"{path}:{n}", n, line, source) for n, line in enumerate(lines, 1) if line.strip()]
     if not records:
         raise UserError(f'{path}: no votes found; write one JSON object per line with "model_a", "model_b" '
@@ -125,10 +122,7 @@ def _record(where: str, number: int, line: str, source: str) -> BattleRecord:
 
 
 def _read_line(where: str, line: str) -> Vote:
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as e:
-        raise UserError(f"{where}: not valid JSON ({e.msg} at column {e.colno}); write one vote per line") from None
+    data = parse_json(line, where, "write one vote per line")
     if not isinstance(data, dict):
         raise UserError(f"{where}: expected a JSON object (a vote), got {type(data).__name__}")
     try:

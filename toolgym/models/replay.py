@@ -30,6 +30,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import InfraError, UserError
+from ..inputs import parse_json, read_lines
 from ..types import Completion, Message, SamplingConfig, Tool, ToolCall
 from .model import BACKENDS, Model, ModelOptions
 from .parsers import TOOL_PARSERS, decode_arguments
@@ -96,12 +97,7 @@ def _check_calls(where: str, calls: list[dict[str, Any]]) -> None:
 
 def _read_line(path: Path, number: int, line: str) -> ReplayRecord:
     where = f"{path}:{number}"
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as e:
-        raise UserError(
-            f"{where}: not valid JSON ({e.msg} at column {e.colno}); write one JSON object per line"
-        ) from None
+    data = parse_json(line, where, "write one JSON object per line")
     if not isinstance(data, dict):
         raise UserError(f'{where}: expected a JSON object with an "id", got {type(data).__name__}')
     try:
@@ -130,21 +126,14 @@ def _index_replay(path: Path) -> dict[tuple[str, int | None, int], tuple[int, st
     The raw line is kept instead of the parsed record: a 100,000-task replay then costs tens of MB,
     not hundreds; the record is parsed again when its turn comes.
     """
-    try:
-        with path.open(encoding="utf-8") as f:
-            return _index_lines(path, f)
-    except FileNotFoundError:
-        raise UserError(
-            f"replay file {str(path)!r} not found; give replay:PATH to a JSONL file of outputs"
-        ) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise UserError(f"replay file {str(path)!r} cannot be read: {e}") from None
+    if not path.exists():
+        raise UserError(f"replay file {str(path)!r} not found; give replay:PATH to a JSONL file of outputs")
+    return _index_lines(path, read_lines(path, "replay file"))
 
 
-def _index_lines(path: Path, lines: Iterable[str]) -> dict[tuple[str, int | None, int], tuple[int, str]]:
+def _index_lines(path: Path, lines: Iterable[tuple[int, str]]) -> dict[tuple[str, int | None, int], tuple[int, str]]:
     index: dict[tuple[str, int | None, int], tuple[int, str]] = {}
-    for number, raw in enumerate(lines, 1):
-        line = raw.rstrip("\n")
+    for number, line in lines:
         if not line.strip():
             continue
         record = _read_line(path, number, line)

@@ -1,6 +1,7 @@
 """The run engine: agent loop, scheduler, batched writing, resumable evaluation."""
 
-from .config import RunConfig, load_config_file
+from .config import RunConfig
+from .config_file import load_config_file
 from .evaluate import Progress, evaluate, evaluate_async
 from .limits import Budget, EpisodeLimits, label_limit
 from .loop import run_episode

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
-from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import UserError
 from ..types import SamplingConfig
 from .limits import EpisodeLimits
 
-__all__ = ["RunConfig", "load_config_file"]
+__all__ = ["RunConfig"]
 
 
 class RunConfig(BaseModel):
@@ -69,25 +66,3 @@ class RunConfig(BaseModel):
         return SamplingConfig(
             temperature=self.temperature, top_p=self.top_p, max_tokens=self.max_tokens, seed=self.seed
         )
-
-
-def load_config_file(path: Path, model: type[BaseModel] = RunConfig) -> dict[str, Any]:
-    """Read a YAML or JSON config file into field values; unknown keys are an error with a close match."""
-    import yaml
-
-    if not path.is_file():
-        raise UserError(f"config file {path} does not exist")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(data, dict):
-        raise UserError(f"{path}: expected a mapping of option names to values, got {type(data).__name__}")
-    for key in data:
-        if key not in model.model_fields:
-            close = difflib.get_close_matches(str(key), model.model_fields, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise UserError(f"{path}: unknown key {key!r}{hint} Known: {', '.join(model.model_fields)}")
-    try:
-        model.model_validate(data)
-    except ValidationError as e:
-        err = e.errors()[0]
-        raise UserError(f"{path}: field {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
-    return data

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..registry import Registry
 from .bfcl import is_bfcl_category, load_bfcl, load_bfcl_package
+from .checks import check_tasks
 from .compact import CompactTasks
 from .jsonl import load_jsonl_suite
 from .limit import head_by_category
@@ -70,7 +71,18 @@ def _files() -> Suite:
 
 
 def load_suite(spec: str) -> Suite:
-    """The suite a spec names: a bundled name, `bfcl[:cat,...]`, `bfcl:DIR[:cat,...]` or `jsonl:FILE`."""
+    """The suite a spec names: a bundled name, `bfcl[:cat,...]`, `bfcl:DIR[:cat,...]` or `jsonl:FILE`.
+
+    Every suite is checked as it loads (`checks.py`): no task without messages, no expected call of a
+    tool the task does not offer, no id used twice. A UserError names the task and the fix.
+    """
+    suite = _load(spec)
+    if not isinstance(suite.tasks, CompactTasks):  # compact suites were checked line by line as they were read
+        check_tasks(suite.tasks, spec)
+    return suite
+
+
+def _load(spec: str) -> Suite:
     kind, sep, rest = spec.partition(":")
     if spec == "bfcl":
         return load_bfcl_package()

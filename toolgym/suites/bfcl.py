@@ -27,6 +27,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import UserError
+from ..inputs import parse_json, read_text
 from ..types import Expected, ExpectedCall, Message, Task, Tool
 from .bfcl_package import bfcl_package_data
 from .suite import Suite
@@ -97,15 +98,11 @@ class _Where:
 
 def _read_lines(path: Path) -> list[tuple[int, dict[str, Any]]]:
     rows = []
-    for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    seen: dict[str, int] = {}
+    for n, text in enumerate(read_text(path, "BFCL file").splitlines(), start=1):
         if not text.strip():
             continue
-        try:
-            row = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise _Where(path, n).error(
-                "line", f"not valid JSON ({e.msg} at column {e.colno})", "each line must be one JSON object"
-            ) from None
+        row = parse_json(text, f"{path}:{n}: line", "each line must be one JSON object")
         if not isinstance(row, dict):
             raise _Where(path, n).error(
                 "line", f"got a JSON {type(row).__name__}", "write one JSON object a line"
@@ -113,6 +110,10 @@ def _read_lines(path: Path) -> list[tuple[int, dict[str, Any]]]:
         task_id = row.get("id")
         if not isinstance(task_id, str) or not task_id:
             raise _Where(path, n).error("id", f"got {task_id!r}", 'give each line a string "id"')
+        if task_id in seen:  # named as a duplicate here, not as "no possible answer" further on
+            raise _Where(path, n, task_id).error("id", f"duplicate: already used on line {seen[task_id]}",
+                                                 "give each line its own id")
+        seen[task_id] = n
         rows.append((n, row))
     return rows
 

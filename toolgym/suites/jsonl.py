@@ -10,7 +10,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import UserError
+from ..inputs import parse_json, read_lines
 from ..types import Task, Tool
+from .checks import task_problem
 from .compact import CompactTasks
 from .suite import Suite
 
@@ -19,10 +21,9 @@ __all__ = ["load_jsonl_suite"]
 
 def load_jsonl_suite(path: Path, environment: str = "function_calling") -> Suite:
     """Read a suite written as one Task per line; errors name the file, line and field."""
-    if not path.is_file():
+    if not path.exists():
         raise UserError(f"suite file {path} does not exist; write jsonl:PATH with a JSON Lines file of tasks")
-    with path.open(encoding="utf-8") as lines:  # streamed: a 100,000-task file is never held twice
-        tasks = _read_tasks(path, lines)
+    tasks = _read_tasks(path, read_lines(path, "suite file"))  # streamed: a 100,000-task file is never held twice
     if not tasks:
         raise UserError(f"{path}: no tasks found; write one JSON Task object per line")
     return Suite(name=f"jsonl:{path}", environment=environment, tasks=tasks)
@@ -41,30 +42,37 @@ def _interned(cache: dict[str, Tool], tool: object) -> object:
     return cache[key]
 
 
-def _read_tasks(path: Path, lines: Iterable[str]) -> CompactTasks:
+def _read_tasks(path: Path, lines: Iterable[tuple[int, str]]) -> CompactTasks:
     """Validate every line (errors name file:line:field) and keep it as compact JSON text."""
     tasks = CompactTasks.empty()
     seen: dict[str, int] = {}
     tools: dict[str, Tool] = {}  # identical tool definitions share one object: suites repeat them a lot
-    for lineno, raw in enumerate(lines, start=1):
-        line = raw.rstrip("\n")
+    for lineno, line in lines:
         if not line.strip():
             continue
+        data = parse_json(line, f"{path}:{lineno}", "write one JSON Task object per line")
+        if not isinstance(data, dict):
+            raise UserError(f"{path}:{lineno}: expected a JSON object (a task), got {type(data).__name__}")
         try:
-            data = json.loads(line)
-            if isinstance(data, dict) and isinstance(data.get("tools"), list):
+            if isinstance(data.get("tools"), list):
                 data["tools"] = [_interned(tools, t) for t in data["tools"]]
-            if isinstance(data, dict) and isinstance(data.get("category"), str):
+            if isinstance(data.get("category"), str):
                 data["category"] = sys.intern(data["category"])
             task = Task.model_validate(data)
-        except json.JSONDecodeError as e:
-            raise UserError(f"{path}:{lineno}: not valid JSON ({e.msg} at column {e.colno})") from None
+            compact = task.model_dump_json(exclude_defaults=True).encode()
         except ValidationError as e:
             err = e.errors()[0]
             where = ".".join(str(p) for p in err["loc"])
             raise UserError(f"{path}:{lineno}: field {where}: {err['msg']}") from None
+        except (RecursionError, ValueError) as e:  # nesting past Python's or pydantic-core's recursion limit
+            raise UserError(f"{path}:{lineno}: task cannot be read ({type(e).__name__}: {e}); nest it less "
+                            "deeply") from None
         if task.id in seen:
-            raise UserError(f"{path}:{lineno}: task id {task.id!r} already used on line {seen[task.id]}")
+            raise UserError(f"{path}:{lineno}: duplicate task id {task.id!r} (already used on line {seen[task.id]}); "
+                            "give each task its own id")
+        problem = task_problem(task)
+        if problem:
+            raise UserError(f"{path}:{lineno}: task {task.id!r} {problem}")
         seen[task.id] = lineno
-        tasks.append(task.model_dump_json(exclude_defaults=True).encode(), task.id, task.split, task.category)
+        tasks.append(compact, task.id, task.split, task.category)
     return tasks
