@@ -354,3 +354,18 @@ def test_reference_answer_passes_in_both_modes() -> None:
     t = tool("forecast", ("city",), **props)
     e = exp("forecast", city=["Paris", "paris, france"], days=["", 3], opts=[{"metric": [True]}])
     assert kinds(reference_calls([e]), e, t) == PASS
+
+
+def test_verdicts_built_without_validation_equal_validated_ones() -> None:
+    """check_calls builds its verdicts without re-validating them (speed); they must be the same objects."""
+    from toolgym.check.calls import _trusted_verdict
+    from toolgym.types import FailureKind, Verdict
+
+    args = dict(passed=False, failure=FailureKind.WRONG_VALUE, explanation="f: x", flags=["a"],
+                components={"matched_calls": 0.5})
+    fast = _trusted_verdict(**args)
+    slow = Verdict(reward=0.0, **args)
+    assert fast == slow and fast.model_dump() == slow.model_dump()
+    assert fast.model_fields_set == slow.model_fields_set and fast.model_dump_json() == slow.model_dump_json()
+    with pytest.raises(Exception, match="frozen"):
+        fast.passed = True  # type: ignore[misc]

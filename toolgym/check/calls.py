@@ -43,7 +43,7 @@ from ..errors import UserError
 from ..types import ExpectedCall, FailureKind, Tool, ToolCall, Verdict
 from .issues import Issue, short
 from .language import language_literal
-from .matching import Mode, call_issues, explain_unmatched, greedy_match, maximum_match
+from .matching import Mode, bfcl_call_passes, call_issues, explain_unmatched, greedy_match, maximum_match
 from .schema import ToolSpec, tool_spec
 
 __all__ = ["Mode", "check_calls", "reference_calls"]
@@ -64,25 +64,60 @@ def _verdict(
         if cached is None:
             cached = _PASSING[explanation] = Verdict.ok(explanation)
         return cached
-    # plain validation: measured faster than model_construct for this small model
-    return Verdict(
-        reward=1.0 if passed else 0.0,
-        passed=passed,
-        failure=failure,
-        explanation=explanation,
-        components=components or {},
-        flags=flags or [],
-    )
+    return _trusted_verdict(passed, failure, explanation, flags or [], components or {})
 
 
 _PASSING: dict[str, Verdict] = {}
+_VERDICT_FIELDS = frozenset(Verdict.model_fields)
+
+
+def _trusted_verdict(
+    passed: bool,
+    failure: FailureKind | None,
+    explanation: str,
+    flags: list[str],
+    components: dict[str, float],
+) -> Verdict:
+    """A Verdict from values this module built (already of the right types), without re-validating them.
+
+    Validation cost about a third of a failing check (most candidates fail); the fields set here are
+    exactly the validated constructor's (a test compares the two).
+    """
+    verdict = Verdict.__new__(Verdict)
+    object.__setattr__(verdict, "__dict__", {
+        "reward": 1.0 if passed else 0.0,
+        "passed": passed,
+        "failure": failure,
+        "explanation": explanation,
+        "components": components,
+        "flags": flags,
+    })
+    object.__setattr__(verdict, "__pydantic_fields_set__", set(_VERDICT_FIELDS))
+    object.__setattr__(verdict, "__pydantic_extra__", None)
+    object.__setattr__(verdict, "__pydantic_private__", None)
+    return verdict
 
 
 def _fail(issue: Issue, where: str, flags: list[str] | None = None, **kw: Any) -> Verdict:
     return _verdict(False, issue.kind, f"{where}: {issue.message}", flags, **kw)
 
 
+# id(expected list) -> (the list, its calls, the tools, specs): the specs of one task, found once
+_SPECS: dict[int, tuple[list[ExpectedCall], tuple[ExpectedCall, ...], tuple[Tool, ...], list[ToolSpec]]] = {}
+
+
 def _specs(expected: list[ExpectedCall], tools: list[Tool]) -> list[ToolSpec]:
+    entry = _SPECS.get(id(expected))
+    if entry is not None and entry[0] is expected and entry[1] == tuple(expected) and entry[2] == tuple(tools):
+        return entry[3]
+    specs = _find_specs(expected, tools)
+    if len(_SPECS) >= 4096:
+        _SPECS.clear()
+    _SPECS[id(expected)] = (expected, tuple(expected), tuple(tools), specs)
+    return specs
+
+
+def _find_specs(expected: list[ExpectedCall], tools: list[Tool]) -> list[ToolSpec]:
     by_name = _tools_by_name(tools)
     specs = []
     for e in expected:
@@ -173,7 +208,12 @@ def check_calls(
         return _verdict(True, None, "correctly made no call")
     if not calls:
         return _verdict(False, FailureKind.SHOULD_CALL, f"expected {_names(expected)}, got no call")
-    flags = ["positional_args_dropped"] if mode == "bfcl" and any(c.positional for c in calls) else None
+    flags = None
+    if mode == "bfcl":
+        for c in calls:
+            if c.positional:
+                flags = ["positional_args_dropped"]
+                break
     specs = _specs(expected, tools)
     if "parallel" in category or len(expected) > 1:
         return _check_parallel(calls, expected, specs, mode, dots_as_underscores, flags)
@@ -226,7 +266,11 @@ def _check_parallel(
     def ok(i: int, j: int) -> bool:
         passes = memo.get((i, j))
         if passes is None:
-            passes = memo[i, j] = call_issues(calls[j], expected[i], specs[i], mode, dots) is None
+            if mode == "bfcl":
+                passes = bfcl_call_passes(calls[j], expected[i], specs[i], dots)
+            else:
+                passes = call_issues(calls[j], expected[i], specs[i], mode, dots) is None
+            memo[i, j] = passes
         return passes
 
     failed_at, used = greedy_match(n, ok)  # BFCL's rule; when it succeeds a full matching exists

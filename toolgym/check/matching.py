@@ -14,13 +14,19 @@ from typing import Any, Literal
 from ..types import ExpectedCall, FailureKind, ToolCall
 from .issues import Issue, short
 from .schema import ToolSpec
-from .values import bfcl_issue, omittable, toolgym_issue
+from .values import bfcl_issue, bfcl_ok, omittable, toolgym_issue
 
-__all__ = ["Mode", "bind_arguments", "call_issues", "explain_unmatched", "greedy_match", "maximum_match"]
+__all__ = [
+    "Mode",
+    "bfcl_call_passes",
+    "bind_arguments",
+    "call_issues",
+    "explain_unmatched",
+    "greedy_match",
+    "maximum_match",
+]
 
 Mode = Literal["bfcl", "toolgym"]
-
-_NAME_DISTANCE = 1000
 
 
 def bind_arguments(call: ToolCall, tool: ToolSpec) -> tuple[dict[str, Any], Issue | None]:
@@ -109,6 +115,27 @@ def call_issues(
     return found[0] if found else first
 
 
+def bfcl_call_passes(call: ToolCall, expected: ExpectedCall, tool: ToolSpec, dots_as_underscores: bool) -> bool:
+    """`call_issues(..., mode="bfcl") is None`, without building messages (parallel matching's test)."""
+    if call.name != (tool.name.replace(".", "_") if dots_as_underscores else tool.name):
+        return False
+    args = call.arguments
+    for name in tool.required:
+        if name not in args:
+            return False
+    answer = expected.arguments
+    params = tool.params
+    for name, value in args.items():
+        spec = params.get(name)
+        accepted = answer.get(name)
+        if spec is None or accepted is None or not bfcl_ok(spec, value, accepted):
+            return False
+    for name, accepted in answer.items():
+        if name not in args and "" not in accepted and name not in tool.required:
+            return False
+    return True
+
+
 def greedy_match(n: int, ok: Callable[[int, int], bool]) -> tuple[int | None, list[int]]:
     """BFCL's parallel matching: each expected call in turn takes the first unused call that passes.
 
@@ -165,15 +192,21 @@ def explain_unmatched(
     blamed against the expected call it was meant to be.
     """
     best: tuple[int, int, int, Issue] | None = None
+    other_function: tuple[int, int] | None = None
     for i in expected_left:
+        want = tools[i].name.replace(".", "_") if dots_as_underscores else tools[i].name
         for j in calls_left:
+            if calls[j].name != want:
+                # a different function is farther than any number of issues: kept only as a last resort
+                other_function = other_function or (i, j)
+                continue
             issues: list[Issue] = []
             call_issues(calls[j], expected[i], tools[i], mode, dots_as_underscores, issues)
-            if not issues:
-                continue
-            distance = len(issues) + (_NAME_DISTANCE if issues[0].kind is FailureKind.WRONG_FUNCTION else 0)
-            if best is None or distance < best[0]:
-                best = (distance, i, j, issues[0])
+            if issues and (best is None or len(issues) < best[0]):
+                best = (len(issues), i, j, issues[0])
+    if best is None and other_function is not None:
+        i, j = other_function
+        return i, j, call_issues(calls[j], expected[i], tools[i], mode, dots_as_underscores)  # type: ignore[return-value]
     if best is None:  # every leftover pair passes on its own: the matching itself failed
         i, j = expected_left[0], calls_left[0]
         return i, j, Issue(FailureKind.WRONG_VALUE, f"call #{j} was taken by another expected call")

@@ -19,7 +19,7 @@ from .language import convert_language_value
 from .normalize import bfcl_standardize, safe_standardize
 from .schema import MISSING, ParamSpec
 
-__all__ = ["bfcl_issue", "omittable", "same", "toolgym_issue"]
+__all__ = ["bfcl_issue", "bfcl_ok", "omittable", "same", "toolgym_issue"]
 
 _NOTHING: Any = object()
 
@@ -100,6 +100,59 @@ def _bfcl_list(value: list[Any], accepted: list[Any]) -> bool:
         if isinstance(cand, list | str | tuple) and got == [_bfcl_std(c) for c in cand]:
             return True
     return False
+
+
+def bfcl_ok(spec: ParamSpec, value: Any, accepted: list[Any]) -> bool:
+    """Whether BFCL's check passes the value: `bfcl_issue(...) is None`, without building a message.
+
+    Most checks fail (parallel matching tries every pair), and the message is wanted once at most.
+    """
+    if spec.language is not None:
+        read = convert_language_value(spec.language, value, "")
+        if type(read) is Issue:
+            return False
+        spec, value = read
+    types = spec.bfcl_py
+    if spec.is_tuple and type(value) is tuple:
+        value = list(value)
+    if spec.is_float and type(value) is int:
+        value = float(value)
+    answer = _first_answer(accepted)
+    answer_type = None if answer is _NOTHING else type(answer)
+    is_variable = answer_type is not None and types is not None and answer_type not in types
+    if types is not None:
+        tv = type(value)
+        if tv in types:
+            items = spec.items
+            if list in types and items is not None and items.bfcl_py is not None:
+                if not _bfcl_items_typed(value, items.bfcl_py, accepted):
+                    return False
+        elif tv is answer_type:
+            is_variable = True
+        else:
+            return False
+    if not is_variable:
+        kind = type(value) if types is None else types[0]
+        if kind is str:
+            return bfcl_standardize(value) in _standardized(accepted)
+        if kind is dict or kind is list:
+            return bfcl_issue(spec, value, accepted, "") is None
+    return value in accepted
+
+
+# id(accepted list) -> (the list, its strings standardized): answers are checked again and again
+_STANDARDIZED: dict[int, tuple[list[Any], int, frozenset[str]]] = {}
+
+
+def _standardized(accepted: list[Any]) -> frozenset[str]:
+    entry = _STANDARDIZED.get(id(accepted))
+    if entry is not None and entry[0] is accepted and entry[1] == len(accepted):
+        return entry[2]
+    strings = frozenset(bfcl_standardize(c) for c in accepted if type(c) is str)
+    if len(_STANDARDIZED) >= 1 << 16:
+        _STANDARDIZED.clear()
+    _STANDARDIZED[id(accepted)] = (accepted, len(accepted), strings)
+    return strings
 
 
 def bfcl_issue(spec: ParamSpec, value: Any, accepted: list[Any], path: str) -> Issue | None:
