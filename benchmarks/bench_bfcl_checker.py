@@ -83,7 +83,8 @@ def main() -> None:
     _, bfcl_ok = bfcl_pass(ast_checker, items)  # warm both
     _, ours_ok = toolgym_pass(items)
     disagree = sum(
-        ast_checker(*copy.deepcopy(a))["valid"] != check_calls(c, t.expected.calls, t.tools, t.category, mode="bfcl").passed
+        ast_checker(*copy.deepcopy(a))["valid"]
+        != check_calls(c, t.expected.calls, t.tools, t.category, mode="bfcl").passed
         for t, c, a in items
     )
     bfcl_times, ours_times = [], []
