@@ -67,3 +67,38 @@ def test_rollouts_by_key_brings_transcripts_and_verdicts(store: Store):
     rollout, verdict = found[("t07", 1)]
     assert rollout.messages[-1].content == "a 100% match_here" and verdict is not None and not verdict.passed
     assert found[("t09", 0)][1] is None
+
+
+def test_filters_use_their_index(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "r.db"
+    with Store(str(db)) as store:
+        filled(store)
+    with sqlite3.connect(db) as conn:
+        plans = {
+            name: " ".join(row[-1] for row in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT task_id, sample FROM rollouts WHERE run_id = 1 AND " + where
+                + " ORDER BY task_id, sample LIMIT 50"))
+            for name, where in (("category", "category = 'odd'"), ("failure", "failure = 'wrong_value'"))
+        }
+    assert "ix_rollouts_category" in plans["category"] and "ix_rollouts_failure" in plans["failure"]
+    assert "TEMP B-TREE" not in plans["category"]  # pages come in index order, no sort of the run
+
+
+def test_an_older_database_gains_the_filter_indexes(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    with Store(str(db)) as store:
+        filled(store)
+    with sqlite3.connect(db) as conn:  # as schema 3 left it
+        conn.execute("DROP INDEX ix_rollouts_category")
+        conn.execute("DROP INDEX ix_rollouts_failure")
+        conn.execute("UPDATE toolgym_meta SET value = '3' WHERE key = 'schema_version'")
+    with Store(str(db)) as store:
+        assert rollout_page(store, 1, RolloutFilter(category="odd"), 0, 5).total == 30
+    with sqlite3.connect(db) as conn:
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        version = conn.execute("SELECT value FROM toolgym_meta WHERE key = 'schema_version'").fetchone()[0]
+    assert {"ix_rollouts_category", "ix_rollouts_failure"} <= names and version == "4"

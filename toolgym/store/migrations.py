@@ -62,8 +62,15 @@ def _add_battle_voter(conn: Connection) -> None:
             conn.exec_driver_sql("ALTER TABLE arena_battles ADD COLUMN voter TEXT")
 
 
+def _index_view_filters(conn: Connection) -> None:
+    """Version 4: rollouts are indexed by category and by failure kind (the web view's filters)."""
+    if inspect(conn).has_table(rollouts.name):
+        for index in rollouts.indexes:
+            index.create(conn, checkfirst=True)
+
+
 #: version N -> the step that turns a version N-1 database into version N.
-STEPS: dict[int, Callable[[Connection], None]] = {2: _scrub_credentials, 3: _add_battle_voter}
+STEPS: dict[int, Callable[[Connection], None]] = {2: _scrub_credentials, 3: _add_battle_voter, 4: _index_view_filters}
 
 
 def prepare_schema(engine: Engine, shown: str) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -32,8 +33,9 @@ __all__ = ["KEY", "SCHEMA_VERSION", "VERDICT", "meta", "metadata", "rollouts", "
 
 #: Bumped when a table changes shape or stored values must be rewritten; `migrations.py` brings an
 #: older database up to date, and a database from a newer toolgym is refused, not misread.
-#: 1: the first; 2: URL credentials redacted in stored errors and manifests; 3: arena_battles.voter.
-SCHEMA_VERSION = 3
+#: 1: the first; 2: URL credentials redacted in stored errors and manifests; 3: arena_battles.voter;
+#: 4: rollouts indexed by category and by failure kind (the web view's filters).
+SCHEMA_VERSION = 4
 
 #: The columns that identify one attempt within a run.
 KEY = ("run_id", "task_id", "sample")
@@ -88,6 +90,9 @@ rollouts = Table(
     Column("flags", _Json),
     # also the index of every per-run lookup: done_keys, results (in key order), rollout
     UniqueConstraint(*KEY, name="uq_rollouts_key"),
+    # the web view's filters, each in key order so that a page is one range scan (store/browse.py)
+    Index("ix_rollouts_category", "run_id", "category", "task_id", "sample"),
+    Index("ix_rollouts_failure", "run_id", "failure", "task_id", "sample"),
 )
 
 transcripts = Table(
