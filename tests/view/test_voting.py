@@ -128,6 +128,8 @@ def test_votes_count_in_the_arena_leaderboard_with_prompt_clusters(served: Serve
     assert "never lost or tied" in page and "prior" in page  # the page says why, and what to do
     page = served.client().get("/arena", params={"source": "votes:web", "prior": "1"}).text
     assert 'data-model="model-strong"><td>1</td>' in page
+    styled = served.client().get("/arena", params={"source": "votes:web", "prior": "1", "style": "1"}).text
+    assert "Style coefficients" in styled and "<td>tokens</td>" in styled  # web votes carry both answers' style
 
 
 def test_battles_are_listed_newest_first_in_pages_with_both_answers(served: Served):
