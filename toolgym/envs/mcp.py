@@ -5,7 +5,8 @@ environment, a TRL row):
 
 | key in `metadata["mcp"]` | what                                                                         |
 | ------------------------ | ---------------------------------------------------------------------------- |
-| `servers`                | name -> `{"command", "args", "env", "cwd"}` (stdio) or `{"url"}` (HTTP)      |
+| `servers`                | name -> `{"command", "args", "env", "cwd"}` (stdio) or `{"url", "headers"}`  |
+|                          | (streamable HTTP; `${VAR}` in a header value reads the environment variable) |
 | `workdir`                | optional `{"files": {path: text}, "git": true}`: a fresh directory per       |
 |                          | session, written (and committed) before the servers start; `{workdir}` in a  |
 |                          | server's args, env or cwd is replaced by its path                            |
@@ -36,7 +37,8 @@ import subprocess
 import sys
 import tempfile
 import threading
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -175,9 +177,7 @@ class MCPSession:
 
     def _transport(self, name: str, spec: dict[str, Any]) -> Any:
         if "url" in spec:
-            from mcp.client.streamable_http import streamable_http_client
-
-            return streamable_http_client(str(spec["url"]))
+            return self._http_transport(spec)
         if "command" not in spec:
             raise MCPStartError(f"MCP server {name!r}: give a `command` (stdio) or a `url` (streamable HTTP)")
         from mcp import StdioServerParameters, stdio_client
@@ -190,6 +190,17 @@ class MCPSession:
             cwd=self._fill(str(spec["cwd"])) if spec.get("cwd") else None,
         )
         return stdio_client(params, errlog=log.open("w"))
+
+    @asynccontextmanager
+    async def _http_transport(self, spec: dict[str, Any]) -> AsyncIterator[Any]:
+        import httpx2  # the MCP SDK's HTTP client
+        from mcp.client.streamable_http import streamable_http_client
+
+        # header values may name environment variables (`Bearer ${MY_TOKEN}`), so suite files hold no secrets
+        headers = {str(k): os.path.expandvars(str(v)) for k, v in (spec.get("headers") or {}).items()}
+        async with httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(30.0, read=300.0)) as client:
+            async with streamable_http_client(str(spec["url"]), http_client=client) as streams:
+                yield streams
 
     def _fill(self, text: str) -> str:
         text = text.replace("{python}", sys.executable)

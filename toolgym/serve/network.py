@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import UserError
 
-__all__ = ["check_exposure", "is_loopback", "listening_socket", "serve_app"]
+__all__ = ["bearer_guard", "check_exposure", "is_loopback", "listening_socket", "serve_app"]
 
 TOKEN_VARIABLE = "TOOLGYM_ENV_TOKEN"
 
@@ -68,3 +68,26 @@ def serve_app(app: Any, host: str, port: int) -> None:
         uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
     finally:
         sock.close()
+
+
+def bearer_guard(app: Any, token: str | None) -> Any:
+    """`app` behind a bearer-token check on every HTTP request (the MCP server's HTTP transport)."""
+    if token is None:
+        return app
+    import hmac
+
+    expected = f"bearer {token}".encode()
+
+    async def guarded(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            given = dict(scope.get("headers") or []).get(b"authorization", b"")
+            scheme, _, value = given.partition(b" ")
+            if not hmac.compare_digest(scheme.lower() + b" " + value.strip(), expected):
+                body = b'{"detail": "missing or wrong bearer token (send Authorization: Bearer TOKEN)"}'
+                await send({"type": "http.response.start", "status": 401,
+                            "headers": [(b"content-type", b"application/json"), (b"www-authenticate", b"Bearer")]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await app(scope, receive, send)
+
+    return guarded
