@@ -14,6 +14,7 @@ streaming every rollout of the run with `Store.rollouts` to cut one page.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -97,6 +98,8 @@ def main() -> None:
     parser.add_argument("--rollouts", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=7, help="fetches per page; the median is printed")
     args = parser.parse_args()
+    load = os.getloadavg()[0]
+    print(f"machine: {os.cpu_count()} CPUs, load average {load:.1f} at start (pages slow down under load)")
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "view.db")
         t = time.perf_counter()

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from toolgym.store import RolloutFilter, RunManifest, Store, rollout_page, rollouts_by_key
+from toolgym.store import (
+    RolloutFilter,
+    RunManifest,
+    Store,
+    categories,
+    rollout_page,
+    rollouts_by_key,
+    run_without_counts,
+)
 from toolgym.types import FailureKind, Message, Rollout, Verdict
 
 
@@ -102,3 +110,16 @@ def test_an_older_database_gains_the_filter_indexes(tmp_path):
         names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         version = conn.execute("SELECT value FROM toolgym_meta WHERE key = 'schema_version'").fetchone()[0]
     assert {"ix_rollouts_category", "ix_rollouts_failure"} <= names and version == "4"
+
+
+def test_a_run_without_counts_and_its_categories(store: Store):
+    import pytest
+
+    from toolgym.errors import UserError
+
+    run_id = filled(store)
+    run = run_without_counts(store, run_id)
+    assert (run.name, run.manifest.repeats, run.status, run.rollouts) == ("r", 2, "running", 0)
+    assert categories(store, run_id) == ["even", "odd"]
+    with pytest.raises(UserError, match="no run named '99'"):
+        run_without_counts(store, 99)

@@ -7,7 +7,7 @@ objects <-> rows, `manifest.py` the manifest and its diff, `records.py` the retu
 `browse.py` paged and filtered reading for the web view.
 """
 
-from .browse import RolloutFilter, RolloutPage, rollout_page, rollouts_by_key
+from .browse import RolloutFilter, RolloutPage, categories, rollout_page, rollouts_by_key, run_without_counts
 from .engine import WRITE, database_files, is_read_only, open_engine
 from .manifest import RunManifest, diff_manifests
 from .migrations import prepare_schema
@@ -15,7 +15,6 @@ from .records import ResultRecord, RunInfo, RunStatus
 from .store import Store
 
 __all__ = [
-    "WRITE",
     "ResultRecord",
     "RolloutFilter",
     "RolloutPage",
@@ -23,6 +22,8 @@ __all__ = [
     "RunManifest",
     "RunStatus",
     "Store",
+    "WRITE",
+    "categories",
     "database_files",
     "diff_manifests",
     "is_read_only",
@@ -30,4 +31,5 @@ __all__ = [
     "prepare_schema",
     "rollout_page",
     "rollouts_by_key",
+    "run_without_counts",
 ]

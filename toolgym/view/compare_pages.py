@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from ..store import rollouts_by_key
+from ..store import rollouts_by_key, run_without_counts
 from .app import state
 from .render import page
 
@@ -43,7 +43,7 @@ def compare_page(
 def compare_task(request: Request, a: int, b: int, task: str) -> HTMLResponse:
     """One task's rollouts in both runs, side by side, sample by sample."""
     view = state(request)
-    run_a, run_b = view.store.get_run(a), view.store.get_run(b)
+    run_a, run_b = run_without_counts(view.store, a), run_without_counts(view.store, b)
     repeats = max(run_a.manifest.repeats, run_b.manifest.repeats)
     keys = [(task, s) for s in range(repeats)]
     found_a, found_b = rollouts_by_key(view.store, run_a.id, keys), rollouts_by_key(view.store, run_b.id, keys)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
-from ..store import RolloutFilter, RunInfo, rollout_page, rollouts_by_key
+from ..store import RolloutFilter, RunInfo, categories, rollout_page, rollouts_by_key, run_without_counts
 from ..types import FailureKind
 from .app import state
 from .render import page
@@ -81,7 +81,7 @@ def transcripts_page(
 ) -> HTMLResponse:
     """Every rollout of a run, filtered and searched, one page at a time, transcripts rendered."""
     view = state(request)
-    run = view.store.get_run(run_id)
+    run = run_without_counts(view.store, run_id)
     if failure and failure not in OUTCOMES:
         raise HTTPException(400, f"unknown failure kind {failure!r}; choose one of {', '.join(OUTCOMES)}")
     if passed not in ("", "yes", "no"):
@@ -91,11 +91,9 @@ def transcripts_page(
     size = view.config.page_size
     found = rollout_page(view.store, run.id, where, (page_number - 1) * size, size)
     details = rollouts_by_key(view.store, run.id, [(r.task_id, r.sample) for r in found.records])
-    section = view.summaries.section(run)
-    categories = sorted(section.accuracy.by_category) if section.accuracy else []
     return page(
         "transcripts.html", run=run, page=found, number=page_number, size=size, details=details,
-        categories=categories, outcomes=OUTCOMES,
+        categories=categories(view.store, run.id), outcomes=OUTCOMES,
         filters={"category": category, "failure": failure, "passed": passed, "q": q},
     )
 
@@ -104,7 +102,7 @@ def transcripts_page(
 def rollout_page_one(request: Request, run_id: int, task: str, sample: int = 0) -> HTMLResponse:
     """One rollout: its transcript, verdict, timings and tokens."""
     view = state(request)
-    run = view.store.get_run(run_id)
+    run = run_without_counts(view.store, run_id)
     found = rollouts_by_key(view.store, run.id, [(task, sample)])
     if (task, sample) not in found:
         raise HTTPException(404, f"run {run.name!r} has no rollout of task {task!r} sample {sample}")
