@@ -28,6 +28,8 @@ def reference_lines(task: Task) -> list[dict]:
     or the reference code in a python block.
     """
     exp = task.expected
+    if "gold_turns" in task.metadata:
+        return _bfcl_multi_turn_lines(task)
     if exp.gold_actions is not None:
         lines = [{"id": task.id, "turn": i, "tool_calls": [ToolCall(name=a.name, arguments=a.arguments,
                                                                     id=f"gold_{i}").to_openai()]}
@@ -44,6 +46,22 @@ def reference_lines(task: Task) -> list[dict]:
     if not calls:
         return [{"id": task.id, "content": "I can't help with that using the available tools."}]
     return [{"id": task.id, "tool_calls": [c.to_openai() for c in calls]}]
+
+
+def _bfcl_multi_turn_lines(task: Task) -> list[dict]:
+    """BFCL's gold calls, one assistant message a user turn, each turn closed by a short answer."""
+    lines: list[dict] = []
+    order = {t.name: list(t.parameters.get("properties", {})) for t in task.tools}
+    for calls in task.metadata["gold_turns"]:
+        if calls:
+            out = []
+            for i, c in enumerate(calls):
+                args = dict(zip(order.get(c["name"], []), c.get("positional", []), strict=False))
+                args.update(c.get("arguments", {}))
+                out.append(ToolCall(name=c["name"], arguments=args, id=f"gold_{len(lines)}_{i}").to_openai())
+            lines.append({"id": task.id, "turn": len(lines), "tool_calls": out})
+        lines.append({"id": task.id, "turn": len(lines), "content": "Done."})
+    return lines
 
 
 def write_reference_answers(suite_spec: str, out: Path, split: str = "all", *, force: bool = False) -> int:

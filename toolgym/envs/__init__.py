@@ -6,6 +6,7 @@
 from collections.abc import Callable
 
 from ..registry import Registry
+from .bfcl_multi_turn import BfclMultiTurnEnv
 from .code import PYTHON_TOOL, CodeEnv, extract_code
 from .environment import Environment, Episode
 from .function_calling import FunctionCallingEnv
@@ -17,6 +18,7 @@ from .stateful import DOMAINS, Domain, StatefulEnv, StatefulEpisode, executed_ca
 
 __all__ = [
     "DOMAINS",
+    "BfclMultiTurnEnv",
     "MCPEnv",
     "MCPEpisode",
     "MCPSession",
@@ -51,3 +53,4 @@ ENVIRONMENTS.register("function_calling")(FunctionCallingEnv)
 ENVIRONMENTS.register("code")(CodeEnv)
 ENVIRONMENTS.register("stateful")(StatefulEnv)
 ENVIRONMENTS.register("mcp")(MCPEnv)
+ENVIRONMENTS.register("bfcl_multi_turn")(BfclMultiTurnEnv)

@@ -13,8 +13,9 @@ language type the verifier converts the string to.
 
 Categories keep BFCL's names, except `simple_python` (v3: `simple`), which is toolgym's `simple`.
 `irrelevance`, `live_irrelevance` (whose function list may be empty) and `live_relevance` have no
-possible answers: the first two are passed by making no call, the last by making one. Multi-turn
-and agentic categories are refused with the reason.
+possible answers: the first two are passed by making no call, the last by making one. The
+multi-turn categories load on their own, through `bfcl_multi_turn.py` (`multi_turn_miss_func` is
+refused); agentic ones are refused with the reason.
 """
 
 from __future__ import annotations
@@ -296,10 +297,10 @@ def _category_files(directory: Path) -> dict[str, tuple[str, Path]]:
 
 def _refusal(name: str) -> str | None:
     """Why a BFCL category this importer knows of cannot be loaded, or None."""
-    if name in MULTI_TURN or name == "multi_turn":
+    if name == "multi_turn_miss_func":
         return (
-            f"BFCL category {name!r}: multi-turn categories are not supported yet (they need BFCL's "
-            "executable back-ends driven turn by turn)"
+            f"BFCL category {name!r}: not supported yet (functions offered from a later turn need the agent "
+            "loop to change the tool list mid-episode)"
         )
     if name in AGENTIC or name in ("agentic", "memory", "web_search"):
         return (
@@ -310,6 +311,25 @@ def _refusal(name: str) -> str | None:
     if name == "format_sensitivity":
         return f"BFCL category {name!r}: BFCL does not score it (it re-runs other categories' prompts)"
     return None
+
+
+def _multi_turn(categories: list[str] | None) -> list[str]:
+    """The multi-turn categories asked for; they load on their own (another environment)."""
+    if not categories:
+        return []
+    loadable = tuple(c for c in MULTI_TURN if c != "multi_turn_miss_func")
+    names = [m for c in categories for m in (loadable if c == "multi_turn" else (c,))]
+    multi = [c for c in names if c in MULTI_TURN]
+    if multi and len(multi) != len(names):
+        raise UserError(
+            f"BFCL categories {categories}: load multi-turn categories on their own (a separate suite, run "
+            "in --mode bfcl), e.g. bfcl:multi_turn_base,multi_turn_long_context"
+        )
+    for name in multi:
+        refusal = _refusal(name)
+        if refusal is not None:
+            raise UserError(refusal)
+    return multi
 
 
 def _expand(categories: list[str]) -> list[str]:
@@ -428,6 +448,12 @@ def load_bfcl(directory: Path, categories: list[str] | None = None) -> Suite:
     directory = Path(directory)
     if not directory.is_dir():
         raise UserError(f"{directory}: no such folder; point to the BFCL data folder (with possible_answer/)")
+    multi = _multi_turn(categories)
+    if multi:
+        from .bfcl_multi_turn import load_bfcl_multi_turn
+
+        suite = load_bfcl_multi_turn(directory, multi)
+        return suite.model_copy(update={"name": f"bfcl:{directory}:{','.join(categories or [])}"})
     available = _category_files(directory)
     wanted = _wanted(categories, available, directory)
     tasks = [t for cat in wanted for t in _load_category(cat, *available[cat])]
@@ -452,6 +478,7 @@ def load_bfcl_package(categories: list[str] | None = None) -> Suite:
 def is_bfcl_category(name: str) -> bool:
     """Whether `name` is a BFCL category or group name (as opposed to a folder) in a `bfcl:` spec."""
     return (
-        name in BFCL_CATEGORIES or name in GROUPS or name in ("all", "all_scoring", "multi_turn", "agentic")
+        name in BFCL_CATEGORIES or name in GROUPS or name in MULTI_TURN
+        or name in ("all", "all_scoring", "multi_turn", "agentic")
         or _refusal(name) is not None
     )

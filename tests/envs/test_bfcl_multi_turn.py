@@ -1,0 +1,180 @@
+"""BFCL multi-turn: BFCL's back-ends driven by structured calls, gold sequences, and BFCL's own verdicts."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from toolgym.cli import main
+from toolgym.envs import BfclMultiTurnEnv
+from toolgym.envs.bfcl_multi_turn import BfclMultiTurnEpisode, _state_and_responses
+from toolgym.errors import UserError
+from toolgym.suites import load_suite
+from toolgym.types import Message, ToolCall
+
+from ..suites.bfcl_oracle import bfcl_checker
+
+needs_package = pytest.mark.skipif(bfcl_checker() is None, reason="needs bfcl-eval: pip install --no-deps bfcl-eval")
+CATEGORIES = ("multi_turn_base", "multi_turn_miss_param", "multi_turn_long_context")
+
+
+@pytest.fixture(scope="module")
+def suite():
+    return load_suite("bfcl:multi_turn")
+
+
+def gold(task) -> list[list[ToolCall]]:
+    return [[ToolCall.model_validate(c) for c in turn] for turn in task.metadata["gold_turns"]]
+
+
+@needs_package
+def test_multi_turn_tasks_load_with_user_turns_and_back_end_tools(suite) -> None:
+    assert {t.category for t in suite.tasks} == set(CATEGORIES) and len(suite.tasks) == 600
+    task = next(t for t in suite.tasks if t.id == "multi_turn_base_0")
+    assert task.messages[0].content.startswith("Move 'final_report.pdf'")
+    assert len(task.metadata["user_turns"]) == 3 and "cd" in {t.name for t in task.tools}
+    assert gold(task)[2] == [ToolCall(name="sort", positional=["final_report.pdf"])]  # read with ast
+
+
+@needs_package
+def test_calls_reach_back_ends_by_name_only_for_offered_functions(suite) -> None:
+    task = next(t for t in suite.tasks if t.id == "multi_turn_base_0")
+    episode = BfclMultiTurnEnv(mode="bfcl").reset(task)
+    assert "document" in episode.call(ToolCall(name="ls"))
+    moved = episode.call(ToolCall(name="cd", arguments={"folder": "document"}))
+    assert moved == '{"current_working_directory": "document"}'
+    # a method of the class that the task does not offer, and Python's own names, are not reachable
+    offered = {t.name for t in task.tools}
+    assert "_load_scenario" not in offered
+    assert "not available" in episode.call(ToolCall(name="_load_scenario", arguments={"scenario": {}}))
+    assert "not available" in episode.call(ToolCall(name="__import__", positional=["os"]))
+    assert episode.call(ToolCall(name="cd", arguments={"nope": 1})).startswith("Error during execution:")
+
+
+@needs_package
+def test_gold_sequences_through_the_agent_loop_score_100_percent(tmp_path: Path, capsys) -> None:
+    replay = tmp_path / "gold.jsonl"
+    main(["suite", "reference", "bfcl:multi_turn", "--out", str(replay)])
+    db = tmp_path / "runs.db"
+    main(["eval", "bfcl:multi_turn", "--model", f"replay:{replay}", "--mode", "bfcl", "--db", str(db),
+          "--limit", "60", "--run", "gold"])
+    out = capsys.readouterr().out
+    rows = sqlite3.connect(db).execute("select passed, explanation from rollouts").fetchall()
+    assert len(rows) == 60 and all(passed == 1 for passed, _ in rows), [r for r in rows if r[0] != 1][:3]
+    assert "BFCL multi-turn (3/4 run)" in out
+
+
+def test_toolgym_mode_and_miss_func_are_refused_with_the_reason() -> None:
+    with pytest.raises(UserError, match="bfcl mode only for now"):
+        BfclMultiTurnEnv(mode="toolgym")
+    if bfcl_checker() is None:
+        pytest.skip("needs bfcl-eval: pip install --no-deps bfcl-eval")
+    with pytest.raises(UserError, match="change the tool list mid-episode"):
+        load_suite("bfcl:multi_turn_miss_func")
+    with pytest.raises(UserError, match="load multi-turn categories on their own"):
+        load_suite("bfcl:multi_turn_base,simple_python")
+
+
+# ---------------------------------------------------------------- agreement with BFCL's own checker
+
+
+def call_string(call: ToolCall) -> str:
+    args = [repr(v) for v in call.positional] + [f"{k}={v!r}" for k, v in call.arguments.items()]
+    return f"{call.name}({', '.join(args)})"
+
+
+def perturbations(turns: list[list[ToolCall]], rng: random.Random) -> list[list[list[ToolCall]]]:
+    """A removed call, a wrong value, a call moved to the next turn, an extra call, reordered calls."""
+    out = []
+    filled = [i for i, t in enumerate(turns) if t]
+    if not filled:
+        return out
+    i = rng.choice(filled)
+    removed = copy.deepcopy(turns)
+    removed[i].pop(rng.randrange(len(removed[i])))
+    out.append(removed)
+    wrong = copy.deepcopy(turns)
+    call = rng.choice(wrong[i])
+    for key, value in call.arguments.items():
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            call.arguments[key] = value + ("x" if isinstance(value, str) else 1)
+            out.append(wrong)
+            break
+    if i + 1 < len(turns):
+        moved = copy.deepcopy(turns)
+        moved[i + 1].insert(0, moved[i].pop())
+        out.append(moved)
+    extra = copy.deepcopy(turns)
+    extra[i].append(copy.deepcopy(rng.choice(extra[i])))
+    out.append(extra)
+    if len(turns[i]) > 1:
+        shuffled = copy.deepcopy(turns)
+        rng.shuffle(shuffled[i])
+        out.append(shuffled)
+    return out
+
+
+def bfcl_multi_turn_verdict(task, raw: dict, turns: list[list[ToolCall]], name: str) -> bool:
+    from bfcl_eval.eval_checker.multi_turn_eval.multi_turn_checker import (
+        multi_turn_checker,
+        multi_turn_irrelevance_checker,
+    )
+
+    decoded = [[[call_string(c) for c in turn]] if turn else [] for turn in turns]
+    truth = [[call_string(c) for c in turn] for turn in gold(task)]
+    ok = multi_turn_checker(decoded, truth, copy.deepcopy(raw), task.category, name)["valid"]
+    return ok and multi_turn_irrelevance_checker(decoded, truth)["valid"]
+
+
+def toolgym_verdict(task, turns: list[list[ToolCall]]) -> bool:
+    transcript = list(task.messages)
+    for k, turn in enumerate(turns):
+        if k:
+            transcript.append(Message(role="user", content=task.metadata["user_turns"][k - 1], name="user_sim"))
+        if turn:
+            transcript.append(Message(role="assistant", tool_calls=turn))
+        transcript.append(Message(role="assistant", content="Done."))
+    return BfclMultiTurnEnv(mode="bfcl").verify(task, transcript).passed
+
+
+@needs_package
+def test_bfcl_mode_agrees_with_bfcls_multi_turn_checker_on_perturbed_gold(suite) -> None:
+    from toolgym.suites.bfcl_package import bfcl_package_data
+
+    data = bfcl_package_data()
+    raw = {}
+    for category in CATEGORIES:
+        for line in (data / f"BFCL_v4_{category}.json").read_text().splitlines():
+            row = json.loads(line)
+            raw[row["id"]] = row
+    rng = random.Random(17)
+    disagree, seen, failing = [], 0, 0
+    for n, task in enumerate(suite.tasks[::5]):
+        for k, turns in enumerate([gold(task), *perturbations(gold(task), rng)]):
+            theirs = bfcl_multi_turn_verdict(task, raw[task.id], turns, f"oracle_{n}_{k}")
+            ours = toolgym_verdict(task, turns)
+            seen += 1
+            failing += not theirs
+            if ours != theirs:
+                disagree.append((task.id, k, theirs))
+    assert not disagree, disagree[:5]
+    assert seen > 500 and failing > 200
+
+
+@needs_package
+def test_back_ends_get_fresh_argument_values(suite) -> None:
+    """The posting back-end keeps and extends the list it is given: the task's gold must not change."""
+    task = next(t for t in suite.tasks if t.id == "multi_turn_base_147")
+    before = copy.deepcopy(task.metadata["gold_turns"])
+    for _ in range(2):
+        assert _state_and_responses(task, [[t] if t else [] for t in gold(task)], gold(task)).passed
+    episode = BfclMultiTurnEpisode(task)
+    for turn in gold(task):
+        for call in turn:
+            episode.call(call)
+    assert task.metadata["gold_turns"] == before

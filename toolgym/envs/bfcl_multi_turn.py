@@ -1,0 +1,180 @@
+"""BFCL's multi-turn categories: the back-end classes shipped in bfcl-eval, driven by structured calls.
+
+Each episode creates fresh instances of the task's back-end classes (file system, maths, messaging,
+posting, tickets, trading, travel, vehicle: bfcl-eval's own code, loaded with BFCL's
+`_load_scenario`) and executes each call by name, with its arguments, only for functions the task
+offers. BFCL's own executor instead rewrites the call string and `eval`s it; results are formatted
+as BFCL formats them (a dict as JSON, other values as `str`, an exception as
+`"Error during execution: ..."`), so the responses compared are the same.
+
+`verify` is BFCL's `multi_turn_checker` and `multi_turn_irrelevance_checker` (bfcl mode): the
+model's calls of each user turn are replayed on fresh instances beside the gold calls; after every
+turn with gold calls the public attributes of every instance must be equal (state check) and every
+gold result must appear among the model's results so far (response check, a multiset); a turn whose
+gold is empty must have no call. toolgym mode is not implemented for these categories yet and
+refuses to run rather than pretend.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import inspect
+import json
+from typing import Any
+
+from ..errors import UserError
+from ..types import FailureKind, Message, Task, ToolCall, Verdict
+from .environment import Environment, Episode
+
+__all__ = ["BfclMultiTurnEnv", "BfclMultiTurnEpisode", "split_turns"]
+
+_MODULE = "bfcl_eval.eval_checker.multi_turn_eval.func_source_code."
+# BFCL's CLASS_FILE_PATH_MAPPING and STATELESS_CLASSES (constants/executable_backend_config.py)
+_MODULES = {
+    "GorillaFileSystem": "gorilla_file_system",
+    "MathAPI": "math_api",
+    "MessageAPI": "message_api",
+    "TwitterAPI": "posting_api",
+    "TicketAPI": "ticket_api",
+    "TradingBot": "trading_bot",
+    "TravelAPI": "travel_booking",
+    "VehicleControlAPI": "vehicle_control",
+}
+_STATELESS = ("MathAPI",)
+
+
+def _instances(task: Task) -> dict[str, Any]:
+    """Fresh back-end instances for `task`, in BFCL's starting state."""
+    out = {}
+    for name in task.metadata["involved_classes"]:
+        try:
+            module = importlib.import_module(_MODULE + _MODULES[name])
+        except ImportError as e:
+            why = f"BFCL's multi-turn back-ends need bfcl-eval ({e})"
+            raise UserError(f"{why}: pip install --no-deps bfcl-eval") from None
+        instance = getattr(module, name)()
+        if name not in _STATELESS:
+            config = copy.deepcopy(task.metadata["initial_config"].get(name, {}))
+            instance._load_scenario(config, long_context=task.metadata["long_context"])
+        out[name] = instance
+    return out
+
+
+def _format(result: Any) -> str:
+    if type(result) is str:
+        return result
+    if type(result) is dict:
+        try:
+            return json.dumps(result)
+        except (TypeError, ValueError):
+            return str(result)
+    return str(result)
+
+
+class BfclMultiTurnEpisode(Episode):
+    """One rollout's back-end instances; calls reach them by name, only for offered functions."""
+
+    def __init__(self, task: Task) -> None:
+        self.instances = _instances(task)
+        offered = {t.name for t in task.tools}
+        self.methods = {k: m for k, m in _all_methods(self.instances).items() if k in offered}
+
+    def call(self, call: ToolCall) -> str:
+        """Run the method named by the call, as BFCL formats its result or error."""
+        method = self.methods.get(call.name)
+        if method is None:
+            return f"Error during execution: function {call.name!r} is not available"
+        # fresh values, as BFCL's eval of the call string makes: back-ends keep and mutate what they get
+        positional, arguments = copy.deepcopy(call.positional), copy.deepcopy(call.arguments)
+        try:
+            return _format(method(*positional, **arguments))
+        except Exception as e:  # BFCL returns the error to the model as the call's result
+            return f"Error during execution: {e}"
+
+
+def split_turns(task: Task, transcript: list[Message]) -> list[list[list[ToolCall]]]:
+    """The model's calls per user turn, per step (one assistant message is one step)."""
+    n = len(task.messages)
+    answer = transcript[n:] if transcript[:n] == task.messages else transcript
+    turns: list[list[list[ToolCall]]] = [[]]
+    for m in answer:
+        if m.role == "user":
+            turns.append([])
+        elif m.role == "assistant" and m.tool_calls:
+            turns[-1].append(list(m.tool_calls))
+    return turns
+
+
+class BfclMultiTurnEnv(Environment):
+    """BFCL's multi-turn categories, verified by BFCL's state and response checks."""
+
+    single_turn = False
+
+    def __init__(self, mode: str = "toolgym") -> None:
+        if mode != "bfcl":
+            raise UserError(
+                f"BFCL's multi-turn categories are scored in bfcl mode only for now (got mode {mode!r}); "
+                "add --mode bfcl"
+            )
+        self.mode = mode
+
+    def reset(self, task: Task) -> BfclMultiTurnEpisode:
+        """Fresh back-end instances for one rollout."""
+        return BfclMultiTurnEpisode(task)
+
+    def verify(self, task: Task, transcript: list[Message]) -> Verdict:
+        """BFCL's multi-turn verdict on the transcript's calls, turn by turn."""
+        gold = [[ToolCall.model_validate(c) for c in turn] for turn in task.metadata["gold_turns"]]
+        model = split_turns(task, transcript)
+        if len(model) != len(gold):
+            return Verdict.fail(
+                FailureKind.LIMIT_REACHED,
+                f"the episode ended after {len(model)} of {len(gold)} user turns (BFCL: force-terminated)",
+            )
+        for i, (steps, calls) in enumerate(zip(model, gold, strict=True)):
+            if not calls and steps:
+                return Verdict.fail(FailureKind.SHOULD_ABSTAIN, f"turn {i}: calls made where none should be")
+        return _state_and_responses(task, model, gold)
+
+
+def _state_and_responses(task: Task, model: list[list[list[ToolCall]]], gold: list[list[ToolCall]]) -> Verdict:
+    mine, theirs = BfclMultiTurnEpisode(task), BfclMultiTurnEpisode(task)
+    # BFCL replays the model's calls with every function of the classes, offered or not
+    mine.methods = _all_methods(mine.instances)
+    theirs.methods = _all_methods(theirs.instances)
+    results: list[str] = []
+    for i, (steps, calls) in enumerate(zip(model, gold, strict=True)):
+        for step in steps:
+            results += [mine.call(c) for c in step]
+        expected = [theirs.call(c) for c in calls]
+        if not calls:
+            continue
+        if not steps:
+            return Verdict.fail(FailureKind.SHOULD_CALL, f"turn {i}: no call made; expected {len(calls)}")
+        for name, instance in theirs.instances.items():
+            diff = _differences(mine.instances[name], instance)
+            if diff:
+                return Verdict.fail(FailureKind.STATE_MISMATCH, f"turn {i}: {name} differs in {diff}")
+        left = list(results)
+        for r in expected:
+            if r in left:
+                left.remove(r)
+            else:
+                return Verdict.fail(FailureKind.MISSING_ACTION, f"turn {i}: no call gave the result {r[:80]!r}")
+    return Verdict.ok("every turn's state and results match BFCL's gold calls")
+
+
+def _all_methods(instances: dict[str, Any]) -> dict[str, Any]:
+    """Public methods by name (BFCL's `inspect.getmembers(instance, inspect.ismethod)`, private ones left out)."""
+    return {
+        name: getattr(instance, name)
+        for instance in instances.values()
+        for name in dir(type(instance))
+        if not name.startswith("_") and inspect.isfunction(getattr(type(instance), name))
+    }
+
+
+def _differences(model: Any, gold: Any) -> list[str]:
+    """BFCL's `_compare_instances`: public attributes that differ."""
+    return [a for a in vars(gold) if not a.startswith("_") and getattr(model, a) != getattr(gold, a)]

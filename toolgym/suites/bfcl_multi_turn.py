@@ -1,0 +1,126 @@
+"""BFCL v4's multi-turn categories as a Suite: fixed user turns against BFCL's executable back-ends.
+
+An entry holds its user turns (`question`, one list of messages a turn), the back-end classes it
+involves (`involved_classes`: file system, maths, messaging, posting, tickets, trading, travel,
+vehicle) with their starting state (`initial_config`), and functions it leaves out
+(`excluded_function`). Its possible answer is the gold call sequence of each turn, as call strings
+(`"cd(folder='document')"`), read here with `ast` into structured calls, never evaluated.
+
+The first turn is the task's prompt; later turns are said by a scripted user (`user_turns`). The
+function docs come from BFCL's `multi_turn_func_doc/` files and are converted like the single-turn
+ones. `multi_turn_miss_func` (functions offered only from a later turn) is refused: the agent loop
+offers one tool list per episode.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+from typing import Any
+
+from ..errors import UserError
+from ..types import Expected, Message, Task, Tool, ToolCall
+from .suite import Suite
+
+__all__ = ["MULTI_TURN_LOADABLE", "load_bfcl_multi_turn", "parse_gold_call"]
+
+#: multi-turn categories this importer loads
+MULTI_TURN_LOADABLE = ("multi_turn_base", "multi_turn_miss_param", "multi_turn_long_context")
+
+# BFCL's MULTI_TURN_FUNC_DOC_FILE_MAPPING (constants/executable_backend_config.py)
+_DOC_FILES = {
+    "GorillaFileSystem": "gorilla_file_system.json",
+    "MathAPI": "math_api.json",
+    "MessageAPI": "message_api.json",
+    "TwitterAPI": "posting_api.json",
+    "TicketAPI": "ticket_api.json",
+    "TradingBot": "trading_bot.json",
+    "TravelAPI": "travel_booking.json",
+    "VehicleControlAPI": "vehicle_control.json",
+}
+
+
+def parse_gold_call(text: str, where: str) -> ToolCall:
+    """A gold call string (`"mv(source='a', destination='b')"`) as a structured call, by `ast` alone."""
+    try:
+        node = ast.parse(text.strip(), mode="eval").body
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+            raise ValueError("not a call of a function by name")
+        positional = [ast.literal_eval(a) for a in node.args]
+        arguments = {k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg is not None}
+    except (SyntaxError, ValueError) as e:
+        raise UserError(f"{where}: gold call {text!r} cannot be read ({e}); write f(name=literal, ...)") from None
+    return ToolCall(name=node.func.id, arguments=arguments, positional=positional)
+
+
+def _tools(data: Path, classes: list[str], excluded: list[str], where: str) -> list[Tool]:
+    from .bfcl import _convert_function, _Where  # one converter for both importers (bfcl.py imports this one)
+
+    tools: list[Tool] = []
+    for cls in classes:
+        if cls not in _DOC_FILES:
+            raise UserError(f"{where}: involved class {cls!r} is not a multi-turn back-end; use {sorted(_DOC_FILES)}")
+        path = data / "multi_turn_func_doc" / _DOC_FILES[cls]
+        for n, doc in _read_lines_plain(path):
+            if doc["name"] not in excluded:
+                tools.append(_convert_function(doc, "function", _Where(path, n, doc["name"])))
+    return tools
+
+
+def _read_lines_plain(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    if not path.is_file():
+        raise UserError(f"{path}: function doc file missing; point to BFCL's data folder (with multi_turn_func_doc/)")
+    return [(n, json.loads(line)) for n, line in enumerate(path.read_text().splitlines(), 1) if line.strip()]
+
+
+def _task(row: dict[str, Any], truth: Any, category: str, data: Path, where: str) -> Task:
+    turns = row.get("question")
+    if not isinstance(turns, list) or not turns or not all(isinstance(t, list) and t for t in turns):
+        raise UserError(f"{where}: question: expected a list of turns, each a non-empty list of messages")
+    if not isinstance(truth, list) or len(truth) != len(turns):
+        raise UserError(f"{where}: ground_truth: expected one list of calls per turn ({len(turns)} turns)")
+    gold = [[parse_gold_call(c, f"{where} turn {i}") for c in calls] for i, calls in enumerate(truth)]
+    user_turns = []
+    for turn in turns[1:]:
+        if len(turn) != 1 or turn[0].get("role") != "user":
+            raise UserError(f"{where}: a later turn holds {len(turn)} messages; expected one user message")
+        user_turns.append(str(turn[0]["content"]))
+    return Task(
+        id=row["id"],
+        messages=[Message(role=m["role"], content=m["content"]) for m in turns[0]],
+        tools=_tools(data, list(row["involved_classes"]), list(row.get("excluded_function", [])), where),
+        category=category,
+        expected=Expected(),
+        metadata={
+            "source": "bfcl",
+            "bfcl_category": category,
+            "user_turns": user_turns,
+            "involved_classes": list(row["involved_classes"]),
+            "initial_config": row.get("initial_config", {}),
+            "long_context": "long_context" in category,
+            "gold_turns": [[c.model_dump(exclude_defaults=True) for c in calls] for calls in gold],
+        },
+    )
+
+
+def load_bfcl_multi_turn(data: Path, categories: list[str]) -> Suite:
+    """Load BFCL's multi-turn categories (base, miss_param, long_context) from a BFCL data folder."""
+    tasks = []
+    for category in categories:
+        if category not in MULTI_TURN_LOADABLE:
+            raise UserError(
+                f"BFCL category {category!r}: not supported yet (functions offered from a later turn need the "
+                f"agent loop to change the tool list mid-episode); use {list(MULTI_TURN_LOADABLE)}"
+            )
+        path = data / f"BFCL_v4_{category}.json"
+        answers_path = data / "possible_answer" / path.name
+        if not path.is_file() or not answers_path.is_file():
+            raise UserError(f"{data}: no question or possible-answer file for {category!r} ({path.name})")
+        answers = {r["id"]: r["ground_truth"] for _, r in _read_lines_plain(answers_path)}
+        for n, row in _read_lines_plain(path):
+            where = f"{path}:{n}: task {row.get('id')!r}"
+            if row.get("id") not in answers:
+                raise UserError(f"{where}: no possible answer in {answers_path}; add its ground_truth line")
+            tasks.append(_task(row, answers[row["id"]], category, data, where))
+    return Suite(name="bfcl:" + ",".join(categories), environment="bfcl_multi_turn", tasks=tasks)
