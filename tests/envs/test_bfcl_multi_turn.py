@@ -178,3 +178,28 @@ def test_back_ends_get_fresh_argument_values(suite) -> None:
         for call in turn:
             episode.call(call)
     assert task.metadata["gold_turns"] == before
+
+
+@pytest.mark.parametrize(
+    ("gold_call", "message"),
+    [
+        ("cd(folder=__import__('os').system('touch /tmp/pwned'))", "cannot be read"),
+        ("os.system('ls')", "not a call of a function by name"),
+        ("cd(folder='x'", "cannot be read"),
+    ],
+)
+def test_gold_call_strings_are_read_never_run(tmp_path: Path, gold_call: str, message: str) -> None:
+    from toolgym.suites.bfcl import load_bfcl
+
+    row = {"id": "multi_turn_base_0", "question": [[{"role": "user", "content": "hi"}]],
+           "initial_config": {}, "involved_classes": ["MathAPI"]}
+    (tmp_path / "possible_answer").mkdir()
+    (tmp_path / "BFCL_v4_multi_turn_base.json").write_text(json.dumps(row) + "\n")
+    (tmp_path / "possible_answer" / "BFCL_v4_multi_turn_base.json").write_text(
+        json.dumps({"id": "multi_turn_base_0", "ground_truth": [[gold_call]]}) + "\n"
+    )
+    with pytest.raises(UserError) as info:
+        load_bfcl(tmp_path, ["multi_turn_base"])
+    assert "BFCL_v4_multi_turn_base.json:1: task 'multi_turn_base_0' turn 0" in str(info.value)
+    assert message in str(info.value) and "write f(name=literal" in str(info.value)
+    assert not Path("/tmp/pwned").exists()

@@ -19,6 +19,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from ..errors import UserError
 from ..types import Expected, Message, Task, Tool, ToolCall
 from .suite import Suite
@@ -49,7 +51,7 @@ def parse_gold_call(text: str, where: str) -> ToolCall:
             raise ValueError("not a call of a function by name")
         positional = [ast.literal_eval(a) for a in node.args]
         arguments = {k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg is not None}
-    except (SyntaxError, ValueError) as e:
+    except (SyntaxError, ValueError, TypeError, RecursionError, AttributeError) as e:
         raise UserError(f"{where}: gold call {text!r} cannot be read ({e}); write f(name=literal, ...)") from None
     return ToolCall(name=node.func.id, arguments=arguments, positional=positional)
 
@@ -70,34 +72,57 @@ def _tools(data: Path, classes: list[str], excluded: list[str], where: str) -> l
 
 def _read_lines_plain(path: Path) -> list[tuple[int, dict[str, Any]]]:
     if not path.is_file():
-        raise UserError(f"{path}: function doc file missing; point to BFCL's data folder (with multi_turn_func_doc/)")
-    return [(n, json.loads(line)) for n, line in enumerate(path.read_text().splitlines(), 1) if line.strip()]
+        raise UserError(f"{path}: file missing; point to BFCL's data folder (with multi_turn_func_doc/)")
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as e:
+            raise UserError(f"{path}:{n}: not valid JSON ({e}); each line must be one JSON object") from None
+        if not isinstance(row, dict) or not isinstance(row.get("id", row.get("name")), str):
+            raise UserError(f'{path}:{n}: expected an object with an "id" (or a function "name")')
+        rows.append((n, row))
+    return rows
 
 
 def _task(row: dict[str, Any], truth: Any, category: str, data: Path, where: str) -> Task:
+    classes, config = row.get("involved_classes"), row.get("initial_config", {})
+    if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes) or not isinstance(config, dict):
+        raise UserError(f"{where}: involved_classes must list class names and initial_config be an object")
     turns = row.get("question")
-    if not isinstance(turns, list) or not turns or not all(isinstance(t, list) and t for t in turns):
+    if not isinstance(turns, list) or not turns or not all(
+        isinstance(t, list) and t and all(isinstance(m, dict) for m in t) for t in turns
+    ):
         raise UserError(f"{where}: question: expected a list of turns, each a non-empty list of messages")
     if not isinstance(truth, list) or len(truth) != len(turns):
         raise UserError(f"{where}: ground_truth: expected one list of calls per turn ({len(turns)} turns)")
+    if not all(isinstance(calls, list) and all(isinstance(c, str) for c in calls) for calls in truth):
+        raise UserError(f"{where}: ground_truth: each turn must be a list of call strings")
     gold = [[parse_gold_call(c, f"{where} turn {i}") for c in calls] for i, calls in enumerate(truth)]
     user_turns = []
     for turn in turns[1:]:
         if len(turn) != 1 or turn[0].get("role") != "user":
             raise UserError(f"{where}: a later turn holds {len(turn)} messages; expected one user message")
         user_turns.append(str(turn[0]["content"]))
+    try:
+        messages = [Message(role=m.get("role"), content=m.get("content")) for m in turns[0]]
+    except ValidationError as e:
+        why = f"bad message ({str(e).splitlines()[0]})"
+        raise UserError(f"{where}: question[0]: {why}; give role and content") from None
     return Task(
         id=row["id"],
-        messages=[Message(role=m["role"], content=m["content"]) for m in turns[0]],
-        tools=_tools(data, list(row["involved_classes"]), list(row.get("excluded_function", [])), where),
+        messages=messages,
+        tools=_tools(data, classes, [str(f) for f in row.get("excluded_function") or []], where),
         category=category,
         expected=Expected(),
         metadata={
             "source": "bfcl",
             "bfcl_category": category,
             "user_turns": user_turns,
-            "involved_classes": list(row["involved_classes"]),
-            "initial_config": row.get("initial_config", {}),
+            "involved_classes": classes,
+            "initial_config": config,
             "long_context": "long_context" in category,
             "gold_turns": [[c.model_dump(exclude_defaults=True) for c in calls] for calls in gold],
         },
