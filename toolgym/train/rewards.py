@@ -24,7 +24,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from ..envs import Environment
+from ..envs import Environment, RemoteEnvironment
 from ..models import TOOL_PARSERS, parse_tool_calls
 from ..types import Message, Task, ToolCall
 
@@ -53,7 +53,14 @@ class EnvironmentReward:
     def __call__(
         self, prompts: Sequence[Any], completions: Sequence[Any], task: Sequence[str], **columns: Any
     ) -> list[float | None]:
-        """One reward per completion; `task` is the dataset column of task JSON."""
+        """One reward per completion; `task` is the dataset column of task JSON.
+
+        A remote environment scores the whole batch in one request (`RemoteEnvironment.rewards`).
+        """
+        if isinstance(self.env, RemoteEnvironment):
+            rewards = self.env.rewards([self._task(t).id for t in task], list(completions), self.parser)
+            self.errors += sum(r is None for r in rewards)
+            return rewards
         return [self.score(c, t) for c, t in zip(completions, task, strict=True)]
 
     def score(self, completion: str | list[dict[str, Any]], task_json: str) -> float | None:
