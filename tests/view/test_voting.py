@@ -144,3 +144,21 @@ def test_battles_are_listed_newest_first_in_pages_with_both_answers(served: Serv
     shown = [int(n) for n in re.findall(r"judgment (\d+)</pre>", first + second)]
     assert shown == list(range(29, -1, -1))
     assert "thorough answer" in first and "terse answer" in first  # both answers from the answer runs
+
+
+def test_one_ballot_posted_at_once_many_times_is_one_vote(served: Served):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with served.client() as client:
+        _, ballot_id, csrf = ballot(client)
+        cookie = client.cookies["toolgym_voter"]
+
+    def post(_: int) -> int:
+        with served.client(cookies={"toolgym_voter": cookie}) as same_session:
+            return same_session.post("/vote", data={"ballot": ballot_id, "choice": "b", "csrf": csrf}).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        codes = sorted(pool.map(post, range(8)))
+    assert codes == [303] + [409] * 7
+    with BattleStore(served.db) as battles:
+        assert len(list(battles.records("votes:web"))) == 1

@@ -3,9 +3,9 @@
 `toolgym view` serves it (FastAPI + Jinja2, a little JavaScript, no external resources). It is
 read-only except voting, binds loopback unless told otherwise (and then requires an access token),
 and escapes everything a model wrote. Layout: `app.py` the application, `config.py` its settings,
-`run_pages.py`, `compare_pages.py`, `arena_pages.py` and `voting.py` the routes, `summaries.py` the
-cached numbers, `ballots.py` the answers voted on, `sessions.py` voter sessions, `security.py`
-headers and the access token, `render.py` the templates.
+`run_pages.py`, `compare_pages.py`, `arena_pages.py` and `voting.py` the routes, `state.py` what
+they read, `summaries.py` the cached numbers, `ballots.py` the answers voted on, `sessions.py`
+voter sessions, `security.py` headers and the access token, `render.py` the templates.
 """
 
 from .app import create_app, serve

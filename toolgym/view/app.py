@@ -1,4 +1,4 @@
-"""The FastAPI application of `toolgym view`: state, middleware, error pages and the routers.
+"""The FastAPI application of `toolgym view`: its state, middleware, error pages and routers.
 
 Read-only except voting: every route is a GET, except casting a vote (POST, session cookie and
 CSRF token) and deleting votes (DELETE, admin token). `create_app` builds it for a config;
@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from importlib import resources
 
 from fastapi import FastAPI, Request
@@ -22,39 +21,16 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from ..arena import BattleStore
 from ..errors import UserError
 from ..store import Store
+from . import arena_pages, compare_pages, run_pages, voting
 from .ballots import AnswerPool
 from .config import ViewConfig, is_loopback
 from .render import page
 from .security import LOOPBACK_HOSTS, SecurityHeaders, TokenGate
 from .sessions import Sessions
+from .state import ViewState
 from .summaries import Summaries
 
-__all__ = ["ViewState", "create_app", "serve", "state"]
-
-
-@dataclass
-class ViewState:
-    """What every route reads: the config, the store, the battles, caches and voter sessions."""
-
-    config: ViewConfig
-    store: Store
-    opened_battles: BattleStore | str
-    """The arena table, or why it cannot be opened (a read-only database that has none yet)."""
-    summaries: Summaries
-    pool: AnswerPool
-    sessions: Sessions
-
-    @property
-    def battles(self) -> BattleStore:
-        """The arena table; an HTTP 503 saying why when it cannot be opened."""
-        if isinstance(self.opened_battles, str):
-            raise HTTPException(503, f"the arena table cannot be used: {self.opened_battles}")
-        return self.opened_battles
-
-
-def state(request: Request) -> ViewState:
-    """The app's state, for a route."""
-    return request.app.state.view
+__all__ = ["create_app", "serve"]
 
 
 def create_app(config: ViewConfig) -> FastAPI:
@@ -66,8 +42,6 @@ def create_app(config: ViewConfig) -> FastAPI:
     if not is_loopback(config.host) and not config.token:
         raise UserError(f"--host {config.host} serves other machines: give an access token (--token, at least "
                         "16 characters) or bind 127.0.0.1")
-    from . import arena_pages, compare_pages, run_pages, voting  # routes import this module's `state`
-
     store = Store(config.db)
     summaries = Summaries(store)
 

@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse
 
 from ..arena import LeaderboardConfig
 from ..errors import UserError
-from .app import state
 from .render import page
+from .state import state
 
 __all__ = ["router"]
 

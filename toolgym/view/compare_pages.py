@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from ..store import rollouts_by_key, run_without_counts
-from .app import state
 from .render import page
+from .state import state
 
 __all__ = ["router"]
 

@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse
 
 from ..store import RolloutFilter, RunInfo, categories, rollout_page, rollouts_by_key, run_without_counts
 from ..types import FailureKind
-from .app import state
 from .render import page
+from .state import state
 
 __all__ = ["router"]
 

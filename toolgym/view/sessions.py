@@ -58,11 +58,6 @@ class VoterSession:
         """Whether a form carried this session's CSRF token (constant-time comparison)."""
         return token is not None and hmac.compare_digest(token.encode(), self.csrf.encode())
 
-    def add_ballot(self, ballot: Ballot) -> None:
-        """Keep a drawn ballot, dropping the oldest beyond 20."""
-        self.ballots[ballot.id] = ballot
-        while len(self.ballots) > _MAX_BALLOTS:
-            self.ballots.popitem(last=False)
 
 
 class Sessions:
@@ -92,6 +87,27 @@ class Sessions:
             while len(self._sessions) > self._max:
                 self._sessions.popitem(last=False)
         return session
+
+    def add_ballot(self, session: VoterSession, ballot: Ballot) -> None:
+        """Keep a ballot drawn for `session`, dropping its oldest beyond 20."""
+        with self._lock:
+            session.ballots[ballot.id] = ballot
+            while len(session.ballots) > _MAX_BALLOTS:
+                session.ballots.popitem(last=False)
+
+    def claim(self, session: VoterSession, ballot_id: str, choice: str) -> Ballot | None:
+        """Mark an open ballot of `session` as voted `choice`; None when there is none or it was voted."""
+        with self._lock:
+            ballot = session.ballots.get(ballot_id)
+            if ballot is None or ballot.choice is not None:
+                return None
+            ballot.choice = choice
+            return ballot
+
+    def release(self, session: VoterSession, ballot: Ballot) -> None:
+        """Open a claimed ballot again (its vote could not be stored)."""
+        with self._lock:
+            ballot.choice = None
 
     def take_vote_slot(self, session: VoterSession) -> bool:
         """Count a vote against the session's rate; False when it already cast its votes of the last minute."""

@@ -17,9 +17,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ..arena import BattleRecord, Outcome
 from ..errors import UserError
 from ..stats import style_features
-from .app import ViewState, state
 from .render import page
 from .sessions import VoterSession
+from .state import ViewState, state
 
 __all__ = ["CHOICES", "SESSION_COOKIE", "router"]
 
@@ -54,7 +54,7 @@ def vote_page(request: Request) -> Response:
     ballot = view.pool.draw()
     if ballot is None:
         return _with_cookie(page("vote.html", ballot=None, csrf=session.csrf), session, new)
-    session.add_ballot(ballot)
+    view.sessions.add_ballot(session, ballot)
     return _with_cookie(page("vote.html", ballot=ballot, csrf=session.csrf), session, new)
 
 
@@ -70,14 +70,14 @@ def cast_vote(
     session = view.sessions.get(request.cookies.get(SESSION_COOKIE))
     if session is None or not session.csrf_ok(csrf):
         raise HTTPException(403, "this vote did not come from a page of this session; reload /vote and vote again")
-    drawn = session.ballots.get(ballot)
-    if drawn is None or drawn.choice is not None:
-        raise HTTPException(409, "this ballot is not open (already voted, or too old); take a new one at /vote")
     if choice not in CHOICES:
         raise HTTPException(400, f"unknown choice {choice!r}; vote a, b, tie or bothbad")
     if not view.sessions.take_vote_slot(session):
         raise HTTPException(429, f"at most {view.config.votes_per_minute} votes a minute per session; "
                                  "wait a little and vote again")
+    drawn = view.sessions.claim(session, ballot, choice)  # atomic: two posts of one ballot make one vote
+    if drawn is None:
+        raise HTTPException(409, "this ballot is not open (already voted, or too old); take a new one at /vote")
     label, outcome = CHOICES[choice]
     record = BattleRecord(
         view.config.vote_source, drawn.prompt_set, drawn.prompt_id, drawn.left, drawn.right, 0, drawn.category,
@@ -86,9 +86,11 @@ def cast_vote(
     )
     try:
         view.battles.add_vote(record)
-    except UserError as e:  # a read-only database: the vote cannot be kept, say why
+    except (UserError, HTTPException) as e:  # a read-only database: the vote cannot be kept, say why
+        view.sessions.release(session, drawn)
+        if isinstance(e, HTTPException):
+            raise
         raise HTTPException(503, f"the vote could not be stored: {e}") from None
-    drawn.choice = choice
     return RedirectResponse(f"/vote/{drawn.id}", status_code=303)
 
 
