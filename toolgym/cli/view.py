@@ -21,7 +21,7 @@ def view_command(
     = "toolgym.db",
     host: Annotated[str, typer.Option(help="Address to listen on; anything but loopback needs a token.")]
     = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 7575,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 7575,
     token: Annotated[str | None, typer.Option(
         help="Access token every request must carry (default off loopback: a random one, printed); "
              "also TOOLGYM_VIEW_TOKEN.")] = None,

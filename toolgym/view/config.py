@@ -18,8 +18,8 @@ class ViewConfig(BaseModel):
     """Where runs and battles are stored: a SQLite file path or an SQLAlchemy URL."""
     host: str = "127.0.0.1"
     """Address to listen on; anything but loopback requires an access token."""
-    port: int = Field(default=7575, ge=0, le=65535)
-    """Port to listen on (0: any free port)."""
+    port: int = Field(default=7575, ge=1, le=65535)
+    """Port to listen on."""
     token: str | None = Field(default=None, min_length=16)
     """Access token every request must carry (?token=, then a cookie); required off loopback."""
     admin_token: str | None = Field(default=None, min_length=16)
