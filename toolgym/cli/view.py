@@ -4,34 +4,39 @@ from __future__ import annotations
 
 import os
 import secrets
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
 
 from ..errors import UserError
+from ..view import ViewConfig, is_loopback
 from .app import app, console
 
 __all__ = ["view_command"]
 
 
+def _opt(name: str, *flags: str) -> Any:
+    """An option whose help is the ViewConfig field's docstring (written once)."""
+    field = ViewConfig.model_fields[name]
+    return typer.Option(*flags, help=field.description, show_default=field.default is not None)
+
+
 @app.command("view")
 def view_command(
-    db: Annotated[str, typer.Option(help="Where runs are stored: a SQLite file path or an SQLAlchemy URL.")]
-    = "toolgym.db",
-    host: Annotated[str, typer.Option(help="Address to listen on; anything but loopback needs a token.")]
-    = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 7575,
-    token: Annotated[str | None, typer.Option(
-        help="Access token every request must carry (default off loopback: a random one, printed); "
-             "also TOOLGYM_VIEW_TOKEN.")] = None,
-    admin_token: Annotated[str | None, typer.Option(
-        help="Token that lists and deletes votes (header X-Admin-Token); also TOOLGYM_VIEW_ADMIN_TOKEN.")] = None,
-    votes_per_minute: Annotated[int, typer.Option(help="Votes one voter session may cast per minute.")] = 30,
+    db: Annotated[str, _opt("db")] = "toolgym.db",
+    host: Annotated[str, _opt("host")] = "127.0.0.1",
+    port: Annotated[int, _opt("port")] = 7575,
+    token: Annotated[str | None, _opt("token")] = None,
+    admin_token: Annotated[str | None, _opt("admin_token")] = None,
+    votes_per_minute: Annotated[int, _opt("votes_per_minute")] = 30,
 ) -> None:
-    """Serve the web view of the runs and battles in --db (read-only except voting)."""
+    """Serve the web view of the runs and battles in --db (read-only except voting).
+
+    TOOLGYM_VIEW_TOKEN and TOOLGYM_VIEW_ADMIN_TOKEN give the tokens without putting them on the command line.
+    """
     try:
-        from ..view import ViewConfig, is_loopback, serve
+        from ..view import serve
     except ImportError as e:
         raise UserError(f"toolgym view needs {e.name}: pip install 'toolgym[view]'") from None
     token = token or os.environ.get("TOOLGYM_VIEW_TOKEN")

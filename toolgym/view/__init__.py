@@ -8,7 +8,19 @@ they read, `summaries.py` the cached numbers, `ballots.py` the answers voted on,
 voter sessions, `security.py` headers and the access token, `render.py` the templates.
 """
 
-from .app import create_app, serve
+from __future__ import annotations
+
+from typing import Any
+
 from .config import ViewConfig, is_loopback
 
 __all__ = ["ViewConfig", "create_app", "is_loopback", "serve"]
+
+
+def __getattr__(name: str) -> Any:
+    # the app pulls in FastAPI: imported on first use, so the CLI reads ViewConfig (its help) cheaply
+    if name in ("create_app", "serve"):
+        from . import app
+
+        return getattr(app, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

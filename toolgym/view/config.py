@@ -21,9 +21,10 @@ class ViewConfig(BaseModel):
     port: int = Field(default=7575, ge=1, le=65535)
     """Port to listen on."""
     token: str | None = Field(default=None, min_length=16)
-    """Access token every request must carry (?token=, then a cookie); required off loopback."""
+    """Access token every request must carry (?token=, then a cookie); off loopback a random one is made
+    and printed when none is given."""
     admin_token: str | None = Field(default=None, min_length=16)
-    """Token that lists and deletes votes (Authorization: Bearer); None turns the admin routes off."""
+    """Token that lists and deletes votes at /admin/votes (header X-Admin-Token); none: admin routes off."""
     votes_per_minute: int = Field(default=30, ge=1)
     """Votes one voter session may cast per minute."""
     page_size: int = Field(default=50, ge=1, le=500)
