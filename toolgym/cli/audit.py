@@ -132,3 +132,79 @@ def rescore_command(
     gained = sum(c.after for c in summary.changes)
     console.print(f"{len(summary.changes)} verdicts changed ({gained} now pass, {len(summary.changes) - gained} now "
                   f"fail); `toolgym compare {info.name} {out.name}` shows them by category")
+
+
+@app.command("conformance")
+def conformance_command(
+    model: Annotated[str, typer.Option("--model", "-m", help="Model spec: tiny, hf:PATH, openai:NAME.")],
+    suite: Annotated[str, typer.Option(help="Suite spec to evaluate every configuration on.")] = "fc-core",
+    limit: Annotated[int | None, typer.Option(help="Evaluate N tasks of the split (first of each category).")] = None,
+    split: Annotated[str, typer.Option(help="Split of the suite.")] = "test",
+    parsers: Annotated[str | None, typer.Option(help="Parsers to try, comma-separated (default: all).")] = None,
+    tool_modes: Annotated[str, typer.Option(help="Tool modes to try: native, prompt.")] = "native,prompt",
+    template_var: Annotated[list[str] | None, typer.Option(help=TEMPLATE_HELP)] = None,
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server URL (else OPENAI_BASE_URL).")] = None,
+    prefix: Annotated[str | None, typer.Option(help="Run names start with this (default: conformance-MODEL).")] = None,
+    concurrency: Annotated[int, typer.Option(help="Rollouts in flight at once.")] = 8,
+    timeout: Annotated[float, typer.Option(help="Wall-clock limit of one rollout, in seconds.")] = 300.0,
+    db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
+) -> None:
+    """One checkpoint under every tool-call parser x tool mode x chat-template option: which serving setup to use."""
+    import asyncio
+    import re
+
+    from ..audit import configurations, conformance_report, run_conformance
+    from ..store import Store
+    from .app import model_options, resolve_config
+
+    base = resolve_config(None, {"suite": suite, "model": model, "limit": limit, "split": split, "db": db,
+                                 "concurrency": concurrency, "timeout_s": timeout})
+    options = model_options(base_url, None, None)
+    names = [p.strip() for p in parsers.split(",") if p.strip()] if parsers else None
+    variables = sorted(set(template_var or []) | set(_template_variables(model, options)))
+    configs = configurations(names, [m.strip() for m in tool_modes.split(",") if m.strip()], variables)
+    prefix = prefix or "conformance-" + re.sub(r"[^a-z0-9.]+", "-", model.lower()).strip("-")
+    console.print(f"{len(configs)} configurations of {model} on {suite}"
+                  + (f" (template options: {', '.join(variables)})" if variables else " (the chat template has no "
+                     "options beyond the standard variables)"))
+
+    def started(config, i: int) -> None:
+        console.print(f"[bold]{i + 1}/{len(configs)}[/] {config.label()}")
+
+    runs = asyncio.run(run_conformance(base, configs, options, prefix=prefix, on_config=started))
+    with Store(db) as store:
+        report = conformance_report(store, runs)
+    table = _table(f"{report.model} on {report.suite}: accuracy by serving configuration (paired against the best)",
+                   ("configuration", "accuracy %", "95% CI", "vs best (pp)", "95% CI", "p", "parse errors %"))
+    for r in report.results:
+        d, a = r.versus_best, r.accuracy
+        if a is None:
+            table.add_row(r.configuration.label(), "-", f"{r.errors} errors: {r.error}", "", "", "", "")
+            continue
+        table.add_row(r.configuration.label(), f"{100 * a.value:.1f}", f"[{100 * a.low:.1f}, {100 * a.high:.1f}]",
+                      f"{100 * d.value:+.1f}" if d else "best",
+                      f"[{100 * d.low:+.1f}, {100 * d.high:+.1f}]" if d else "",
+                      f"{d.p_value:.3g}" if d else "", f"{100 * r.parse_error_share:.1f}")
+    console.print(table)
+    same = f"; not significantly worse: {', '.join(report.equivalent)}" if report.equivalent else ""
+    console.print(f"use: {report.recommended.label()}{same}")
+
+
+TEMPLATE_HELP = "A chat-template variable to try on and off (repeat); local templates are read for them."
+
+
+def _template_variables(spec: str, options) -> list[str]:
+    """The options a local model's chat template reads; remote servers' templates cannot be read."""
+    if spec.partition(":")[0] not in ("tiny", "hf"):
+        return []
+    import asyncio
+
+    from ..audit import chat_template_variables
+    from ..models import load_model
+
+    model = load_model(spec, options)
+    try:
+        template = getattr(getattr(model, "tokenizer", None), "chat_template", None)
+        return chat_template_variables(template) if isinstance(template, str) else []
+    finally:
+        asyncio.run(model.aclose())

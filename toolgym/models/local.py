@@ -37,6 +37,7 @@ from ..types import Completion, Message, SamplingConfig, Tool, Usage
 from .hf_tokenizer import load_tokenizer
 from .model import Model, ModelOptions
 from .parsers import TOOL_PARSERS, parse_tool_calls, parser_for_model
+from .prompt_tools import prompt_messages
 from .tiny import TINY_MODEL_DIR
 
 __all__ = ["LocalModel", "SeededSampler", "load_local_model"]
@@ -155,6 +156,10 @@ class LocalModel(Model):
         # the directory name tells Llama 3.2 from 3.1; the model type covers renamed directories
         self.parser = options.parser or parser_for_model(f"{path.name} {self.model.config.model_type}")
         TOOL_PARSERS.get(self.parser)  # an unknown --parser fails now, listing the known ones
+        if options.tool_mode not in ("native", "prompt"):
+            raise UserError(f"tool_mode {options.tool_mode!r} is not one of 'native', 'prompt'")
+        # as vLLM reads them: extra_body {"chat_template_kwargs": {...}} reaches the template's variables
+        self.template_kwargs = dict((options.extra_body or {}).get("chat_template_kwargs") or {})
         self.stop_ids = self._stop_ids()
         self._queue: asyncio.Queue[_Request] | None = None
         self._worker: asyncio.Task[None] | None = None
@@ -168,14 +173,19 @@ class LocalModel(Model):
         return ids
 
     def describe(self) -> dict:
-        """Spec, directory, parser, device and batch size, for the run manifest."""
-        return {
+        """Spec, directory, parser, device and batch size (tool mode and template options when set)."""
+        out = {
             "spec": self.spec,
             "path": str(self.path),
             "parser": self.parser,
             "device": str(self.device),
             "batch_size": self.options.batch_size,
         }
+        if self.options.tool_mode == "prompt":
+            out["tool_mode"] = "prompt"
+        if self.template_kwargs:
+            out["chat_template_kwargs"] = self.template_kwargs
+        return out
 
     async def generate(
         self,
@@ -251,13 +261,18 @@ class LocalModel(Model):
         self._worker = None
 
     def render(self, messages: list[Message], tools: list[Tool]) -> str:
-        """The prompt text for one conversation: the chat template with `tools=` and a generation prompt."""
+        """The prompt text for one conversation: the chat template with `tools=` and a generation prompt.
+
+        In prompt mode the tools go into the system prompt in the parser's format instead, and the
+        template sees plain messages (`prompt_tools.py`).
+        """
+        if self.options.tool_mode == "prompt":
+            chat, offered = prompt_messages(messages, tools, self.parser), None
+        else:
+            chat, offered = [_template_message(m) for m in messages], [t.to_openai() for t in tools] or None
         try:
             return self.tokenizer.apply_chat_template(
-                [_template_message(m) for m in messages],
-                tools=[t.to_openai() for t in tools] or None,
-                add_generation_prompt=True,
-                tokenize=False,
+                chat, tools=offered, add_generation_prompt=True, tokenize=False, **self.template_kwargs
             )
         except TemplateError as e:
             where = str(self.path)
