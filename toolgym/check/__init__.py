@@ -8,6 +8,7 @@ kind. `toolgym/check/calls.py` tabulates how the two modes differ.
 from .calls import Mode, check_calls, reference_calls
 from .normalize import bfcl_standardize, safe_standardize
 from .perturb import PERTURBATION_KINDS, perturb
+from .values import same
 
 __all__ = [
     "PERTURBATION_KINDS",
@@ -17,4 +18,5 @@ __all__ = [
     "perturb",
     "reference_calls",
     "safe_standardize",
+    "same",
 ]

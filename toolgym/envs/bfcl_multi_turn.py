@@ -11,8 +11,15 @@ as BFCL formats them (a dict as JSON, other values as `str`, an exception as
 model's calls of each user turn are replayed on fresh instances beside the gold calls; after every
 turn with gold calls the public attributes of every instance must be equal (state check) and every
 gold result must appear among the model's results so far (response check, a multiset); a turn whose
-gold is empty must have no call. toolgym mode is not implemented for these categories yet and
-refuses to run rather than pretend.
+gold is empty must have no call.
+
+toolgym mode applies the same checks with BFCL's flaws fixed, each tested on the same input:
+
+| rule | bfcl | toolgym |
+| --- | --- | --- |
+| a turn with nothing to act on (empty gold) | any call fails it | read-only calls free; state unchanged |
+| private state (`_current_dir`, ...) | not compared | compared (random generators excepted) |
+| results | text, matched in any earlier turn | JSON values (5 == 5.0), matched in the turn |
 """
 
 from __future__ import annotations
@@ -21,8 +28,10 @@ import copy
 import importlib
 import inspect
 import json
+import random
 from typing import Any
 
+from ..check import same
 from ..errors import UserError
 from ..types import FailureKind, Message, Task, ToolCall, Verdict
 from .environment import Environment, Episode
@@ -112,11 +121,8 @@ class BfclMultiTurnEnv(Environment):
     single_turn = False
 
     def __init__(self, mode: str = "toolgym") -> None:
-        if mode != "bfcl":
-            raise UserError(
-                f"BFCL's multi-turn categories are scored in bfcl mode only for now (got mode {mode!r}); "
-                "add --mode bfcl"
-            )
+        if mode not in ("bfcl", "toolgym"):
+            raise UserError(f"bfcl_multi_turn: unknown verifier mode {mode!r}; use 'bfcl' or 'toolgym'")
         self.mode = mode
 
     def reset(self, task: Task) -> BfclMultiTurnEpisode:
@@ -132,6 +138,8 @@ class BfclMultiTurnEnv(Environment):
                 FailureKind.LIMIT_REACHED,
                 f"the episode ended after {len(model)} of {len(gold)} user turns (BFCL: force-terminated)",
             )
+        if self.mode == "toolgym":
+            return _toolgym_check(task, model, gold)
         for i, (steps, calls) in enumerate(zip(model, gold, strict=True)):
             if not calls and steps:
                 return Verdict.fail(FailureKind.SHOULD_ABSTAIN, f"turn {i}: calls made where none should be")
@@ -163,6 +171,51 @@ def _state_and_responses(task: Task, model: list[list[list[ToolCall]]], gold: li
             else:
                 return Verdict.fail(FailureKind.MISSING_ACTION, f"turn {i}: no call gave the result {r[:80]!r}")
     return Verdict.ok("every turn's state and results match BFCL's gold calls")
+
+
+def _state(instances: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every attribute of every instance, private ones included, random generators left out; copied."""
+    return {
+        name: {k: copy.deepcopy(v) for k, v in vars(i).items() if not isinstance(v, random.Random)}
+        for name, i in instances.items()
+    }
+
+
+def _value(result: str) -> Any:
+    try:
+        return json.loads(result)
+    except (ValueError, RecursionError):
+        return result
+
+
+def _toolgym_check(task: Task, model: list[list[list[ToolCall]]], gold: list[list[ToolCall]]) -> Verdict:
+    mine, theirs = BfclMultiTurnEpisode(task), BfclMultiTurnEpisode(task)
+    mine.methods = _all_methods(mine.instances)
+    theirs.methods = _all_methods(theirs.instances)
+    for i, (steps, calls) in enumerate(zip(model, gold, strict=True)):
+        before = _state(mine.instances)
+        results = [_value(mine.call(c)) for step in steps for c in step]
+        expected = [_value(theirs.call(c)) for c in calls]
+        if not calls:
+            if _state(mine.instances) != before:
+                why = f"turn {i}: the state changed where nothing was to be done"
+                return Verdict.fail(FailureKind.SHOULD_ABSTAIN, why)
+            continue
+        if not steps:
+            return Verdict.fail(FailureKind.SHOULD_CALL, f"turn {i}: no call made; expected {len(calls)}")
+        ours, gold_state = _state(mine.instances), _state(theirs.instances)
+        for name in gold_state:
+            diff = [k for k in gold_state[name] if ours[name].get(k) != gold_state[name][k]]
+            if diff:
+                return Verdict.fail(FailureKind.STATE_MISMATCH, f"turn {i}: {name} differs in {diff}")
+        left = list(results)
+        for r in expected:
+            match = next((k for k, x in enumerate(left) if same(x, r)), None)
+            if match is None:
+                why = f"turn {i}: no call of this turn gave {str(r)[:80]!r}"
+                return Verdict.fail(FailureKind.MISSING_ACTION, why)
+            left.pop(match)
+    return Verdict.ok("every turn's state (private included) and results match BFCL's gold calls")
 
 
 def _all_methods(instances: dict[str, Any]) -> dict[str, Any]:

@@ -322,8 +322,8 @@ def _multi_turn(categories: list[str] | None) -> list[str]:
     multi = [c for c in names if c in MULTI_TURN]
     if multi and len(multi) != len(names):
         raise UserError(
-            f"BFCL categories {categories}: load multi-turn categories on their own (a separate suite, run "
-            "in --mode bfcl), e.g. bfcl:multi_turn_base,multi_turn_long_context"
+            f"BFCL categories {categories}: load multi-turn categories on their own (a separate suite), "
+            "e.g. bfcl:multi_turn_base,multi_turn_long_context"
         )
     for name in multi:
         refusal = _refusal(name)
