@@ -51,3 +51,13 @@ def test_grpo_is_rewarded_by_a_remote_environment(tmp_path):
     # completions whose calls decode reach the verifier; the others get 0 without it, as in-process
     assert len(CountingEnv.verdicts) <= len(scored)
     assert (tmp_path / "model" / "model.safetensors").is_file()
+
+
+def test_grpo_refuses_a_remote_multi_turn_suite_with_a_clear_error(tmp_path):
+    from toolgym.errors import UserError
+
+    with UvicornThread(create_env_app(load_suite("retail"))) as server:
+        config = GRPORunConfig(model="tiny", suite=f"remote:{server.url}", out=tmp_path / "m", max_steps=1)
+        with pytest.raises(UserError, match="remote multi-turn"):
+            train_grpo(config)
+    assert not (tmp_path / "m" / "model.safetensors").exists()

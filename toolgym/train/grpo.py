@@ -11,7 +11,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..envs import ENVIRONMENTS, Environment, StatefulEnv
+from ..envs import ENVIRONMENTS, Environment, RemoteEnvironment, StatefulEnv
+from ..errors import UserError
 from ..models import parser_for_model
 from ..suites import Suite, head_by_category
 from .config import TrainResult
@@ -60,6 +61,11 @@ def train_grpo(
     else:
         tasks = head_by_category(suite.split("train"), config.limit)
     env = env or ENVIRONMENTS.get(suite.environment)(mode=config.mode)
+    if isinstance(env, RemoteEnvironment) and not env.single_turn:
+        raise UserError(
+            f"--suite {suite.name}: GRPO over a remote multi-turn (stateful) environment is not supported yet; "
+            "train on the suite locally (`--suite NAME`) or on a single-turn remote suite"
+        )
     prepare_out(config)
     device = resolve_device(config.device)
     set_seed(config.seed)
