@@ -97,3 +97,31 @@ def test_errors_are_user_errors_tool_errors_or_infra_errors():
         episode.call(ToolCall(name="nope"))
     with pytest.raises(UserError, match="remote:http://HOST:PORT"):
         load_suite("remote:localhost:8000")
+
+
+def test_cli_eval_and_data_on_a_served_suite(tmp_path):
+    """The commands as a user types them: `suite reference`, `eval` and `data sft` on `remote:URL`."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TOOLGYM_ENV_TOKEN"} | {"PYTHONPATH": os.getcwd()}
+
+    def toolgym(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "toolgym", *args], capture_output=True, text=True, env=env,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    with UvicornThread(create_env_app(load_suite("retail"))) as server:
+        spec, db = f"remote:{server.url}", str(tmp_path / "runs.db")
+        toolgym("suite", "reference", spec, "--out", str(tmp_path / "ref.jsonl"), "--split", "train")
+        toolgym("eval", spec, "--model", f"replay:{tmp_path / 'ref.jsonl'}", "--split", "train", "--limit", "4",
+                "--db", db, "--run", "remote-ref")
+        toolgym("data", "sft", "remote-ref", "--db", db, "--out", str(tmp_path / "sft"), "--jsonl")
+    with Store(db) as store:
+        run = store.get_run("remote-ref")
+        assert run.done == 4 and run.passed == 4  # the reference answers pass on the served worlds
+    rows = [json.loads(line) for line in (tmp_path / "sft" / "data.jsonl").read_text().splitlines()]
+    assert len(rows) == 4 and all(any(m["role"] == "tool" for m in r["messages"]) for r in rows)
