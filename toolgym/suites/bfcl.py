@@ -357,7 +357,7 @@ def _wanted(
     for name in _expand(categories):
         refusal = _refusal(name)
         if refusal is not None:
-            raise UserError(f"{refusal}; use the single-turn ones: {list(SINGLE_TURN)}")
+            raise UserError(f"{refusal}; use the single-turn ones: {list(SINGLE_TURN)}, or bfcl:multi_turn")
         cat = BFCL_CATEGORIES.get(name)
         if cat is None:
             groups = [*GROUPS, "all"]
