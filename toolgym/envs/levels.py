@@ -97,6 +97,7 @@ def namespaces_possible() -> bool:
 
 
 def boot_config(config: SandboxConfig, guard: bool) -> str:
+    """The bootstrap's argument: resource limits to set, audit-hook events to refuse, exit codes to use."""
     mb = 1024 * 1024
     limits = [
         ("RLIMIT_CPU", config.cpu_s, config.cpu_s + 1),
