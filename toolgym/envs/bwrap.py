@@ -3,7 +3,9 @@
 Why bubblewrap. It is the maintained, audited tool that Flatpak runs every desktop app under
 (github.com/containers/bubblewrap); one small binary, packaged by every distribution (Debian
 `bubblewrap`), that needs no daemon, starts in a few milliseconds and works for an ordinary user
-through unprivileged user namespaces (or setuid where a distribution disables those). The
+through unprivileged user namespaces (or setuid where a distribution disables those). Version 0.8 or
+later is needed (`--disable-userns`, `--size`: Debian 12, Ubuntu 24.04); an older one fails the
+start-up probe and the sandbox refuses with bwrap's own message. The
 alternatives: nsjail is as strong but not packaged by Debian (built from source); Docker and Podman
 need a daemon or a configured rootless setup and an image, and cost far more per call than a
 `python` tool call should; the hand-rolled `unshare` + `mount` setup this replaces left the
