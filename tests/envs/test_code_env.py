@@ -14,7 +14,7 @@ from toolgym.models import load_model
 from toolgym.run import EpisodeLimits, run_episode
 from toolgym.types import Expected, FailureKind, Message, SamplingConfig, Task, ToolCall
 
-SANDBOX = SandboxConfig(cpu_s=1, wall_s=5, memory_mb=256, processes=8)
+SANDBOX = SandboxConfig(cpu_s=1, wall_s=30, memory_mb=256, processes=8)  # wall: 1 s of CPU on a loaded machine
 TESTS = [
     "assert add(1, 2) == 3",
     "assert add(-1, 1) == 0",

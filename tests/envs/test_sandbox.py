@@ -58,11 +58,10 @@ def test_syntax_error_is_reported_with_its_line() -> None:
 
 @pytest.mark.parametrize("isolation", LEVELS)
 def test_infinite_loop_is_killed_by_the_cpu_limit(isolation: str) -> None:
-    result = run_python("while True:\n    pass", tiny(isolation))
+    result = run_python("while True:\n    pass", tiny(isolation, wall_s=60))  # 1 s of CPU, however loaded the machine
     assert result.stopped_by == "cpu" and result.exit_code is None
     assert result.status == "killed: CPU time limit (1 s) exceeded"
     assert "[killed: CPU time limit (1 s) exceeded]" in result.render()
-    assert result.duration_s < 4.5
 
 
 def test_sleeping_code_is_killed_by_the_wall_clock() -> None:
@@ -81,10 +80,9 @@ def test_memory_bomb_stops_at_the_memory_limit(isolation: str) -> None:
 
 @pytest.mark.parametrize("isolation", LEVELS)
 def test_fork_bomb_stops_at_the_process_limit(isolation: str) -> None:
-    result = run_python("import os\nwhile True:\n    os.fork()", tiny(isolation))
+    result = run_python("import os\nwhile True:\n    os.fork()", tiny(isolation, wall_s=60))
     assert result.stopped_by == "processes" and result.status == "killed: process limit (8) reached"
     assert "BlockingIOError" in result.stderr
-    assert result.duration_s < 4.5
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="stray processes are found by the run's own uid, given only by root")
