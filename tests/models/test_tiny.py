@@ -52,11 +52,13 @@ def render(tokenizer, messages, **kw) -> str:
     return tokenizer.apply_chat_template(messages, tools=TOOLS, tokenize=False, **kw)
 
 
-def test_files_are_a_small_bf16_qwen2():
+def test_files_are_a_small_bf16_qwen2_style_model_typed_llama():
     from safetensors import safe_open
 
     config = json.loads((TINY_MODEL_DIR / "config.json").read_text())
-    assert config["model_type"] == "qwen2" and config["architectures"] == ["Qwen2ForCausalLM"]
+    # llama, not qwen2: transformers forces Qwen2's tokenizer class on qwen2 (models/hf_tokenizer.py)
+    assert config["model_type"] == "llama" and config["architectures"] == ["LlamaForCausalLM"]
+    assert config["attention_bias"] is True and config["mlp_bias"] is False
     weights = TINY_MODEL_DIR / "model.safetensors"
     assert weights.stat().st_size < 8_000_000
     with safe_open(weights, "pt") as f:

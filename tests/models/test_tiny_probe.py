@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("transformers", reason="needs transformers: pip install 'toolgym[local]'")
 
-from transformers import Qwen2ForCausalLM  # noqa: E402
+from transformers import AutoModelForCausalLM  # noqa: E402
 
 from toolgym.models.hf_tokenizer import load_tokenizer  # noqa: E402
 from toolgym.models.tiny import TINY_MODEL_DIR  # noqa: E402
@@ -26,7 +26,7 @@ def tokenizer():
 
 @pytest.fixture(scope="module")
 def model():
-    return Qwen2ForCausalLM.from_pretrained(TINY_MODEL_DIR, local_files_only=True).float().eval()
+    return AutoModelForCausalLM.from_pretrained(TINY_MODEL_DIR, local_files_only=True).float().eval()
 
 
 def test_characters_of_a_call_are_names_keys_values_or_syntax():

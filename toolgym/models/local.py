@@ -154,7 +154,8 @@ class LocalModel(Model):
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         # the directory name tells Llama 3.2 from 3.1; the model type covers renamed directories
-        self.parser = options.parser or parser_for_model(f"{path.name} {self.model.config.model_type}")
+        self.parser = options.parser or parser_for_model(
+            f"{path.name} {self.model.config.model_type}", self.tokenizer.chat_template)
         TOOL_PARSERS.get(self.parser)  # an unknown --parser fails now, listing the known ones
         if options.tool_mode not in ("native", "prompt"):
             raise UserError(f"tool_mode {options.tool_mode!r} is not one of 'native', 'prompt'")

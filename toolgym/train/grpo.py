@@ -71,7 +71,8 @@ def train_grpo(
     set_seed(config.seed)
     model, tokenizer = load_for_training(config.model, device)
     tokenizer.padding_side = "left"
-    parser = config.parser or parser_for_model(f"{model_dir(config.model).name} {model.config.model_type}")
+    parser = config.parser or parser_for_model(
+        f"{model_dir(config.model).name} {model.config.model_type}", tokenizer.chat_template)
     extra: dict[str, Any] = {}
     if isinstance(env, StatefulEnv):
         rows = grpo_rows(tasks, None, environment=True)

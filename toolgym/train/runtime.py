@@ -174,6 +174,8 @@ def finish(trainer: Any, tokenizer: PreTrainedTokenizerBase, result: TrainResult
     """Save the trained model (LoRA merged), tokenizer and `toolgym_train.json` into `out`."""
     from transformers import GenerationConfig
 
+    from ..models.hf_tokenizer import save_tokenizer
+
     model = trainer.model
     if hasattr(model, "merge_and_unload"):  # a peft model: fold the adapters into the weights
         model = model.merge_and_unload()
@@ -183,7 +185,7 @@ def finish(trainer: Any, tokenizer: PreTrainedTokenizerBase, result: TrainResult
     model.generation_config = generation
     model.save_pretrained(out)
     tokenizer.padding_side = "left"  # what generation wants; training set its own
-    tokenizer.save_pretrained(out)
+    save_tokenizer(tokenizer, out)  # a stock AutoTokenizer load of the checkpoint tokenizes alike
     result.log = [dict(entry) for entry in trainer.state.log_history]
     (out / RESULT_FILE).write_text(result.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return result

@@ -19,11 +19,14 @@ _FAMILIES = (
 )
 
 
-def parser_for_model(model_name: str) -> str:
-    """The tool-call parser name for a model name.
+def parser_for_model(model_name: str, chat_template: str | None = None) -> str:
+    """The tool-call parser name for a model name (and its chat template, when known).
 
-    Llama 3.2/4 -> pythonic, other Llama -> llama3, the Mistral family -> mistral, anything else
-    (Qwen, Hermes, toolgym's tiny model) -> hermes.
+    A chat template that writes `<tool_call>` blocks (Qwen, Hermes, toolgym's tiny model, which is
+    typed llama) -> hermes. Else by name: Llama 3.2/4 -> pythonic, other Llama -> llama3, the
+    Mistral family -> mistral, anything else -> hermes.
     """
+    if isinstance(chat_template, str) and "<tool_call>" in chat_template:
+        return "hermes"
     lowered = model_name.lower()
     return next((parser for family, parser in _FAMILIES if family in lowered), "hermes")

@@ -1,4 +1,7 @@
-"""The bundled tiny model: a ~1M-parameter Qwen2 trained from scratch on fc-core's train split.
+"""The bundled tiny model: a ~1M-parameter Qwen2-style model trained from scratch on fc-core's train split.
+
+It is typed llama (Qwen2's layers, plus a zero output-projection bias) so that a stock tokenizer
+load keeps its own pre-tokenizer (`toolgym.models.hf_tokenizer`).
 
 The directory holds a Hugging Face model (config.json, model.safetensors in bfloat16, tokenizer.json,
 chat_template.jinja). `tiny` on the command line loads it with the local backend; the tests use it.

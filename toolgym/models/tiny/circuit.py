@@ -48,7 +48,7 @@ __all__ = ["install_copy_circuit", "slow_pairs"]
 
 
 def _frequencies(head_dim: int, rope_theta: float) -> torch.Tensor:
-    """Radians per position of each RoPE pair (Qwen2's default rope)."""
+    """Radians per position of each RoPE pair (the default rope)."""
     return rope_theta ** (-torch.arange(head_dim // 2, dtype=torch.float64) * 2 / head_dim)
 
 
@@ -68,10 +68,10 @@ def install_copy_circuit(
     seed: int = 0,
     skip: bool = True,
 ) -> dict[str, int]:
-    """Overwrite the embedding and the first heads of layers 0 and 1 of a fresh Qwen2 model with the circuit.
+    """Overwrite the embedding and the first heads of layers 0 and 1 of a fresh tiny model with the circuit.
 
     Args:
-        model: An untrained `Qwen2ForCausalLM` (tied embeddings, at least 2 layers).
+        model: An untrained `LlamaForCausalLM` (Qwen2's layers) (tied embeddings, at least 2 layers).
         sharpness: Attention-logit margin of the previous-token head over any other offset.
         match: Scale of the induction head's query and key (its logit margin grows with its square).
         gain: How strongly the induction head writes the copied token into the residual stream.

@@ -14,6 +14,10 @@ With GPT-2's rule (a word carries its leading space) the two differ (` Lis bon` 
 so every whitespace character and every punctuation mark is a token of its own and BPE merges only
 inside runs of letters: sequences get ~20% longer, and copying becomes copying tokens one for one.
 Any text at all is encodable through the 256 byte tokens.
+
+The saved tokenizer carries a `response_template` (transformers' declarative parser of an answer
+into content and tool calls), so `transformers serve` returns the model's `<tool_call>` blocks as
+API tool calls whatever the model type (it otherwise picks one by type, and has none for llama).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from collections.abc import Iterable
 from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
 from transformers import PreTrainedTokenizerFast
 
-__all__ = ["CONTROL_TOKENS", "TOOL_TOKENS", "build_tokenizer"]
+__all__ = ["CONTROL_TOKENS", "RESPONSE_TEMPLATE", "TOOL_TOKENS", "build_tokenizer"]
 
 #: Special tokens: end of text (padding), turn start, turn end (the end-of-generation token).
 CONTROL_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>")
@@ -33,6 +37,21 @@ CONTROL_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>")
 TOOL_TOKENS = ("<tool_call>", "</tool_call>")
 #: Digits in groups of three counted from the right end of the number.
 _DIGIT_GROUPS = Regex(r"\d{1,3}(?=(?:\d{3})*(?!\d))")
+#: An answer as the chat template writes it: text, then `<tool_call>{json}</tool_call>` blocks, then `<|im_end|>`.
+RESPONSE_TEMPLATE = {
+    "defaults": {"role": "assistant"},
+    "start_anchor": "<|im_start|>assistant\n",
+    "fields": {
+        "tool_calls": {
+            "open_pattern": r"\s*<tool_call>",
+            "close": "</tool_call>",
+            "repeats": True,
+            "content": "json",
+            "transform": {"type": "function", "function": "{content}"},
+        },
+        "content": {"close_pattern": r"\s*(?:<\|im_end\|>|<\|endoftext\|>)", "content": "text"},
+    },
+}
 
 
 def _pre_tokenizer() -> pre_tokenizers.PreTokenizer:
@@ -95,4 +114,5 @@ def build_tokenizer(texts: Iterable[str], vocab_size: int = 1024) -> PreTrainedT
         pad_token="<|endoftext|>",
         padding_side="left",
         model_max_length=1024,
+        response_template=RESPONSE_TEMPLATE,
     )

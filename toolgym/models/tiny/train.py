@@ -46,11 +46,12 @@ from typing import Any
 import datasets
 import torch
 from datasets import Dataset
-from transformers import GenerationConfig, PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM, set_seed
+from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast, set_seed
 from trl import SFTConfig
 
 from ...suites.fc_core import build_fc_core
 from ...types import Task
+from ..hf_tokenizer import save_tokenizer
 from ..local import LocalModel
 from ..model import ModelOptions
 from . import TINY_MODEL_DIR
@@ -128,9 +129,13 @@ class TrainConfig:
     )
 
 
-def model_config(cfg: TrainConfig, tokenizer: PreTrainedTokenizerFast) -> Qwen2Config:
-    """The Qwen2 architecture of the tiny model (tied embeddings, ~1M parameters)."""
-    return Qwen2Config(
+def model_config(cfg: TrainConfig, tokenizer: PreTrainedTokenizerFast) -> LlamaConfig:
+    """The tiny model's architecture: Qwen2's layers (biased q/k/v), typed llama (tied embeddings, ~1M parameters).
+
+    Typed llama, not qwen2, so that a stock `AutoTokenizer` keeps the tokenizer's own pre-tokenizer
+    (`toolgym.models.hf_tokenizer`); llama's `attention_bias` also biases the output projection.
+    """
+    return LlamaConfig(
         vocab_size=len(tokenizer),
         hidden_size=cfg.hidden_size,
         intermediate_size=cfg.intermediate_size,
@@ -140,6 +145,9 @@ def model_config(cfg: TrainConfig, tokenizer: PreTrainedTokenizerFast) -> Qwen2C
         max_position_embeddings=1024,
         rope_parameters={"rope_type": "default", "rope_theta": cfg.rope_theta},
         tie_word_embeddings=True,
+        attention_bias=True,
+        mlp_bias=False,
+        rms_norm_eps=1e-6,
         bos_token_id=None,
         eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,
@@ -233,7 +241,7 @@ def _save(model, tokenizer: PreTrainedTokenizerFast, out: Path) -> None:
         eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id, do_sample=False
     )
     model.to(torch.bfloat16).save_pretrained(out)
-    tokenizer.save_pretrained(out)
+    save_tokenizer(tokenizer, out)
 
 
 def train(cfg: TrainConfig, out: Path, command: str = "python -m toolgym.models.tiny") -> dict[str, Any]:
@@ -248,7 +256,7 @@ def train(cfg: TrainConfig, out: Path, command: str = "python -m toolgym.models.
     tokenizer = _tokenizer(cfg, [task_conversation(t) for t in train_tasks])
     letters, pieces = letter_pieces(tokenizer), echo_pieces(tokenizer)
     rows = [_with_echo(_rows(train_tasks, stage, rng, letters), stage, pieces, rng) for stage in cfg.stages]
-    model = Qwen2ForCausalLM(model_config(cfg, tokenizer))
+    model = LlamaForCausalLM(model_config(cfg, tokenizer))
     stages = []
     if cfg.copy_circuit:
         circuit = install_copy_circuit(model, seed=cfg.seed)
