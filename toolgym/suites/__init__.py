@@ -3,7 +3,9 @@
 Specs: `fc-core` (bundled), `bfcl` / `bfcl:CATEGORY[,...]` (BFCL v4's data in the installed
 `bfcl-eval` package), `bfcl:DIR[:category,...]` (BFCL v3/v4 files in a folder), `jsonl:FILE` (one
 Task per line), `remote:URL` (the tasks of a `toolgym serve-env` server, verified there), `mcp:FILE`
-(tasks whose tools come from MCP servers).
+(tasks whose tools come from MCP servers), `py:FILE.py:NAME` and `module:NAME` (a suite defined in
+Python), and the names of installed plugins' suites (entry-point group `toolgym.suites`; see
+`from_python.py`).
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from ..registry import Registry
 from .bfcl import is_bfcl_category, load_bfcl, load_bfcl_package
 from .checks import check_tasks
 from .compact import CompactTasks
+from .from_python import ENTRY_POINT_GROUP, entry_point_names, load_entry_point_suite, load_python_suite
 from .jsonl import load_jsonl_suite
 from .limit import head_by_category
 from .suite import Suite
 
 __all__ = [
+    "ENTRY_POINT_GROUP",
     "SUITES",
     "CompactTasks",
     "Suite",
@@ -28,6 +32,7 @@ __all__ = [
     "load_bfcl",
     "load_bfcl_package",
     "load_jsonl_suite",
+    "load_python_suite",
     "load_suite",
 ]
 
@@ -71,7 +76,7 @@ def _files() -> Suite:
 
 
 def load_suite(spec: str) -> Suite:
-    """The suite a spec names: a bundled name, `bfcl[:cat,...]`, `bfcl:DIR[:cat,...]` or `jsonl:FILE`.
+    """The suite a spec names (the module docstring lists the specs).
 
     Every suite is checked as it loads (`checks.py`): no task without messages, no expected call of a
     tool the task does not offer, no id used twice. A UserError names the task and the fix.
@@ -106,4 +111,11 @@ def _load(spec: str) -> Suite:
         return load_remote_suite(spec)
     if sep and kind == "jsonl":
         return load_jsonl_suite(Path(rest))
+    if sep and (kind == "py" or all(part.isidentifier() for part in kind.split("."))):
+        return load_python_suite(spec)
+    if spec not in SUITES and (plugin := load_entry_point_suite(spec)) is not None:
+        return plugin
+    if spec not in SUITES and (offered := entry_point_names()):
+        raise UserError(f"unknown suite {spec!r}; bundled: {', '.join(SUITES.names())}; "
+                        f"installed plugins: {', '.join(offered)}")
     return SUITES.get(spec)()
