@@ -117,9 +117,9 @@ def test_concurrent_requests_are_micro_batched_by_sampling_settings(tiny, monkey
     sizes: list[tuple[int, set]] = []
     original = tiny.generate_batch
 
-    def spy(requests):
+    def spy(requests, stop=None):
         sizes.append((len(requests), {(r.sampling.temperature, r.sampling.max_tokens) for r in requests}))
-        return original(requests)
+        return original(requests, stop)
 
     monkeypatch.setattr(tiny, "generate_batch", spy)
     greedy, hot = SamplingConfig(max_tokens=16), SamplingConfig(temperature=0.8, max_tokens=16, seed=1)

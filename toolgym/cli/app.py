@@ -4,22 +4,50 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
+from pydantic import BaseModel, ValidationError
 
 from ..errors import UserError
 from ..models import ModelOptions
 from ..run import RunConfig, load_config_file
+from .console import SafeConsole
+from .usage import closest
 
-__all__ = ["app", "console", "err_console", "model_options", "opt", "resolve_config"]
+__all__ = [
+    "DB_ENV", "DB_HELP", "Interrupted", "app", "config_values", "console", "db_option", "err_console", "invalid_value",
+    "model_options", "opt", "resolve_config",
+]
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Evaluate and post-train tool-using LLM agents.")
-console = Console()
-err_console = Console(stderr=True)
+console = SafeConsole()
+err_console = SafeConsole(stderr=True)
+
+DB_ENV = "TOOLGYM_DB"
+"""Environment variable naming the default database (below --config files and --db)."""
+DB_HELP = "SQLite file path or SQLAlchemy URL of the store."
+
+
+class Interrupted(Exception):  # noqa: N818  (named for what the user did, as KeyboardInterrupt is)
+    """Ctrl-C stopped a job; the message says what was kept and how to go on. Exits 130."""
+
+
+def db_option(help: str = DB_HELP) -> Any:
+    """The `--db` option of commands without a config class: TOOLGYM_DB, else toolgym.db."""
+    return typer.Option("--db", help=help, envvar=DB_ENV)
+
+
+def config_values(config_cls: type[BaseModel], config_file: Path | None, flags: dict[str, Any]) -> dict[str, Any]:
+    """Field values of a config: defaults < TOOLGYM_DB < `--config` file < flags."""
+    values: dict[str, Any] = {}
+    if "db" in config_cls.model_fields and os.environ.get(DB_ENV):
+        values["db"] = os.environ[DB_ENV]
+    if config_file:
+        values.update(load_config_file(config_file, config_cls))
+    values.update({k: v for k, v in flags.items() if v is not None})
+    return values
 
 
 def opt(name: str, *flags: str) -> Any:
@@ -40,11 +68,19 @@ def model_options(base_url: str | None, tool_mode: str | None, parser: str | Non
 
 def resolve_config(config_file: Path | None, flags: dict[str, Any]) -> RunConfig:
     """Defaults < `--config` file < flags; a bad value names the option."""
-    values: dict[str, Any] = load_config_file(config_file) if config_file else {}
-    values.update({k: v for k, v in flags.items() if v is not None})
+    values = config_values(RunConfig, config_file, flags)
     try:
         return RunConfig(**values)
     except ValidationError as e:
-        err = e.errors()[0]
-        flag = "--" + str(err["loc"][0]).replace("_", "-")
-        raise UserError(f"{flag}: {err['msg']} (got {err.get('input')!r})") from None
+        raise UserError(invalid_value(RunConfig, e)) from None
+
+
+def invalid_value(config_cls: type[BaseModel], e: ValidationError) -> str:
+    """One line for a config's first invalid value: the flag, the problem, the value, a close choice."""
+    err = e.errors()[0]
+    flag = "--" + str(err["loc"][0]).replace("_", "-") if err["loc"] else "options"
+    line = f"{flag}: {err['msg'].removeprefix('Value error, ')} (got {err.get('input')!r})"
+    field = config_cls.model_fields.get(str(err["loc"][0])) if err["loc"] else None
+    choices = [str(c) for c in get_args(field.annotation)] if field and get_origin(field.annotation) is Literal else []
+    close = closest(str(err.get("input")), choices) if choices else None
+    return line + (f"; did you mean {close!r}?" if close else "")

@@ -24,9 +24,8 @@ from ..arena import (
 from ..errors import UserError
 from ..outputs import atomic_file, check_output
 from ..report import ELO_NOTE, leaderboard_html, leaderboard_table, quality_table, style_table
-from ..run import load_config_file
 from ..store import database_files
-from .app import app, console, model_options
+from .app import app, config_values, console, db_option, invalid_value, model_options
 from .evaluate import BASE_URL_HELP, PARSER_HELP, TOOL_MODE_HELP
 
 __all__ = ["arena_app"]
@@ -56,18 +55,15 @@ def _names(value: str | None) -> tuple[str, ...] | None:
 
 def _resolve(config: type[C], config_file: Path | None, flags: dict[str, Any]) -> C:
     """Defaults < `--config` file < flags; a bad value names the option."""
-    values: dict[str, Any] = load_config_file(config_file, config) if config_file else {}
-    values.update({k: v for k, v in flags.items() if v is not None})
+    values = config_values(config, config_file, flags)
     try:
         return config(**values)
     except ValidationError as e:
-        err = e.errors()[0]
-        flag = "--" + str(err["loc"][0]).replace("_", "-")
-        raise UserError(f"{flag}: {err['msg'].removeprefix('Value error, ')} (got {err.get('input')!r})") from None
+        raise UserError(invalid_value(config, e)) from None
 
 
 def _bar() -> Progress:
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+    return Progress(TextColumn("{task.description}", style="bold", markup=False), BarColumn(), MofNCompleteColumn(),
                     TextColumn("{task.fields[note]}"), TimeRemainingColumn(), console=console)
 
 
@@ -108,8 +104,8 @@ def answer_command(
     console.print(f"{info.name}: {info.done} prompts answered by {cfg.model} "
                   f"({info.manifest.suite}@{info.manifest.suite_version}) in {cfg.db}")
     if info.infra_errors:
-        console.print(f"[yellow]{info.infra_errors} answers failed on infrastructure errors; run the same "
-                      "command again to retry them.[/]")
+        console.print(f"{info.infra_errors} answers failed on infrastructure errors; run the same "
+                      "command again to retry them.", style="yellow")
 
 
 @arena_app.command("judge")
@@ -154,10 +150,10 @@ def judge_command(
         f"{summary.planned} games planned, {summary.done_before} judged before; this time {summary.judged} "
         f"judged, {summary.unparseable} unparseable (stored, excluded from ratings), {summary.errors} failed")
     if summary.missing_pairs:
-        console.print(f"[yellow]{summary.missing_pairs} pairs were skipped: one of the two models has no "
-                      "answer to the prompt (answer it with `toolgym arena answer`).[/]")
+        console.print(f"{summary.missing_pairs} pairs were skipped: one of the two models has no "
+                      "answer to the prompt (answer it with `toolgym arena answer`).", style="yellow")
     if summary.errors:
-        console.print("[yellow]failed games are retried when the same command runs again.[/]")
+        console.print("failed games are retried when the same command runs again.", style="yellow")
     console.print(f"next: toolgym arena leaderboard --source '{summary.source}'"
                   + (f" --baseline '{summary.baseline}'" if summary.baseline else ""))
 
@@ -168,7 +164,7 @@ def import_votes_command(
                                                "tie, tie (bothbad)), optional prompt_id, answer_a, answer_b.")],
     source: Annotated[str | None, typer.Option(help="Name of these battles (default votes:FILE_NAME); "
                                                     "importing the same source again replaces it.")] = None,
-    db: Annotated[str, _opt(LeaderboardConfig, "db", "--db")] = "toolgym.db",
+    db: Annotated[str, db_option(LeaderboardConfig.model_fields["db"].description)] = "toolgym.db",
 ) -> None:
     """Import human votes as battles."""
     done = import_votes(votes, db, source)
@@ -214,7 +210,7 @@ def leaderboard_command(
         console.print(styles)
     console.print(quality_table(board))
     if board.method == "elo":
-        console.print(f"[yellow]{ELO_NOTE}[/]")
+        console.print(ELO_NOTE, style="yellow")
     if html is not None:
         with atomic_file(html) as f:
             f.write(leaderboard_html(board))

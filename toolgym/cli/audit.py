@@ -69,10 +69,10 @@ def _table(title: str, columns: tuple[str, ...]) -> Table:
 
 def _print_report(report, show: int) -> None:
     r = report
-    console.print(f"[bold]{r.suite}@{r.suite_version}[/] ({r.mode} mode): {r.n_tasks} tasks, gold answers replayed "
+    console.print(f"{r.suite}@{r.suite_version} ({r.mode} mode): {r.n_tasks} tasks, gold answers replayed "
                   f"for {r.gold_checked}, {len(r.gold_failures)} fail")
     for reason in r.gold_skipped:
-        console.print(f"[yellow]not replayed: {reason}[/]")
+        console.print(f"not replayed: {reason}", style="yellow")
     if r.gold_failures:
         table = _table("gold answers that fail their own verifier", ("task", "category", "replayed", "failure", "why"))
         for g in r.gold_failures[:show]:
@@ -127,8 +127,8 @@ def rescore_command(
                   f"{the_suite.version}, {mode} mode) into run {out.name}: {out.passed}/{out.done} pass "
                   f"({summary.copied_errors} infrastructure errors copied)")
     if summary.dropped_tasks:
-        console.print(f"[yellow]{len(summary.dropped_tasks)} tasks are no longer in the suite and were left out: "
-                      f"{', '.join(summary.dropped_tasks[:10])}[/]")
+        console.print(f"{len(summary.dropped_tasks)} tasks are no longer in the suite and were left out: "
+                      f"{', '.join(summary.dropped_tasks[:10])}", style="yellow")
     gained = sum(c.after for c in summary.changes)
     console.print(f"{len(summary.changes)} verdicts changed ({gained} now pass, {len(summary.changes) - gained} now "
                   f"fail); `toolgym compare {info.name} {out.name}` shows them by category")

@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..errors import UserError
+from ..errors import RunFailed, UserError
 from ..models import write_replay
 from ..models.bfcl_results import read_bfcl_results
 from ..run import RunConfig, evaluate_async
-from .app import app, console, model_options, opt, resolve_config
+from ..store import Store
+from .app import Interrupted, app, console, model_options, opt, resolve_config
+from .progress import RunProgress
 from .summary import print_run_summary, print_scores, scores_json
 
 __all__ = ["eval_command", "run_eval", "score_command", "score_responses"]
@@ -28,31 +29,38 @@ BFCL_RESULTS_HELP = "A folder of BFCL's own result files (BFCL_v4_<category>_res
 
 
 def run_eval(config: RunConfig, options=None) -> str:
-    """Evaluate with a live progress bar; returns the run name."""
-    bar = Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]:.1f}/s"), TimeRemainingColumn(), TextColumn("{task.fields[acc]}"),
-        console=console, transient=False,
-    )
-    state: dict = {}
+    """Evaluate with live progress; returns the run name.
+
+    Ctrl-C stops the run, keeps every finished result and raises `Interrupted` saying how many are
+    stored; a run that ended `failed` (every rollout an infrastructure error, or `--max-infra-errors`)
+    raises `RunFailed` with its cause after its summary is printed.
+    """
+    shown = RunProgress(console)
 
     def on_start(run, progress) -> None:
         if run.manifest.sandbox:  # the choice is printed, and recorded in the manifest
-            weak = "" if run.manifest.sandbox == "bwrap" else " [yellow](weak isolation, chosen by name)[/yellow]"
+            weak = "" if run.manifest.sandbox == "bwrap" else " (weak isolation, chosen by name)"
             console.print(f"model-written code runs in the {run.manifest.sandbox} sandbox{weak}")
-        state["id"] = bar.add_task(run.name, total=progress.total, completed=progress.done_before,
-                                   rate=0.0, acc="")
+        shown.on_start(run, progress)
 
-    def on_result(result, progress) -> None:
-        acc = f"acc {progress.accuracy:.1%}" if progress.accuracy is not None else ""
-        if progress.infra_errors:
-            acc += f" · infra errors {progress.infra_errors}"
-        task = bar.tasks[state["id"]]
-        bar.update(state["id"], advance=1, acc=acc, rate=(task.speed or 0.0))
-
-    with bar:
-        run = asyncio.run(evaluate_async(config, options=options, on_start=on_start, on_result=on_result))
+    try:
+        with shown:
+            run = asyncio.run(evaluate_async(config, options=options, on_start=on_start,
+                                             on_result=shown.on_result))
+    except KeyboardInterrupt:
+        raise Interrupted(_interrupted(config, shown)) from None
+    if run.status == "failed":
+        print_run_summary(config.db, [run.name])
+        raise RunFailed(f"{run.name}: {run.cause}")
     return run.name
+
+
+def _interrupted(config: RunConfig, shown: RunProgress) -> str:
+    if shown.counts is None:
+        return "stopped by Ctrl-C before the run started; nothing was stored"
+    with Store(config.db) as store:
+        run = store.get_run(shown.run_name)
+    return f"{run.done} of {shown.counts.total} stored; run the same command to resume"
 
 
 @app.command("eval")
@@ -75,6 +83,7 @@ def eval_command(
     max_tool_calls: Annotated[int | None, opt("max_tool_calls", "--max-tool-calls")] = None,
     user_model: Annotated[str | None, opt("user_model", "--user-model")] = None,
     sandbox: Annotated[str | None, opt("sandbox", "--sandbox")] = None,
+    max_infra_errors: Annotated[float | None, opt("max_infra_errors", "--max-infra-errors")] = None,
     base_url: Annotated[str | None, typer.Option(help=BASE_URL_HELP)] = None,
     tool_mode: Annotated[str | None, typer.Option(help=TOOL_MODE_HELP)] = None,
     parser: Annotated[str | None, typer.Option(help=PARSER_HELP)] = None,
@@ -84,7 +93,7 @@ def eval_command(
     flags = dict(suite=suite, model=model, split=split, repeats=repeats, temperature=temperature, top_p=top_p,
                  max_tokens=max_tokens, seed=seed, concurrency=concurrency, limit=limit, mode=mode, db=db,
                  run=run, timeout_s=timeout_s, max_turns=max_turns, max_tool_calls=max_tool_calls,
-                 user_model=user_model, sandbox=sandbox)
+                 user_model=user_model, sandbox=sandbox, max_infra_errors=max_infra_errors)
     cfg = resolve_config(config, flags)
     name = run_eval(cfg, model_options(base_url, tool_mode, parser))
     print_run_summary(cfg.db, [name])

@@ -13,7 +13,7 @@ from ..outputs import atomic_file, check_output
 from ..run import STOP_MARKER, RunConfig
 from ..suites import load_suite
 from ..types import Task, ToolCall
-from .app import app, console, model_options
+from .app import app, console, db_option, model_options
 from .evaluate import run_eval
 from .summary import print_run_summary
 
@@ -128,7 +128,7 @@ def tiny_available() -> bool:
 
 @app.command("run")
 def main_job(
-    db: Annotated[str, typer.Option(help=RunConfig.model_fields["db"].description)] = "toolgym.db",
+    db: Annotated[str, db_option(RunConfig.model_fields["db"].description)] = "toolgym.db",
     out: Annotated[Path, typer.Option(help="HTML report to write.")] = Path("report.html"),
     limit: Annotated[int | None, typer.Option(help=RunConfig.model_fields["limit"].description)] = None,
 ) -> None:
@@ -138,8 +138,8 @@ def main_job(
     else:
         replay = Path(db).with_suffix(".reference.jsonl") if "://" not in db else Path("reference.jsonl")
         write_reference_answers("fc-core", replay, "test", force=True)  # the job's own file
-        console.print(f"[yellow]the tiny model is not installed; scoring fc-core's reference answers ({replay}) "
-                      "through the replay backend instead[/]")
+        console.print(f"the tiny model is not installed; scoring fc-core's reference answers ({replay}) "
+                      "through the replay backend instead", style="yellow")
         config = RunConfig(suite="fc-core", model=f"replay:{replay}", split="test", db=db, limit=limit,
                            run="fc-core-reference-test")
     name = run_eval(config, model_options(None, None, None))

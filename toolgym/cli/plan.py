@@ -104,8 +104,9 @@ def plan_command(
     console.print(table)
     console.print(f"from {source}: per-task variance {c.between:.4f} between tasks + {c.within:.4f} / repeats")
     if not c.within_identified:
-        console.print("[yellow]note: a run had one sample per task, so sampling noise could not be told apart "
-                      "from task differences; repeats are planned as if they did not help (conservative).[/]")
+        console.print("note: a run had one sample per task, so sampling noise could not be told apart "
+                      "from task differences; repeats are planned as if they did not help (conservative).",
+                      style="yellow")
 
 
 def power_note(a_records: list[Record], b_records: list[Record], p_value: float) -> str | None:
@@ -117,9 +118,9 @@ def power_note(a_records: list[Record], b_records: list[Record], p_value: float)
     line = (f"minimum detectable difference ({d.power:.0%} power, α = {d.alpha:g}, {d.n_tasks} tasks x "
             f"{d.repeats}): ±{100 * d.difference:.1f} points")
     if d.underpowered and p_value >= d.alpha:
-        line += (f"\n[yellow]underpowered: the observed {100 * d.observed:+.1f} points is below it, so this "
+        line += (f"\nunderpowered: the observed {100 * d.observed:+.1f} points is below it, so this "
                  "result cannot tell the runs apart; `toolgym plan --run A --run B --delta D` says how many "
-                 "tasks x repeats would.[/]")
+                 "tasks x repeats would.")
     return line
 
 

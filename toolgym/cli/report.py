@@ -11,8 +11,7 @@ from ..errors import UserError
 from ..outputs import atomic_file, check_output
 from ..report import RunSection, render_html, run_section, transcripts_to_show
 from ..store import Store, database_files
-from .app import app, console
-from .runs import DB_HELP
+from .app import app, console, db_option
 
 __all__ = ["write_report"]
 
@@ -53,7 +52,7 @@ def _section(store: Store, name: str, max_transcripts: int) -> RunSection:
 def report_command(
     runs: Annotated[list[str], typer.Argument(help="Run names (toolgym runs lists them).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("report.html"),
-    db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
+    db: Annotated[str, db_option()] = "toolgym.db",
     max_transcripts: Annotated[
         int, typer.Option(min=0, help="Failed transcripts rendered per run, at most.")
     ] = MAX_TRANSCRIPTS,

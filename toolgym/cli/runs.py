@@ -15,15 +15,13 @@ from ..report import comparison_table
 from ..stats import Record, compare
 from ..store import ResultRecord, Store, database_files
 from ..types import Rollout, Verdict
-from .app import app, console
+from .app import app, console, db_option
 from .plan import power_note
 from .summary import print_run_summary
 
-DB_HELP = "SQLite file path or SQLAlchemy URL of the store."
-
 
 @app.command("runs")
-def runs_command(db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db") -> None:
+def runs_command(db: Annotated[str, db_option()] = "toolgym.db") -> None:
     """List stored runs with their progress and accuracy."""
     with Store(db) as store:
         runs = store.list_runs()
@@ -41,7 +39,7 @@ def runs_command(db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db") 
 @app.command("show")
 def show_command(
     runs: Annotated[list[str], typer.Argument(help="Run names.")],
-    db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
+    db: Annotated[str, db_option()] = "toolgym.db",
 ) -> None:
     """Print the summary tables of stored runs."""
     print_run_summary(db, runs)
@@ -51,7 +49,7 @@ def show_command(
 def compare_command(
     run_a: Annotated[str, typer.Argument(help="Baseline run.")],
     run_b: Annotated[str, typer.Argument(help="Run compared against the baseline.")],
-    db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
+    db: Annotated[str, db_option()] = "toolgym.db",
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap and permutations.")] = 0,
 ) -> None:
     """Paired difference B − A on shared tasks, per category, with CI and p-value."""
@@ -60,8 +58,8 @@ def compare_command(
         ra = [Record(r.task_id, r.category, bool(r.passed)) for r in store.results(a.id) if r.counted]
         rb = [Record(r.task_id, r.category, bool(r.passed)) for r in store.results(b.id) if r.counted]
     if a.manifest.suite_version != b.manifest.suite_version:
-        console.print(f"[yellow]note: the runs used different suite versions ({a.manifest.suite_version} vs "
-                      f"{b.manifest.suite_version}); only task ids present in both are compared.[/]")
+        console.print(f"note: the runs used different suite versions ({a.manifest.suite_version} vs "
+                      f"{b.manifest.suite_version}); only task ids present in both are compared.", style="yellow")
     cmp = compare(ra, rb, seed=seed)
     console.print(comparison_table(cmp, a.name, b.name))
     if cmp.n_only_a or cmp.n_only_b:
@@ -80,7 +78,7 @@ def export_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output file.")],
     format: Annotated[Literal["jsonl", "parquet"] | None, typer.Option(
         help="jsonl or parquet; default: from the --out suffix (.parquet), else jsonl.")] = None,
-    db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
+    db: Annotated[str, db_option()] = "toolgym.db",
     force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
 ) -> None:
     """Export a run's rollouts (transcripts and verdicts) as JSON Lines or Parquet."""

@@ -29,8 +29,9 @@ def print_scores(title: str, rows: Sequence[ResultRecord], repeats: int, mode: s
     if failures:
         console.print(failure_table(failures, len(counted)))
     if infra or unscored:
-        console.print(f"[yellow]{infra} rollouts ended on infrastructure errors and {unscored} could not be "
-                      "scored; they are kept out of accuracy and retried when the same command runs again.[/]")
+        console.print(f"{infra} rollouts ended on infrastructure errors and {unscored} could not be "
+                      "scored; they are kept out of accuracy and retried when the same command runs again.",
+                      style="yellow")
 
 
 def scores_json(rows: Sequence[ResultRecord], mode: str) -> dict:

@@ -19,7 +19,6 @@ from pydantic import BaseModel, ValidationError
 from rich.table import Table
 
 from ..errors import UserError
-from ..run import load_config_file
 from ..train import (
     DPORunConfig,
     GRPORunConfig,
@@ -35,7 +34,7 @@ from ..train import (
     train_grpo,
     train_sft,
 )
-from .app import app, console
+from .app import app, config_values, console, db_option, invalid_value
 from .evaluate import run_eval
 
 __all__ = ["config_command", "data_app", "train_app"]
@@ -57,7 +56,7 @@ CONFIG_HELP = "YAML or JSON file of options; flags override it."
 def data_sft_command(
     runs: Annotated[list[str], typer.Argument(help=RUNS_HELP)],
     out: Annotated[Path, typer.Option("--out", "-o", help=OUT_HELP)],
-    db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
+    db: Annotated[str, db_option(DB_HELP)] = "toolgym.db",
     per_task: Annotated[int, typer.Option(help="Distinct passed answers kept per train task (best first).")] = 1,
     jsonl: Annotated[bool, typer.Option(help=JSONL_HELP)] = False,
     force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
@@ -71,7 +70,7 @@ def data_sft_command(
 def data_dpo_command(
     runs: Annotated[list[str], typer.Argument(help=RUNS_HELP)],
     out: Annotated[Path, typer.Option("--out", "-o", help=OUT_HELP)],
-    db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
+    db: Annotated[str, db_option(DB_HELP)] = "toolgym.db",
     pairs_per_task: Annotated[int, typer.Option(help="Most (passed, failed) pairs per train task.")] = 1,
     jsonl: Annotated[bool, typer.Option(help=JSONL_HELP)] = False,
     force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
@@ -92,14 +91,11 @@ def config_command(config_cls: type[BaseModel], handler: Callable[[Any], None], 
 
     def command(**flags: Any) -> None:
         config_file = flags.pop("config", None)
-        values = load_config_file(config_file, config_cls) if config_file else {}
-        values.update({k: v for k, v in flags.items() if v is not None})
+        values = config_values(config_cls, config_file, flags)
         try:
             config = config_cls(**values)
         except ValidationError as e:
-            err = e.errors()[0]
-            where = "--" + str(err["loc"][0]).replace("_", "-") if err["loc"] else "options"
-            raise UserError(f"{where}: {err['msg']} (got {err.get('input')!r})") from None
+            raise UserError(invalid_value(config_cls, e)) from None
         handler(config)
 
     params = []
@@ -146,7 +142,7 @@ _SHOWN = ("loss", "learning_rate", "grad_norm", "mean_token_accuracy", "reward",
 
 def _print_trained(result: TrainResult) -> None:
     loss = f"{result.train_loss:.4f}" if result.train_loss is not None else "n/a"
-    console.print(f"[bold]{result.method}[/]: {result.steps} steps on {result.rows} rows in {result.wall_s:.0f} s "
+    console.print(f"{result.method}: {result.steps} steps on {result.rows} rows in {result.wall_s:.0f} s "
                   f"({result.device}, {result.dtype}, seed {result.seed}), mean loss {loss}; "
                   f"saved to {result.out} — evaluate it with --model hf:{result.out}")
 
@@ -174,7 +170,7 @@ def _loop(config: LoopConfig) -> None:
     hooks = LoopHooks(
         evaluate=lambda run, options: run_eval(run, options),
         on_train_log=_train_log,
-        on_stage=lambda line: console.print(f"[bold cyan]{line}[/]"),
+        on_stage=lambda line: console.print(line, style="bold cyan"),
         on_round=_print_round,
     )
     result = run_loop(config, hooks)
@@ -193,7 +189,7 @@ def _print_round(done: RoundResult) -> None:
         d = done.versus_start
         line += (f"; versus round 0: {d.value * 100:+.1f} points [{d.low * 100:+.1f}, {d.high * 100:+.1f}], "
                  f"p = {d.p_value:.2g} ({d.test})")
-    console.print(f"[bold green]{line}[/]")
+    console.print(line, style="bold green")
 
 
 def _rounds_table(rounds: list[RoundResult]) -> Table:

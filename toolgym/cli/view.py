@@ -51,5 +51,5 @@ def view_command(
         raise UserError(f"--{str(err['loc'][0]).replace('_', '-')}: {err['msg']}") from None
     shown = "localhost" if is_loopback(host) else host
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
-    console.print(f"toolgym view of {db} on [bold]{url}[/bold] (Ctrl-C stops it)")
+    console.print(f"toolgym view of {db} on {url} (Ctrl-C stops it)")
     serve(config)

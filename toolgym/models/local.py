@@ -15,6 +15,7 @@ depend on which other requests share its batch. A request without a seed draws f
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,8 @@ from transformers import (
     GenerationConfig,
     LogitsProcessor,
     LogitsProcessorList,
+    StoppingCriteria,
+    StoppingCriteriaList,
 )
 from transformers.utils import logging as hf_logging
 
@@ -116,6 +119,20 @@ class _Request:
         return (s.temperature, s.top_p if s.temperature > 0 else 1.0, s.max_tokens)
 
 
+class _StopWhenSet(StoppingCriteria):
+    """Ends a `generate` call at its next token once the event is set (Ctrl-C, closing the model).
+
+    Generation runs in a worker thread that cancelling the awaiting coroutine cannot stop; without
+    this, Ctrl-C waits for the whole batch (minutes at a long max_tokens on a busy CPU).
+    """
+
+    def __init__(self, event: threading.Event) -> None:
+        self.event = event
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs: Any) -> torch.BoolTensor:
+        return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool, device=input_ids.device)
+
+
 @contextmanager
 def _quiet_loading() -> Iterator[None]:
     """No "Loading weights" progress bar: loading takes milliseconds and the bar would tear toolgym's own."""
@@ -165,6 +182,7 @@ class LocalModel(Model):
         self._queue: asyncio.Queue[_Request] | None = None
         self._worker: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop = threading.Event()
 
     def _stop_ids(self) -> list[int]:
         ids = self.model.generation_config.eos_token_id
@@ -208,6 +226,7 @@ class LocalModel(Model):
         if self._loop is not loop or self._worker is None or self._worker.done():
             # a new event loop (one asyncio.run per evaluation) needs its own queue and worker
             self._loop = loop
+            self._stop = threading.Event()  # a fresh one: a thread stopped on the old loop keeps its own
             self._queue = asyncio.Queue()
             self._worker = loop.create_task(self._work(self._queue))
         assert self._queue is not None
@@ -238,8 +257,12 @@ class LocalModel(Model):
                     r.future.cancel()
 
     async def _run(self, batch: list[_Request]) -> None:
+        stop = self._stop
         try:
-            results = await asyncio.to_thread(self.generate_batch, batch)
+            results = await asyncio.to_thread(self.generate_batch, batch, stop)
+        except asyncio.CancelledError:
+            stop.set()  # the thread ends at its next token instead of finishing the batch
+            raise
         except Exception as e:  # recorded: each waiting caller receives the error
             results = [e] * len(batch)
         for r, result in zip(batch, results, strict=True):
@@ -279,7 +302,9 @@ class LocalModel(Model):
             where = str(self.path)
             raise UserError(f"the chat template of {where!r} cannot render this conversation: {e}") from None
 
-    def generate_batch(self, requests: list[_Request]) -> list[Completion | UserError]:
+    def generate_batch(
+        self, requests: list[_Request], stop: threading.Event | None = None
+    ) -> list[Completion | UserError]:
         """Render and generate requests that share sampling settings (runs in a thread).
 
         A conversation the chat template cannot render fails alone; the others still generate.
@@ -294,13 +319,15 @@ class LocalModel(Model):
             else:
                 results.append(Completion())
         if prompts:
-            done = self._generate([requests[i] for i in prompts], list(prompts.values()))
+            done = self._generate([requests[i] for i in prompts], list(prompts.values()), stop)
             for i, completion in zip(prompts, done, strict=True):
                 results[i] = completion
         return results
 
     @torch.inference_mode()
-    def _generate(self, requests: list[_Request], prompts: list[str]) -> list[Completion]:
+    def _generate(
+        self, requests: list[_Request], prompts: list[str], stop: threading.Event | None = None
+    ) -> list[Completion]:
         sampling = requests[0].sampling
         enc = self.tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
         enc = enc.to(self.device)
@@ -314,7 +341,9 @@ class LocalModel(Model):
             eos_token_id=self.stop_ids,
             pad_token_id=self.tokenizer.pad_token_id,
         )
-        out = self.model.generate(**enc, generation_config=config, logits_processor=processors)
+        stopping = StoppingCriteriaList([_StopWhenSet(stop)] if stop is not None else [])
+        out = self.model.generate(**enc, generation_config=config, logits_processor=processors,
+                                  stopping_criteria=stopping)
         prompt_lens = enc["attention_mask"].sum(dim=1).tolist()
         new_tokens = out[:, enc["input_ids"].shape[1] :].tolist()
         return [self._completion(ids, n) for ids, n in zip(new_tokens, prompt_lens, strict=True)]

@@ -51,6 +51,9 @@ class RunConfig(BaseModel):
     """Most tool calls in one multi-turn episode."""
     max_episode_tokens: int = Field(default=16384, gt=0)
     """Most generated tokens over one multi-turn episode."""
+    max_infra_errors: float | None = Field(default=None, ge=0)
+    """Stop the run once more of this invocation's rollouts end on infrastructure errors than this: a
+    count (10) or, below 1, a fraction of the rollouts it plans (0.2); unset: never stop early."""
     user_model: str | None = None
     """Model spec of the simulated user for tasks with a hidden user instruction (multi-turn suites)."""
     sandbox: Literal["auto", "bwrap", "namespaces", "process"] = "auto"

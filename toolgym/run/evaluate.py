@@ -8,15 +8,16 @@ from dataclasses import dataclass, field
 
 from .. import __version__
 from ..envs import ENVIRONMENTS, CodeEnv, Environment, isolation_level
+from ..errors import RunFailed, ToolgymError
 from ..models import Model, ModelOptions, load_model
-from ..store import RunInfo, RunManifest, Store
+from ..store import RunInfo, RunManifest, RunStatus, Store
 from ..suites import Suite, head_by_category, load_suite
 from .config import RunConfig
 from .scheduler import Result, plan_jobs, run_jobs
 from .user import SimulatedUser
 from .writer import BatchWriter
 
-__all__ = ["Progress", "evaluate", "evaluate_async"]
+__all__ = ["InfraStop", "Progress", "evaluate", "evaluate_async"]
 
 
 @dataclass
@@ -29,6 +30,8 @@ class Progress:
     passed: int = 0
     scored: int = 0
     infra_errors: int = 0
+    first_error: str | None = None
+    """Message of this invocation's first infrastructure error."""
     failures: dict[str, int] = field(default_factory=dict)
 
     def add(self, result: Result) -> None:
@@ -37,6 +40,8 @@ class Progress:
         v = result.verdict
         if result.infra_error:
             self.infra_errors += 1
+            if self.first_error is None:
+                self.first_error = result.rollout.error or (v.explanation if v else "")
         elif v is not None:
             self.scored += 1
             self.passed += v.passed
@@ -47,6 +52,15 @@ class Progress:
     def accuracy(self) -> float | None:
         """Accuracy of this session's scored results (infra errors excluded)."""
         return self.passed / self.scored if self.scored else None
+
+    @property
+    def planned(self) -> int:
+        """Rollouts this invocation set out to do (the rest were stored by earlier ones)."""
+        return max(0, self.total - self.done_before)
+
+    def infra_summary(self) -> str:
+        """`N infrastructure errors; the first: MESSAGE` (for the run's cause and the terminal)."""
+        return f"{self.infra_errors} infrastructure errors; the first: {self.first_error}"
 
 
 _TRANSPORT_KEYS = frozenset({"url", "base_url", "spec"})
@@ -94,7 +108,13 @@ async def evaluate_async(
     on_start: Callable[[RunInfo, Progress], None] | None = None,
     on_result: Callable[[Result, Progress], None] | None = None,
 ) -> RunInfo:
-    """Run (or resume) an evaluation and store every result as it finishes."""
+    """Run (or resume) an evaluation and store every result as it finishes.
+
+    The returned run's `status` says how this invocation ended: `finished`, or `failed` with its
+    `cause` when every rollout ended on an infrastructure error or `max_infra_errors` stopped it.
+    Other errors propagate (the run is marked `failed` with the error), and so does a cancellation
+    (Ctrl-C; the run is marked `interrupted`); what finished before is stored in every case.
+    """
     suite = suite or load_suite(config.suite)
     tasks = suite.split(None if config.split == "all" else config.split)
     tasks = head_by_category(tasks, config.limit)
@@ -109,26 +129,60 @@ async def evaluate_async(
         if on_start:
             on_start(run, progress)
         writer = BatchWriter(store, run.id)
+        stop = InfraStop(config.max_infra_errors, progress.planned)
 
         async def record(result: Result) -> None:
             progress.add(result)
             await writer.put(result)
             if on_result:
                 on_result(result, progress)
+            if result.infra_error and stop.reached(progress.infra_errors):
+                raise RunFailed(f"stopped early: {progress.infra_summary()} "
+                                f"(--max-infra-errors {config.max_infra_errors:g})")
 
         user_model = load_model(config.user_model, options) if config.user_model else None
         user = SimulatedUser(user_model) if user_model else None
+        status: RunStatus = "interrupted"  # Ctrl-C (CancelledError, KeyboardInterrupt) leaves it so
+        cause: str | None = None
         try:
             await run_jobs(model, env, plan_jobs(tasks, config.repeats, done), config.sampling(), config.limits(),
                            concurrency=config.concurrency, on_result=record, user=user)
+            status, cause = ending(progress)
+        except RunFailed as e:  # the infra-error limit: what was done is stored, the caller reads the status
+            status, cause = "failed", str(e)
+        except Exception as e:
+            status, cause = "failed", str(e) if isinstance(e, ToolgymError) else f"{type(e).__name__}: {e}"
+            raise
         finally:
             await writer.flush()  # on Ctrl-C too: what finished is kept
+            await asyncio.to_thread(store.set_status, run.id, status, cause)
             if user_model:
                 await user_model.aclose()
         return store.get_run(run.name)
     finally:
         if owns_model:
             await model.aclose()
+
+
+class InfraStop:
+    """`--max-infra-errors`: a count, or below 1 a fraction of the rollouts an invocation plans."""
+
+    def __init__(self, limit: float | None, planned: int) -> None:
+        if limit is None:
+            self.most: float = float("inf")
+        else:
+            self.most = limit * planned if 0 < limit < 1 else limit
+
+    def reached(self, infra_errors: int) -> bool:
+        """True once there are more infrastructure errors than the limit allows."""
+        return infra_errors > self.most
+
+
+def ending(progress: Progress) -> tuple[RunStatus, str | None]:
+    """How an invocation that went through all its jobs ends: `failed` when none got past the infrastructure."""
+    if progress.done and progress.infra_errors == progress.done:
+        return "failed", f"every rollout of this invocation failed: {progress.infra_summary()}"
+    return "finished", None
 
 
 def evaluate(config: RunConfig, **kwargs) -> RunInfo:

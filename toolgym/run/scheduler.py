@@ -94,7 +94,16 @@ async def run_jobs(
         for job in it:  # the iterator is shared: each job is taken by exactly one worker
             await on_result(await _run_one(model, env, job, sampling, limits, user))
 
-    await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
+    workers = [asyncio.ensure_future(worker()) for _ in range(max(1, concurrency))]
+    try:
+        await asyncio.gather(*workers)
+    except BaseException:
+        # one worker failed (on_result raised: a stop rule) or we were cancelled (Ctrl-C): stop the
+        # others now, not when their jobs run out, and wait for them so nothing runs after we return
+        for w in workers:
+            w.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        raise
 
 
 async def _run_one(

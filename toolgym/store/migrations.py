@@ -69,8 +69,17 @@ def _index_view_filters(conn: Connection) -> None:
             index.create(conn, checkfirst=True)
 
 
+def _add_run_cause(conn: Connection) -> None:
+    """Version 5: a run records why it ended `failed` (runs.cause); the status gained `failed`."""
+    if inspect(conn).has_table(runs.name):
+        if "cause" not in {c["name"] for c in inspect(conn).get_columns(runs.name)}:
+            conn.exec_driver_sql("ALTER TABLE runs ADD COLUMN cause TEXT")
+
+
 #: version N -> the step that turns a version N-1 database into version N.
-STEPS: dict[int, Callable[[Connection], None]] = {2: _scrub_credentials, 3: _add_battle_voter, 4: _index_view_filters}
+STEPS: dict[int, Callable[[Connection], None]] = {
+    2: _scrub_credentials, 3: _add_battle_voter, 4: _index_view_filters, 5: _add_run_cause,
+}
 
 
 def prepare_schema(engine: Engine, shown: str) -> None:

@@ -12,8 +12,10 @@ from .manifest import RunManifest
 
 __all__ = ["ResultRecord", "RunInfo", "RunStatus"]
 
-RunStatus = Literal["running", "finished", "interrupted"]
-"""A run's last known state; a process killed with SIGKILL leaves `running` behind."""
+RunStatus = Literal["running", "finished", "interrupted", "failed"]
+"""A run's last known state: `running` while an invocation works on it (a process killed with SIGKILL
+leaves it behind), `finished` when an invocation went through every rollout, `interrupted` on
+Ctrl-C, `failed` when an invocation stopped on an error (`RunInfo.cause` says which)."""
 
 
 class RunInfo(BaseModel):
@@ -31,6 +33,8 @@ class RunInfo(BaseModel):
     """When the run was first opened (UTC)."""
     status: RunStatus
     """Last state the scheduler recorded."""
+    cause: str | None = None
+    """Why the run ended `failed`; None for every other status."""
     rollouts: int = 0
     """Rollout rows stored, whatever their outcome."""
     done: int = 0

@@ -121,5 +121,6 @@ def run_info(row: Mapping[str, Any], url: str) -> RunInfo:
     created = created.astimezone(UTC) if created.tzinfo else created.replace(tzinfo=UTC)
     counts = {k: row[k] for k in ("rollouts", "done", "passed", "infra_errors", "unscored")}
     return RunInfo(
-        id=row["id"], name=row["name"], manifest=manifest, created_at=created, status=row["status"], **counts
+        id=row["id"], name=row["name"], manifest=manifest, created_at=created, status=row["status"],
+        cause=row["cause"], **counts
     )

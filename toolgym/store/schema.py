@@ -34,8 +34,8 @@ __all__ = ["KEY", "SCHEMA_VERSION", "VERDICT", "meta", "metadata", "rollouts", "
 #: Bumped when a table changes shape or stored values must be rewritten; `migrations.py` brings an
 #: older database up to date, and a database from a newer toolgym is refused, not misread.
 #: 1: the first; 2: URL credentials redacted in stored errors and manifests; 3: arena_battles.voter;
-#: 4: rollouts indexed by category and by failure kind (the web view's filters).
-SCHEMA_VERSION = 4
+#: 4: rollouts indexed by category and by failure kind (the web view's filters); 5: runs.cause.
+SCHEMA_VERSION = 5
 
 #: The columns that identify one attempt within a run.
 KEY = ("run_id", "task_id", "sample")
@@ -64,6 +64,8 @@ runs = Table(
     Column("manifest", _Json, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("status", String(20), nullable=False),
+    # why a run ended `failed` (NULL otherwise); added in schema 5
+    Column("cause", Text),
 )
 
 rollouts = Table(

@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import UserError
-from ..redact import redact_json
+from ..redact import redact_json, redact_text
 from ..types import FailureKind, Rollout, Verdict
 from . import rows
 from .engine import WRITE, is_read_only, open_engine
@@ -98,10 +98,12 @@ class Store:
         self.set_status(run_id, "running")
         return self._run_infos(runs.c.id == run_id)[0]
 
-    def set_status(self, run_id: int, status: RunStatus) -> None:
-        """Record a run's state (`finished` at the end, `interrupted` on Ctrl-C)."""
+    def set_status(self, run_id: int, status: RunStatus, cause: str | None = None) -> None:
+        """Record a run's state (`finished` at the end, `interrupted` on Ctrl-C, `failed` with its cause)."""
+        if cause is not None and status != "failed":
+            raise ValueError(f"only a failed run has a cause (status {status!r}, cause {cause!r})")
         with self._writing() as conn:
-            conn.execute(update(runs).where(runs.c.id == run_id).values(status=status))
+            conn.execute(update(runs).where(runs.c.id == run_id).values(status=status, cause=_cause(cause)))
 
     def list_runs(self) -> list[RunInfo]:
         """All runs, oldest first, with their counts."""
@@ -266,6 +268,11 @@ class Store:
 
 def _key(columns: Any, run_id: int, task_id: str, sample: int) -> tuple[Any, ...]:
     return columns.run_id == run_id, columns.task_id == task_id, columns.sample == sample
+
+
+def _cause(value: str | None) -> str | None:
+    # a cause may quote a server's reply: PostgreSQL text cannot hold NUL, and URLs may carry credentials
+    return redact_text(value.replace("\x00", "\ufffd"))[:2000] if value else value
 
 
 def _checked_name(name: str) -> str:
