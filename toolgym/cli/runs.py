@@ -19,6 +19,8 @@ from .app import app, console, db_option
 from .plan import power_note
 from .summary import print_run_summary
 
+_NUMBERS = ("k", "done", "passed %", "infra err")
+
 
 @app.command("runs")
 def runs_command(db: Annotated[str, db_option()] = "toolgym.db") -> None:
@@ -26,13 +28,15 @@ def runs_command(db: Annotated[str, db_option()] = "toolgym.db") -> None:
     with Store(db) as store:
         runs = store.list_runs()
     table = Table(title=f"runs in {db}", title_justify="left")
-    for col in ("name", "model", "suite", "split", "mode", "k", "done", "passed %", "infra err", "status", "created"):
-        table.add_column(col)
+    for col in ("name", "model", "suite", "split", "k", "done", "passed %", "infra err", "status", "created"):
+        # fold, never cut: names and specs differ at their ends ("fc-core-tiny-test" vs "...-train")
+        table.add_column(col, overflow="fold", justify="right" if col in _NUMBERS else "left")
     for r in runs:
         m = r.manifest
         acc = f"{100 * r.passed / r.done:.1f}" if r.done else "-"
-        table.add_row(r.name, m.model, f"{m.suite}@{m.suite_version}", str(m.split), m.mode, str(m.repeats),
-                      str(r.done), acc, str(r.infra_errors), r.status, r.created_at.strftime("%Y-%m-%d %H:%M"))
+        suite = f"{m.suite}@{m.suite_version}" + (" (bfcl mode)" if m.mode == "bfcl" else "")
+        table.add_row(r.name, m.model, suite, str(m.split), str(m.repeats), str(r.done), acc, str(r.infra_errors),
+                      r.status, r.created_at.strftime("%Y-%m-%d %H:%M"))
     console.print(table if runs else f"no runs in {db} yet; start one with `toolgym eval SUITE --model SPEC`")
 
 

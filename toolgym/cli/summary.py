@@ -61,5 +61,6 @@ def print_run_summary(db: str, names: Sequence[str]) -> None:
         for name in names:
             run = store.get_run(name)
             m = run.manifest
-            title = f"{run.name} · {m.model} on {m.suite}@{m.suite_version} ({m.split}, {m.mode} mode)"
+            status = run.status + (f": {run.cause}" if run.cause else "")
+            title = f"{run.name} · {m.model} on {m.suite}@{m.suite_version} ({m.split}, {m.mode} mode) · {status}"
             print_scores(title, list(store.results(run.id)), m.repeats, m.mode)

@@ -128,7 +128,7 @@ def _manifest(s: RunSection) -> str:
                      f"max_tokens {sampling.max_tokens}, seed {sampling.seed}"),
         ("repeats", str(m.repeats)),
         ("created", s.created_at.strftime("%Y-%m-%d %H:%M UTC")),
-        ("status", s.status),
+        ("status", s.status + (f": {s.cause}" if s.cause else "")),
         ("toolgym", m.toolgym_version or "?"),
     ]
     if m.model_options:

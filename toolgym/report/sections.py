@@ -90,6 +90,8 @@ class RunSection(BaseModel):
     """When the run was first opened (UTC)."""
     status: RunStatus
     """Last state the scheduler recorded."""
+    cause: str | None = None
+    """Why the run ended `failed`; None otherwise."""
     accuracy: AccuracyReport | None
     """Accuracy overall and per category; None when no rollout is counted yet."""
     pass_hat_k: list[PassKReport]
@@ -144,6 +146,7 @@ def run_section(
         manifest=run.manifest,
         created_at=run.created_at,
         status=run.status,
+        cause=run.cause,
         accuracy=report,
         pass_hat_k=passk,
         bfcl=bfcl_summary(report) if report is not None and run.manifest.mode == "bfcl" else {},
