@@ -97,6 +97,8 @@ def test_filters_use_their_index(tmp_path):
 def test_an_older_database_gains_the_filter_indexes(tmp_path):
     import sqlite3
 
+    from toolgym.store.schema import SCHEMA_VERSION
+
     db = tmp_path / "old.db"
     with Store(str(db)) as store:
         filled(store)
@@ -109,7 +111,7 @@ def test_an_older_database_gains_the_filter_indexes(tmp_path):
     with sqlite3.connect(db) as conn:
         names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         version = conn.execute("SELECT value FROM toolgym_meta WHERE key = 'schema_version'").fetchone()[0]
-    assert {"ix_rollouts_category", "ix_rollouts_failure"} <= names and version == "4"
+    assert {"ix_rollouts_category", "ix_rollouts_failure"} <= names and version == str(SCHEMA_VERSION)
 
 
 def test_a_run_without_counts_and_its_categories(store: Store):

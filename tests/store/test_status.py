@@ -1,4 +1,4 @@
-"""Run status in the store: how a run ended, why it failed, and the upgrade of a schema-1 database."""
+"""Run status in the store: how a run ended, why it failed, and the upgrade of a schema-4 database."""
 
 from __future__ import annotations
 
@@ -24,13 +24,13 @@ def test_status_and_cause_are_stored_and_read_back(tmp_path):
             store.set_status(run.id, "finished", "why")
 
 
-def test_a_schema_1_database_is_upgraded_in_place_and_keeps_its_runs(tmp_path):
+def test_a_schema_4_database_gains_the_cause_column_and_keeps_its_runs(tmp_path):
     path = tmp_path / "old.db"
     with Store(str(path)) as store:
         store.open_run("old-run", manifest())
     with closing(sqlite3.connect(path)) as conn:  # what toolgym wrote before the status/cause change
         conn.execute("ALTER TABLE runs DROP COLUMN cause")
-        conn.execute("UPDATE toolgym_meta SET value = '1' WHERE key = 'schema_version'")
+        conn.execute("UPDATE toolgym_meta SET value = '4' WHERE key = 'schema_version'")
         conn.commit()
     with Store(str(path)) as store:
         run = store.get_run("old-run")
@@ -39,4 +39,4 @@ def test_a_schema_1_database_is_upgraded_in_place_and_keeps_its_runs(tmp_path):
     with closing(sqlite3.connect(path)) as conn:
         version = conn.execute("SELECT value FROM toolgym_meta WHERE key = 'schema_version'").fetchone()[0]
         columns = [row[1] for row in conn.execute("PRAGMA table_info(runs)")]
-    assert int(version) == SCHEMA_VERSION == 2 and "cause" in columns
+    assert int(version) == SCHEMA_VERSION == 5 and "cause" in columns
