@@ -53,11 +53,26 @@ def test_grpo_is_rewarded_by_a_remote_environment(tmp_path):
     assert (tmp_path / "model" / "model.safetensors").is_file()
 
 
-def test_grpo_refuses_a_remote_multi_turn_suite_with_a_clear_error(tmp_path):
-    from toolgym.errors import UserError
+def test_grpo_plays_tool_rollouts_on_a_remote_stateful_environment(tmp_path):
+    """TRL's multi-turn GRPO: each tool call of a rollout is a step on the server, each reward a verdict from it."""
+    from tests.train.test_tool_environment import NOTES, TASK
+    from toolgym.envs import StatefulEnv
+    from toolgym.suites import Suite
 
-    with UvicornThread(create_env_app(load_suite("retail"))) as server:
-        config = GRPORunConfig(model="tiny", suite=f"remote:{server.url}", out=tmp_path / "m", max_steps=1)
-        with pytest.raises(UserError, match="remote multi-turn"):
-            train_grpo(config)
-    assert not (tmp_path / "m" / "model.safetensors").exists()
+    suite = Suite(name="notes", environment="stateful", tasks=[TASK, TASK.model_copy(update={"id": "n2"})])
+    app = create_env_app(suite, environment=lambda mode: StatefulEnv(domains=[NOTES]))
+    seen: list[str] = []
+
+    @app.middleware("http")
+    async def spy(request, call_next):
+        seen.append(request.url.path.rsplit("/", 1)[-1] if "/episodes/" in request.url.path else request.url.path)
+        return await call_next(request)
+
+    with UvicornThread(app) as server:
+        config = GRPORunConfig(model="tiny", suite=f"remote:{server.url}", out=tmp_path / "model", max_steps=2,
+                               batch_size=2, num_generations=2, max_completion_length=32, logging_steps=1,
+                               threads=2, max_tool_calls=2)
+        result = train_grpo(config)
+    assert result.steps == 2 and result.config["verifier_errors"] == 0
+    assert seen.count("/v1/verify") == 2 * 2  # every rollout verified by the server
+    assert any("tools/call_frequency" in entry for entry in result.log)

@@ -2,7 +2,8 @@
 
 Single-turn suites (function calling) sample `num_generations` answers per prompt and reward each
 with `EnvironmentReward`. Multi-turn (stateful) suites let TRL play tool-using rollouts through
-`environment_factory` (`tool_environment.py`) and reward them with `StatefulReward`.
+`environment_factory` (`tool_environment.py`) and reward them with `StatefulReward`; a remote
+multi-turn suite (`remote:URL`) runs the same way, each tool call and verdict a request to the server.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from ..envs import ENVIRONMENTS, Environment, RemoteEnvironment, StatefulEnv
-from ..errors import UserError
 from ..models import parser_for_model
 from ..suites import Suite, head_by_category
 from .config import TrainResult
@@ -61,11 +61,6 @@ def train_grpo(
     else:
         tasks = head_by_category(suite.split("train"), config.limit)
     env = env or ENVIRONMENTS.get(suite.environment)(mode=config.mode)
-    if isinstance(env, RemoteEnvironment) and not env.single_turn:
-        raise UserError(
-            f"--suite {suite.name}: GRPO over a remote multi-turn (stateful) environment is not supported yet; "
-            "train on the suite locally (`--suite NAME`) or on a single-turn remote suite"
-        )
     prepare_out(config)
     device = resolve_device(config.device)
     set_seed(config.seed)
@@ -74,7 +69,7 @@ def train_grpo(
     parser = config.parser or parser_for_model(
         f"{model_dir(config.model).name} {model.config.model_type}", tokenizer.chat_template)
     extra: dict[str, Any] = {}
-    if isinstance(env, StatefulEnv):
+    if isinstance(env, StatefulEnv | RemoteEnvironment) and not env.single_turn:
         rows = grpo_rows(tasks, None, environment=True)
         prompt_feature: Any = List(Json())
         extra["environment_factory"] = environment_classes(env, tasks)

@@ -24,7 +24,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..envs import Domain, StatefulEnv
+from ..envs import Environment, StatefulEnv
 from ..types import Task, Tool, ToolCall
 from .rewards import completion_messages
 
@@ -76,46 +76,54 @@ def _method(tool: Tool) -> Callable[..., str]:
     return call
 
 
-def environment_classes(env: StatefulEnv, tasks: Sequence[Task]) -> dict[str, type]:
+def environment_classes(env: Environment, tasks: Sequence[Task]) -> dict[str, type]:
     """One TRL environment class per domain of `tasks`, keyed by domain name (the rows' `environment` column).
 
-    Each instance holds one rollout: `reset(task=TASK_JSON, **row)` loads the task and a fresh copy
-    of its initial state; the tool methods act on it.
+    Each instance holds one rollout: `reset(task=TASK_JSON, **row)` loads the task and opens an
+    episode of it (a fresh copy of its initial state); the tool methods act on it. A local
+    `StatefulEnv` gives the domain's tools; any other multi-turn environment (a `RemoteEnvironment`)
+    gives the tools its tasks offer, grouped by `metadata["domain"]`.
     """
     classes: dict[str, type] = {}
     for task in tasks:
-        domain = env.domain(task)
-        if domain.name not in classes:
-            classes[domain.name] = _environment_class(env, domain)
+        if isinstance(env, StatefulEnv):
+            domain = env.domain(task)
+            name, tools = domain.name, domain.tools
+        else:
+            name, tools = str(task.metadata.get("domain", "tools")), tuple(task.tools)
+        if name not in classes:
+            classes[name] = _environment_class(env, name, tools)
     return classes
 
 
-def _environment_class(env: StatefulEnv, domain: Domain) -> type:
+def _environment_class(env: Environment, name: str, tools: Sequence[Tool]) -> type:
     def __init__(self: Any) -> None:
         self.task: Task | None = None
         self.episode: Any = None
 
     def reset(self: Any, task: str, **row: Any) -> None:
+        if self.episode is not None:  # TRL reuses instances: end the previous rollout's episode
+            self.episode.close()
         self.task = Task.model_validate_json(task)
         self.episode = env.reset(self.task)
 
-    members: dict[str, Any] = {"__init__": __init__, "reset": reset, "__doc__": f"toolgym domain {domain.name}"}
-    for tool in domain.tools:
+    members: dict[str, Any] = {"__init__": __init__, "reset": reset, "__doc__": f"toolgym domain {name}"}
+    for tool in tools:
         if tool.name in members or tool.name.startswith("_"):
-            raise ValueError(f"domain {domain.name!r}: tool name {tool.name!r} clashes with the environment's methods")
+            raise ValueError(f"domain {name!r}: tool name {tool.name!r} clashes with the environment's methods")
         members[tool.name] = _method(tool)
-    return type(f"{domain.name.title().replace('_', '')}ToolEnvironment", (), members)
+    return type(f"{name.title().replace('_', '')}ToolEnvironment", (), members)
 
 
 class StatefulReward:
     """`reward_funcs` entry for tool-using rollouts: `(prompts, completions, environments, **columns)`.
 
     Args:
-        env: The stateful environment that verifies.
+        env: The multi-turn environment that verifies (stateful, or a remote one).
         parser: Tool-call parser for assistant text TRL did not parse into calls.
     """
 
-    def __init__(self, env: StatefulEnv, parser: str = "hermes") -> None:
+    def __init__(self, env: Environment, parser: str = "hermes") -> None:
         self.env = env
         self.parser = parser
         self.errors = 0
