@@ -10,6 +10,7 @@ import pytest
 from tests.helpers.openai_server import (
     FaultMix,
     OpenAIServer,
+    Reply,
     bad_arguments,
     call_first_tool,
     calls,
@@ -24,6 +25,7 @@ from tests.helpers.openai_server import (
 )
 from toolgym.errors import InfraError, UserError
 from toolgym.models import ModelOptions, OpenAIModel, RetryPolicy, load_model
+from toolgym.models.openai import RequestRejected
 from toolgym.types import Message, SamplingConfig, Tool, ToolCall
 
 FAST = RetryPolicy(max_attempts=3, base_delay_s=0.001, max_delay_s=0.01, jitter=0.0)
@@ -167,16 +169,50 @@ def test_unreachable_server_is_one_infra_error():
 
 
 @pytest.mark.parametrize(
-    ("code", "hint"),
-    [(400, "tool_mode 'prompt'"), (401, "check the API key"), (404, "check the model name")],
+    ("code", "body", "hint"),
+    [(400, "The model `test-model` does not exist.", "check the model name"),
+     (401, "Invalid API key", "check the API key (--api-key"),
+     (403, "The model `test-model` does not exist.", "its access to this model"),
+     (404, "The model `test-model` does not exist.", "check the model name"),
+     (400, '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set',
+      "use --tool-mode prompt")],
 )
-def test_client_errors_are_user_errors_and_not_retried(openai_server, code, hint):
-    openai_server.script(status(code, "The model `test-model` does not exist."))
+def test_errors_about_the_whole_run_are_user_errors_with_the_fitting_hint(openai_server, code, body, hint):
+    openai_server.script(status(code, body))
     with pytest.raises(UserError) as info:
         ask(make(openai_server))
     message = str(info.value)
-    assert f"returned HTTP {code} for model 'test-model'" in message and "does not exist" in message
+    assert f"returned HTTP {code} for model 'test-model'" in message and body[-9:] in message
     assert hint in message and len(openai_server.bodies) == 1
+    assert ("prompt" in message) == ("tool-call-parser" in body)  # the prompt-mode hint only where it helps
+
+
+# what `transformers serve` (5.25) answered for the tiny model's broken <tool_call> blocks
+SERVE_BROKEN_JSON = ("json parser could not parse region as JSON.\nContent: '\\n{\"name\": 406.0,'\n"
+                     "Error: Expecting property name enclosed in double quotes: line 2 column 16 (char 16)")
+SERVE_BAD_NAME = ("1 validation error for ChatCompletionMessageFunctionToolCall\nfunction.name\n  Input should be "
+                  "a valid string [type=string_type, input_value=406.0, input_type=float]")
+
+
+@pytest.mark.parametrize("detail", [SERVE_BROKEN_JSON, SERVE_BAD_NAME])
+def test_a_400_about_the_models_tool_call_is_the_models_parse_error(openai_server, detail):
+    openai_server.script(Reply(400, {"detail": detail}))
+    out = ask(make(openai_server))
+    assert out.tool_calls == [] and out.text is None and len(openai_server.bodies) == 1
+    assert out.parse_error.startswith("the server could not parse the model output as tool calls (HTTP 400")
+    assert detail[:30] in out.parse_error and detail[:30] in out.raw
+
+
+@pytest.mark.parametrize(("body", "explained"), [
+    ("This model's maximum context length is 1024 tokens. However, you requested 1300 tokens",
+     "outgrew the model's context"),
+    ("temperature must be non-negative", "the server refused this request"),
+])
+def test_a_400_about_this_request_only_is_recorded_on_the_rollout(openai_server, body, explained):
+    openai_server.script(status(400, body))
+    with pytest.raises(RequestRejected) as info:
+        ask(make(openai_server))
+    assert isinstance(info.value, InfraError) and explained in str(info.value) and len(openai_server.bodies) == 1
 
 
 def test_invalid_tool_arguments_are_a_parse_error_not_retried(openai_server):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import random
 import signal
@@ -14,26 +13,11 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.openai_server import FaultMix, OpenAIServer
+from tests.run.reliability_helpers import run_against
 from tests.run.suite_factory import expected_passes, responder, write_suite
-from toolgym.models import ModelOptions, OpenAIModel, RetryPolicy
-from toolgym.run import RunConfig, evaluate_async
 from toolgym.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_against(server, suite, db, *, attempts=4, timeout_s=5.0, run="r"):
-    options = ModelOptions(base_url=server.url, timeout_s=timeout_s)
-    model = OpenAIModel("m", options, retry=RetryPolicy(max_attempts=attempts, base_delay_s=0.001, max_delay_s=0.01))
-    cfg = RunConfig(suite=f"jsonl:{suite}", model="openai:m", db=db, split="all", concurrency=8, run=run)
-
-    async def go():
-        try:
-            return await evaluate_async(cfg, model=model)
-        finally:
-            await model.aclose()
-
-    return asyncio.run(go())
 
 
 def outcomes(db, run_name):

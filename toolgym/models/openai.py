@@ -29,9 +29,18 @@ Sampling fields (temperature, top_p, max_tokens, seed) come from `SamplingConfig
 
 Errors are split at this boundary. Connection failures, timeouts, 429, 5xx and broken or non-JSON
 bodies are retried (`RetryPolicy`, honouring Retry-After) and then raised as one `InfraError`
-naming the URL, the last status and the attempts. Other 4xx answers (bad key, unknown model, rejected
-request) raise `UserError` at once with the status and the start of the body. A 200 whose tool-call
-arguments are not valid JSON is the model's fault: a Completion with `parse_error`, never retried.
+naming the URL, the last status and the attempts. Other 4xx answers are sorted by what they are about:
+
+* the whole run (401/403: the key; 404: the model name or URL; a server without tool support) raise
+  `UserError` at once, with a hint for that cause, and the run stops;
+* this request only, because of what the model wrote (`transformers serve` answers 400 when the
+  model's `<tool_call>` holds broken JSON or a name that is not a string): a Completion with
+  `parse_error` quoting the server, scored as the model's parse error, and the run goes on;
+* this request only, for another reason (context too long, a field the server refuses): a
+  `RequestRejected` (an `InfraError`), which the run records on that rollout, kept out of accuracy.
+
+A 200 whose tool-call arguments are not valid JSON is the model's fault too: a Completion with
+`parse_error`, never retried.
 Function names with dots (BFCL's `math.factorial`), which the API refuses, are sent as `math_factorial`
 and mapped back in the reply.
 """
@@ -43,11 +52,11 @@ import json
 import random
 import re
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 
-from ..errors import UserError
+from ..errors import InfraError, UserError
 from ..redact import redact_text, redact_url
 from ..types import Completion, Message, SamplingConfig, Tool, ToolCall, Usage
 from .model import BACKENDS, Model, ModelOptions
@@ -55,19 +64,31 @@ from .parsers import TOOL_PARSERS, decode_arguments, parser_for_model
 from .prompt_tools import prompt_messages
 from .retry import RetryableError, RetryPolicy, parse_retry_after, with_retries
 
-__all__ = ["DEFAULT_BASE_URL", "OpenAIModel"]
+__all__ = ["DEFAULT_BASE_URL", "OpenAIModel", "RequestRejected"]
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 _RETRY_STATUS = frozenset({408, 409, 425, 429})
 _API_NAME = re.compile(r"[^a-zA-Z0-9_-]")
-_HINTS = {
-    400: "the server rejected the request; if it has no tool support, use tool_mode 'prompt' (vLLM "
-    "needs --enable-auto-tool-choice --tool-call-parser NAME)",
+_RUN_HINTS = {
     401: "check the API key (--api-key or OPENAI_API_KEY)",
     403: "check the API key (--api-key or OPENAI_API_KEY) and its access to this model",
     404: "check the model name and that the base URL ends in /v1",
-    422: "the server rejected the request fields; check extra_body",
 }
+_NO_TOOLS_HINT = ("the server does not take the tools field: start it with tool calling (vLLM: "
+                  "--enable-auto-tool-choice --tool-call-parser NAME) or use --tool-mode prompt")
+# what servers say when they cannot turn the model's text into tool calls (transformers serve, vLLM)
+_OUTPUT_NOT_PARSED = re.compile(
+    r"could not parse|parse region|as JSON|JSONDecodeError|Expecting (property name|value|',' delimiter)"
+    r"|Unterminated string|Extra data|ToolCall|tool[_ ]call", re.IGNORECASE)
+_NO_TOOL_SUPPORT = re.compile(
+    r"enable-auto-tool-choice|tool[_ ]choice.{0,40}(not supported|requires)|(does not|doesn't) support tools"
+    r"|tools? (is|are) not supported", re.IGNORECASE)
+_UNKNOWN_MODEL = re.compile(r"model\b.{0,80}\b(does not exist|not found|unknown|is not served)", re.I | re.S)
+_TOO_LONG = re.compile(r"context length|context window|maximum context|too long|max_model_len|prompt is too", re.I)
+
+
+class RequestRejected(InfraError):
+    """A 4xx about one request, not the run (context too long, a refused field): recorded on that rollout."""
 
 
 class _ApiNames:
@@ -126,6 +147,13 @@ def _usage(data: dict[str, Any]) -> Usage:
     usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
     counts = {k: usage.get(k) for k in ("prompt_tokens", "completion_tokens")}
     return Usage(**{k: v for k, v in counts.items() if isinstance(v, int) and v >= 0})
+
+
+class _Unparsed(NamedTuple):
+    """A 4xx that blames the model's output: why, and the server's body (kept as the raw output)."""
+
+    reason: str
+    body: str
 
 
 class OpenAIModel(Model):
@@ -197,6 +225,8 @@ class OpenAIModel(Model):
         data, latency = await with_retries(
             lambda: self._post(body), self.retry, what=f"POST {self.url}", rng=self._rng
         )
+        if isinstance(data, _Unparsed):  # the server choked on the model's output: the model's parse error
+            return [Completion(text=None, raw=data.body, parse_error=data.reason, latency_s=latency)] * (n or 1)
         choices = sorted(data["choices"], key=lambda c: c.get("index", 0) if isinstance(c, dict) else 0)
         out = [self._completion(c, names, latency) for c in choices]
         out[0].usage = _usage(data)
@@ -253,7 +283,7 @@ class OpenAIModel(Model):
             self._loop = loop
         return self._client
 
-    async def _post(self, body: dict[str, Any]) -> tuple[dict[str, Any], float]:
+    async def _post(self, body: dict[str, Any]) -> tuple[dict[str, Any] | _Unparsed, float]:
         """One attempt: the decoded body and the request's wall time, or a RetryableError."""
         client = self._client_now()
         start = time.perf_counter()
@@ -272,16 +302,14 @@ class OpenAIModel(Model):
             raise RetryableError(f"connection broken ({type(e).__name__}: {redact_text(str(e))})") from None
         return self._decode(response), time.perf_counter() - start
 
-    def _decode(self, response: httpx.Response) -> dict[str, Any]:
+    def _decode(self, response: httpx.Response) -> dict[str, Any] | _Unparsed:
         status = response.status_code
         if status in _RETRY_STATUS or status >= 500:
             ms = parse_retry_after(response.headers.get("retry-after-ms"))
             wait = ms / 1000 if ms is not None else parse_retry_after(response.headers.get("retry-after"))
             raise RetryableError(f"HTTP {status} {response.reason_phrase} (body: {_snippet(response)})", wait)
         if status >= 300:
-            hint = _HINTS.get(status, "see the body for the server's reason")
-            where = f"POST {self.url} returned HTTP {status} for model {self.name!r}"
-            raise UserError(f"{where}: {_snippet(response)}; {hint}")
+            return self._rejected(response)
         try:
             data = response.json()
         except ValueError:
@@ -291,6 +319,25 @@ class OpenAIModel(Model):
         if not isinstance(data, dict) or not isinstance(data.get("choices"), list) or not data["choices"]:
             raise RetryableError(f"HTTP {status} with no choices in the body: {_snippet(response)}")
         return data
+
+    def _rejected(self, response: httpx.Response) -> _Unparsed:
+        """Sort a 4xx (see the module docstring): the run's fault raises UserError, this request's returns or raises."""
+        status, text = response.status_code, response.text
+        where = f"POST {self.url} returned HTTP {status} for model {self.name!r}: {_snippet(response)}"
+        if status in _RUN_HINTS:
+            raise UserError(f"{where}; {_RUN_HINTS[status]}")
+        if _UNKNOWN_MODEL.search(text):  # some servers answer 400 for a model they do not serve
+            raise UserError(f"{where}; {_RUN_HINTS[404]}")
+        if self.options.tool_mode == "native" and _NO_TOOL_SUPPORT.search(text):
+            raise UserError(f"{where}; {_NO_TOOLS_HINT}")
+        if status in (400, 422) and _OUTPUT_NOT_PARSED.search(text):
+            reason = f"the server could not parse the model output as tool calls (HTTP {status}: {text[:300]})"
+            return _Unparsed(reason, text)
+        if _TOO_LONG.search(text):
+            raise RequestRejected(f"{where}; the conversation outgrew the model's context: lower --max-tokens, "
+                                  "the turns, or use a model with a longer context")
+        hint = "check --extra-body" if self.options.extra_body else "see the body for the server's reason"
+        raise RequestRejected(f"{where}; the server refused this request ({hint})")
 
     def _completion(self, choice: Any, names: _ApiNames, latency: float) -> Completion:
         choice = choice if isinstance(choice, dict) else {}
