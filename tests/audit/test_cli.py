@@ -51,7 +51,7 @@ def test_plan_from_an_assumed_accuracy_and_from_pilot_runs(world, capsys) -> Non
     assert "assumed accuracy 60.0%" in out
     cli("plan", "--run", "a", "--run", "c", "--delta", "0.2", "--db", db)
     out = flat(capsys.readouterr().out)
-    assert "runs a and c (8 shared tasks x 1)" in out and "could not be told apart" in out
+    assert "runs a and c (8 shared tasks x 1 and 1)" in out and "cannot be told apart" in out
 
 
 def test_plan_user_errors_name_the_option(capsys) -> None:

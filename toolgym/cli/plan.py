@@ -89,9 +89,9 @@ def plan_command(
     if c.source == "assumed":
         source = f"assumed accuracy {c.accuracy_a:.1%}, task SD {task_sd:g}"
     elif c.source == "one_run":
-        source = f"run {runs[0]} ({c.n_tasks} tasks x {c.repeats}); B assumed to behave like A"
+        source = f"run {runs[0]} ({c.n_tasks} tasks x {c.repeats_a}); B assumed to behave like A"
     else:
-        source = f"runs {runs[0]} and {runs[1]} ({c.n_tasks} shared tasks x {c.repeats})"
+        source = f"runs {runs[0]} and {runs[1]} ({c.n_tasks} shared tasks x {c.repeats_a} and {c.repeats_b})"
     where = f"{suite} ({max_tasks} tasks)" if suite else "any suite"
     table = Table(title=f"detect {delta:+.1%} with {power:.0%} power (α = {alpha:g}) on {where}",
                   title_justify="left")
@@ -104,9 +104,9 @@ def plan_command(
     console.print(table)
     console.print(f"from {source}: per-task variance {c.between:.4f} between tasks + {c.within:.4f} / repeats")
     if not c.within_identified:
-        console.print("note: a run had one sample per task, so sampling noise could not be told apart "
-                      "from task differences; repeats are planned as if they did not help (conservative).",
-                      style="yellow")
+        console.print("note: a run had one sample per task, so its sampling noise cannot be told apart from "
+                      "differences between tasks; it is counted as such, and repeats do not reduce it "
+                      "(conservative).", style="yellow")
 
 
 def power_note(a_records: list[Record], b_records: list[Record], p_value: float) -> str | None:
@@ -115,8 +115,9 @@ def power_note(a_records: list[Record], b_records: list[Record], p_value: float)
         d = minimum_detectable_difference(a_records, b_records)
     except UserError:
         return None  # fewer than two shared tasks: compare itself already said what is wrong
+    reps = str(d.repeats_a) if d.repeats_a == d.repeats_b else f"{d.repeats_a} and {d.repeats_b}"
     line = (f"minimum detectable difference ({d.power:.0%} power, α = {d.alpha:g}, {d.n_tasks} tasks x "
-            f"{d.repeats}): ±{100 * d.difference:.1f} points")
+            f"{reps}): ±{100 * d.difference:.1f} points")
     if d.underpowered and p_value >= d.alpha:
         line += (f"\nunderpowered: the observed {100 * d.observed:+.1f} points is below it, so this "
                  "result cannot tell the runs apart; `toolgym plan --run A --run B --delta D` says how many "

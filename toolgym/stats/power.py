@@ -69,8 +69,10 @@ class VarianceComponents(BaseModel):
     """False when some run had one sample per task: its sampling noise is counted in `between`."""
     n_tasks: int = Field(ge=0)
     """Tasks the estimate rests on (0 when assumed)."""
-    repeats: int = Field(ge=1)
-    """Samples per task in the runs it was estimated from (median; 1 when assumed)."""
+    repeats_a: int = Field(ge=1)
+    """Samples per task of run A (median; 1 when assumed)."""
+    repeats_b: int = Field(ge=1)
+    """Samples per task of run B (median; as A's when B is assumed like A)."""
 
     def variance(self, repeats: int) -> float:
         """Variance of one task's difference d_i with `repeats` samples per task and model."""
@@ -124,8 +126,10 @@ class Detectable(BaseModel):
     """The observed difference B minus A."""
     n_tasks: int = Field(ge=0)
     """Shared tasks compared."""
-    repeats: int = Field(ge=1)
-    """Samples per task (median over both runs)."""
+    repeats_a: int = Field(ge=1)
+    """Samples per task of run A (median)."""
+    repeats_b: int = Field(ge=1)
+    """Samples per task of run B (median)."""
     power: float = Field(gt=0.0, lt=1.0)
     """Power the difference is detectable with."""
     alpha: float = Field(gt=0.0, lt=1.0)
@@ -258,7 +262,7 @@ def assumed_variance(accuracy: float, delta: float, *, task_sd: float = 0.0) -> 
         raise UserError(f"plan: --task-sd must be >= 0, got {task_sd!r}")
     return VarianceComponents(
         source="assumed", accuracy_a=accuracy, accuracy_b=b, between=task_sd**2,
-        within=accuracy * (1 - accuracy) + b * (1 - b), within_identified=True, n_tasks=0, repeats=1,
+        within=accuracy * (1 - accuracy) + b * (1 - b), within_identified=True, n_tasks=0, repeats_a=1, repeats_b=1,
     )
 
 
@@ -282,7 +286,8 @@ def variance_from_runs(
         w_a, ok = _within(a)
         return VarianceComponents(
             source="one_run", accuracy_a=float(a.rates.mean()), accuracy_b=float(a.rates.mean()),
-            between=0.0, within=2 * w_a, within_identified=ok, n_tasks=len(a), repeats=int(np.median(a.n)),
+            between=0.0, within=2 * w_a, within_identified=ok, n_tasks=len(a), repeats_a=int(np.median(a.n)),
+            repeats_b=int(np.median(a.n)),
         )
     b = TaskCounts.from_records(b_records, source="run B")
     shared = np.intersect1d(a.task_ids, b.task_ids)
@@ -302,7 +307,7 @@ def variance_from_runs(
     return VarianceComponents(
         source="two_runs", accuracy_a=float(a.rates.mean()), accuracy_b=float(b.rates.mean()),
         between=max(0.0, total - noise), within=within, within_identified=identified, n_tasks=int(shared.size),
-        repeats=int(np.median(np.concatenate([a.n, b.n]))),
+        repeats_a=int(np.median(a.n)), repeats_b=int(np.median(b.n)),
     )
 
 
@@ -340,15 +345,21 @@ def minimum_detectable_difference(
     components = variance_from_runs(a, b)
     ca, cb = TaskCounts.from_records(a), TaskCounts.from_records(b)
     shared = np.intersect1d(ca.task_ids, cb.task_ids)
-    n, k = int(shared.size), components.repeats
+    ca, cb = ca.select(np.isin(ca.task_ids, shared)), cb.select(np.isin(cb.task_ids, shared))
+    n = int(shared.size)
+    # the design the runs had: the measured variance of d_i at their own repeats, and compare's own test
+    single = bool(np.all(ca.n == 1) and np.all(cb.n == 1))
+    design = components.model_copy(update={"between": float(np.var(cb.rates - ca.rates, ddof=1)), "within": 0.0})
+    k = 1 if single else 2  # with within = 0 any k > 1 gives the same variance; k picks the test
     observed = components.accuracy_b - components.accuracy_a
     lo, hi = 0.0, 1.0
-    if power_of(components, hi, n, k, alpha) < power:
+    if power_of(design, hi, n, k, alpha) < power:
         mdd = 1.0
     else:
         for _ in range(30):
             mid = (lo + hi) / 2
-            lo, hi = (lo, mid) if power_of(components, mid, n, k, alpha) >= power else (mid, hi)
+            lo, hi = (lo, mid) if power_of(design, mid, n, k, alpha) >= power else (mid, hi)
         mdd = hi
-    return Detectable(difference=mdd, observed=observed, n_tasks=n, repeats=k, power=power, alpha=alpha,
-                      underpowered=abs(observed) < mdd, components=components)
+    return Detectable(difference=mdd, observed=observed, n_tasks=n, repeats_a=components.repeats_a,
+                      repeats_b=components.repeats_b, power=power, alpha=alpha, underpowered=abs(observed) < mdd,
+                      components=components)
