@@ -169,7 +169,7 @@ def conformance_command(
                      "options beyond the standard variables)"))
 
     def started(config, i: int) -> None:
-        console.print(f"[bold]{i + 1}/{len(configs)}[/] {config.label()}")
+        console.print(f"{i + 1}/{len(configs)} {config.label()}", style="bold")
 
     runs = asyncio.run(run_conformance(base, configs, options, prefix=prefix, on_config=started))
     with Store(db) as store:
