@@ -66,10 +66,32 @@ class LeaderboardConfig(BaseModel):
     """Weight of a strong verdict (A>>B) relative to a plain win."""
     prior: float | None = Field(default=None, gt=0.0)
     """L2 prior on the logit ratings; lets a model that never lost get a finite rating."""
+    anchor: str | None = None
+    """Pin one model's rating, as MODEL=RATING (gpt-4o=1000); default: the ratings' mean is 1000."""
     elo_k: float = Field(default=4.0, gt=0.0)
     """Update size of online Elo."""
     db: str = "toolgym.db"
     """Where the battles are stored: a SQLite file path or an SQLAlchemy URL."""
+
+    @field_validator("anchor")
+    @classmethod
+    def _model_equals_rating(cls, value: str | None) -> str | None:
+        if value is not None:
+            model, sep, rating = value.rpartition("=")
+            try:
+                float(rating)
+            except ValueError:
+                sep = ""
+            if not sep or not model:
+                raise ValueError(f"expected MODEL=RATING, e.g. {value.split('=')[0] or 'gpt-4o'}=1000")
+        return value
+
+    def anchor_model(self) -> tuple[str, float] | None:
+        """(model, rating) of `anchor`, None without one."""
+        if self.anchor is None:
+            return None
+        model, _, rating = self.anchor.rpartition("=")
+        return model, float(rating)
 
     @field_validator("style_features")
     @classmethod
@@ -95,6 +117,8 @@ class Leaderboard(BaseModel):
     """The ratings, best first (Elo ratings have no intervals: method none)."""
     strong_weight: float
     """Weight given to strong verdicts."""
+    strong: int = 0
+    """Counted games won by a strong verdict (A>>B); the strong weight applies to these alone."""
     games: int
     """Games stored for this source (and category)."""
     unparseable: int
@@ -167,17 +191,22 @@ def build_leaderboard(
     if not records:
         raise UserError(f"source {source!r} has no battles in category {config.category!r}")
     battles = battles_from_records(records, config.strong_weight, config.style_control)
+    anchor = config.anchor_model()
+    if anchor is not None and anchor[0] not in battles.models:
+        raise UserError(f"--anchor {config.anchor}: model {anchor[0]!r} has no battles in {source}; models: "
+                        f"{', '.join(battles.models)}")
     if config.baseline is not None and config.baseline not in battles.models:
         raise UserError(f"baseline {config.baseline!r} has no battles in {source}; models: "
                         f"{', '.join(battles.models)}")
     if config.method == "elo":
-        ratings = _elo_ratings(battles, config)
+        ratings = _elo_ratings(battles, config, anchor)
         quality = None
     else:
         ratings = bradley_terry(battles, RatingConfig(
             ci=config.ci, n_boot=config.n_boot, confidence=config.confidence, seed=config.seed,
             prior=config.prior, baseline=config.baseline, style_control=config.style_control,
             style_features=config.style_features,
+            anchor=anchor[0] if anchor else None, anchor_rating=anchor[1] if anchor else 1000.0,
         ))
         quality = separability(ratings) if ratings.method != "none" and len(ratings.models) > 1 else None
     return Leaderboard(
@@ -186,6 +215,7 @@ def build_leaderboard(
         method=config.method,
         ratings=ratings,
         strong_weight=config.strong_weight,
+        strong=sum(r.counted and r.strong for r in records),
         games=len(records),
         unparseable=sum(r.unparseable for r in records),
         errors=sum(r.error is not None for r in records),
@@ -195,9 +225,12 @@ def build_leaderboard(
     )
 
 
-def _elo_ratings(battles: Battles, config: LeaderboardConfig) -> Ratings:
+def _elo_ratings(battles: Battles, config: LeaderboardConfig, anchor: tuple[str, float] | None) -> Ratings:
     """Online Elo as `Ratings` without intervals; win rates against the baseline from the Elo gap."""
     elo = online_elo(battles, k=config.elo_k)
+    if anchor is not None:  # a shift: gaps, and so win rates, stay as they are
+        shift = anchor[1] - elo[anchor[0]]
+        elo = {m: r + shift for m, r in elo.items()}
     games = battles.games_per_model()
     base = elo.get(config.baseline) if config.baseline is not None else None
     order = sorted(elo, key=lambda m: (-elo[m], m))
@@ -212,4 +245,6 @@ def _elo_ratings(battles: Battles, config: LeaderboardConfig) -> Ratings:
         entries.append(ModelRating(model=model, rating=elo[model], low=elo[model], high=elo[model], rank=rank,
                                    n_battles=int(games[battles.models.index(model)]), win_rate=win))
     return Ratings(models=entries, method="none", confidence=config.confidence, baseline=config.baseline,
-                   n_battles=len(battles), n_clusters=battles.n_clusters)  # Elo is zero-sum: mean stays 1000
+                   n_battles=len(battles), n_clusters=battles.n_clusters,
+                   # Elo is zero-sum: the mean stays 1000 unless a model is pinned
+                   anchor=anchor[0] if anchor else None, anchor_rating=anchor[1] if anchor else 1000.0)

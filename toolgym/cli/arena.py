@@ -27,6 +27,7 @@ from ..report import ELO_NOTE, leaderboard_html, leaderboard_table, quality_tabl
 from ..store import database_files
 from .app import app, config_values, console, db_option, invalid_value, model_options
 from .evaluate import BASE_URL_HELP, PARSER_HELP, TOOL_MODE_HELP
+from .jsonout import JSON_HELP, emit
 
 __all__ = ["arena_app"]
 
@@ -188,22 +189,30 @@ def leaderboard_command(
     strong_weight: Annotated[float | None, _opt(LeaderboardConfig, "strong_weight", "--strong-weight")] = None,
     prior: Annotated[float | None, _opt(LeaderboardConfig, "prior", "--prior")] = None,
     elo_k: Annotated[float | None, _opt(LeaderboardConfig, "elo_k", "--elo-k")] = None,
+    anchor: Annotated[str | None, _opt(LeaderboardConfig, "anchor", "--anchor")] = None,
     db: Annotated[str | None, _opt(LeaderboardConfig, "db", "--db")] = None,
     reference: Annotated[Path | None, typer.Option(help="Reference ranking to measure agreement with: one model "
                                                         "per line best first, or JSON list / {model: score}.")] = None,
     html: Annotated[Path | None, typer.Option(help="Also write the leaderboard as a self-contained HTML page.")] = None,
     force: Annotated[bool, typer.Option(help="Replace the --html file when it exists.")] = False,
     config: Annotated[Path | None, typer.Option("--config", help=CONFIG_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Ratings with confidence intervals, win rates and the benchmark's separability and agreement."""
     cfg = _resolve(LeaderboardConfig, config, dict(
         source=source, category=category, method=method, ci=ci, n_boot=n_boot, confidence=confidence, seed=seed,
         style_control=style_control, style_features=_names(style_features), baseline=baseline,
-        strong_weight=strong_weight, prior=prior, elo_k=elo_k, db=db))
+        strong_weight=strong_weight, prior=prior, elo_k=elo_k, anchor=anchor, db=db))
     if html is not None:
         html = check_output(html, force=force, flag="--html", reading=database_files(cfg.db))
     ranking = read_reference(reference) if reference is not None else None
     board = build_leaderboard(cfg, ranking, reference.name if reference is not None else None)
+    if html is not None:
+        with atomic_file(html) as f:
+            f.write(leaderboard_html(board))
+    if as_json:  # the exact ratings, unrounded, with the counts they rest on
+        emit(board)
+        return
     console.print(leaderboard_table(board))
     styles = style_table(board.ratings)
     if styles is not None:
@@ -212,6 +221,4 @@ def leaderboard_command(
     if board.method == "elo":
         console.print(ELO_NOTE, style="yellow")
     if html is not None:
-        with atomic_file(html) as f:
-            f.write(leaderboard_html(board))
         console.print(f"wrote the leaderboard to {html}")

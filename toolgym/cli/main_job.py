@@ -15,6 +15,7 @@ from ..suites import load_suite
 from ..types import Task, ToolCall
 from .app import app, console, db_option, model_options
 from .evaluate import run_eval
+from .jsonout import JSON_HELP, emit
 from .summary import print_run_summary
 
 suite_app = typer.Typer(help="Inspect suites and write their reference answers.", no_args_is_help=True)
@@ -101,22 +102,31 @@ def list_command() -> None:
 
 
 @suite_app.command("info")
-def info_command(suite: Annotated[str, typer.Argument(help=RunConfig.model_fields["suite"].description)]) -> None:
-    """Tasks per split and category, tools and version of a suite."""
+def info_command(
+    suite: Annotated[str, typer.Argument(help=RunConfig.model_fields["suite"].description)],
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """Tasks per split and category, the tools by name, and the version of a suite."""
     from collections import Counter
 
     from rich.table import Table
 
     s = load_suite(suite)
     counts = Counter((t.split, t.category) for t in s.tasks)
-    tools = {tool.name for t in s.tasks for tool in t.tools}
+    tools = sorted({tool.name for t in s.tasks for tool in t.tools})
+    if as_json:
+        emit({"name": s.name, "version": s.version, "tasks": len(s.tasks), "environment": s.environment,
+              "categories": {cat: {sp: counts[(sp, cat)] for sp in ("train", "test")} for cat in s.categories()},
+              "tools": tools})
+        return
     table = Table(title=f"{s.name}@{s.version}: {len(s.tasks)} tasks, {len(tools)} tools", title_justify="left")
-    table.add_column("category")
+    table.add_column("category", overflow="fold")
     for sp in ("train", "test"):
         table.add_column(sp, justify="right")
     for cat in s.categories():
         table.add_row(cat, str(counts[("train", cat)]), str(counts[("test", cat)]))
     console.print(table)
+    console.print(f"tools: {', '.join(tools)}" if tools else "tools: none", soft_wrap=False)
 
 
 def tiny_available() -> bool:

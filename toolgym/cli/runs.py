@@ -16,17 +16,31 @@ from ..stats import Record, compare
 from ..store import ResultRecord, Store, database_files
 from ..types import Rollout, Verdict
 from .app import app, console, db_option
+from .jsonout import JSON_HELP, emit
 from .plan import power_note
-from .summary import print_run_summary
+from .summary import print_run_summary, run_json, run_summary_json
 
 _NUMBERS = ("k", "done", "passed %", "infra err")
 
 
-@app.command("runs")
-def runs_command(db: Annotated[str, db_option()] = "toolgym.db") -> None:
-    """List stored runs with their progress and accuracy."""
+runs_app = typer.Typer(help="List stored runs (`toolgym runs`), or remove them (`toolgym runs rm NAME`).")
+app.add_typer(runs_app, name="runs")
+
+
+@runs_app.callback(invoke_without_command=True)
+def runs_command(
+    ctx: typer.Context,
+    db: Annotated[str, db_option()] = "toolgym.db",
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """List stored runs with their status, progress and accuracy."""
+    if ctx.invoked_subcommand is not None:
+        return
     with Store(db) as store:
         runs = store.list_runs()
+    if as_json:
+        emit([run_json(r) for r in runs])
+        return
     table = Table(title=f"runs in {db}", title_justify="left")
     for col in ("name", "model", "suite", "split", "k", "done", "passed %", "infra err", "status", "created"):
         # fold, never cut: names and specs differ at their ends ("fc-core-tiny-test" vs "...-train")
@@ -40,12 +54,30 @@ def runs_command(db: Annotated[str, db_option()] = "toolgym.db") -> None:
     console.print(table if runs else f"no runs in {db} yet; start one with `toolgym eval SUITE --model SPEC`")
 
 
+@runs_app.command("rm")
+def rm_command(
+    names: Annotated[list[str], typer.Argument(help="Runs to remove, with their rollouts and transcripts.")],
+    db: Annotated[str, db_option()] = "toolgym.db",
+) -> None:
+    """Remove stored runs (every name is checked before anything is removed)."""
+    with Store(db) as store:
+        found = [store.get_run(name) for name in names]  # an unknown name fails before any deletion
+        for run in found:
+            store.delete_run(run.id)
+    for run in found:
+        console.print(f"removed run {run.name} ({run.rollouts} rollouts) from {db}")
+
+
 @app.command("show")
 def show_command(
     runs: Annotated[list[str], typer.Argument(help="Run names.")],
     db: Annotated[str, db_option()] = "toolgym.db",
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Print the summary tables of stored runs."""
+    if as_json:
+        emit(run_summary_json(db, runs))
+        return
     print_run_summary(db, runs)
 
 
@@ -55,16 +87,21 @@ def compare_command(
     run_b: Annotated[str, typer.Argument(help="Run compared against the baseline.")],
     db: Annotated[str, db_option()] = "toolgym.db",
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap and permutations.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Paired difference B − A on shared tasks, per category, with CI and p-value."""
     with Store(db) as store:
         a, b = store.get_run(run_a), store.get_run(run_b)
         ra = [Record(r.task_id, r.category, bool(r.passed)) for r in store.results(a.id) if r.counted]
         rb = [Record(r.task_id, r.category, bool(r.passed)) for r in store.results(b.id) if r.counted]
-    if a.manifest.suite_version != b.manifest.suite_version:
+    if a.manifest.suite_version != b.manifest.suite_version and not as_json:
         console.print(f"note: the runs used different suite versions ({a.manifest.suite_version} vs "
                       f"{b.manifest.suite_version}); only task ids present in both are compared.", style="yellow")
     cmp = compare(ra, rb, seed=seed)
+    if as_json:
+        emit({"a": a.name, "b": b.name, "suite_versions": [a.manifest.suite_version, b.manifest.suite_version],
+              "comparison": cmp})
+        return
     console.print(comparison_table(cmp, a.name, b.name))
     if cmp.n_only_a or cmp.n_only_b:
         console.print(f"dropped: {cmp.n_only_a} tasks only in {a.name}, {cmp.n_only_b} only in {b.name}")

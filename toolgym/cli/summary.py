@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 from ..report import accuracy_table, bfcl_scores, bfcl_summary, failure_table
 from ..stats import Record, accuracy, pass_hat_k
-from ..store import ResultRecord, Store
+from ..store import ResultRecord, RunInfo, Store
 from .app import console
 
-__all__ = ["print_run_summary", "print_scores", "scores_json"]
+__all__ = ["print_run_summary", "print_scores", "run_json", "run_summary_json", "scores_json"]
 
 
 def print_scores(title: str, rows: Sequence[ResultRecord], repeats: int, mode: str) -> None:
@@ -52,6 +52,34 @@ def scores_json(rows: Sequence[ResultRecord], mode: str) -> dict:
             cats = report.by_category
             scores = bfcl_scores({c: e.value for c, e in cats.items()}, {c: e.n_tasks for c, e in cats.items()})
             out["bfcl"] = scores.model_dump()
+    return out
+
+
+def run_json(run: RunInfo) -> dict:
+    """A stored run as plain data: name, status and cause, counts, accuracy so far and the manifest."""
+    data = run.model_dump(mode="json")
+    data["accuracy"] = run.passed / run.done if run.done else None
+    return data
+
+
+def run_summary_json(db: str, names: Sequence[str]) -> list[dict]:
+    """`toolgym show --json`: each run with its scores (accuracy per category with CIs, pass^k, failures)."""
+    out = []
+    with Store(db) as store:
+        for name in names:
+            run = store.get_run(name)
+            rows = list(store.results(run.id))
+            counted = [r for r in rows if r.counted]
+            scores: dict = {"run": run_json(run), **scores_json(rows, run.manifest.mode)}
+            if counted:
+                records = [Record(r.task_id, r.category, bool(r.passed)) for r in counted]
+                scores["accuracy"] = accuracy(records).model_dump(mode="json")
+                ks = [k for k in sorted({2, run.manifest.repeats}) if 1 < k <= run.manifest.repeats]
+                scores["pass_hat_k"] = [pass_hat_k(records, k).model_dump(mode="json") for k in ks]
+            scores["failures"] = dict(Counter(r.failure.value for r in counted if r.failure is not None).most_common())
+            scores["infra_errors"] = sum(1 for r in rows if r.failure is not None and r.failure.value == "infra_error")
+            scores["unscored"] = sum(1 for r in rows if r.passed is None)
+            out.append(scores)
     return out
 
 

@@ -44,7 +44,9 @@ def _method(board: Leaderboard) -> str:
     style = "style-controlled " if r.style else ""
     interval = (f"{round(100 * r.confidence)}% {r.method} CI over {r.n_clusters} prompts"
                 if r.method != "none" else "no intervals")
-    return (f"{style}Bradley–Terry, {interval} · {r.n_battles} games, strong verdicts ×{board.strong_weight:g}")
+    strong = f", {board.strong} strong verdicts ×{board.strong_weight:g}" if board.strong else ""
+    anchor = f" · {r.anchor} pinned at {r.anchor_rating:g}" if r.anchor else ""
+    return f"{style}Bradley–Terry, {interval} · {r.n_battles} games{strong}{anchor}"
 
 
 def _win(e: Estimate | None) -> str:

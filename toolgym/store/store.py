@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, insert, or_, select, tuple_, update
+from sqlalchemy import Connection, and_, case, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -104,6 +104,13 @@ class Store:
             raise ValueError(f"only a failed run has a cause (status {status!r}, cause {cause!r})")
         with self._writing() as conn:
             conn.execute(update(runs).where(runs.c.id == run_id).values(status=status, cause=_cause(cause)))
+
+    def delete_run(self, run_id: int) -> None:
+        """Remove a run with its rollouts and transcripts, in one transaction."""
+        with self._writing() as conn:
+            conn.execute(delete(transcripts).where(_t.run_id == run_id))
+            conn.execute(delete(rollouts).where(_r.run_id == run_id))
+            conn.execute(delete(runs).where(runs.c.id == run_id))
 
     def list_runs(self) -> list[RunInfo]:
         """All runs, oldest first, with their counts."""
