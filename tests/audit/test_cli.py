@@ -93,3 +93,23 @@ def test_outcomes_separate_agent_user_and_infra_failures(tmp_path, capsys) -> No
     # 12 rollouts: 6 passed, 3 agent failures, 2 user failures, 1 infra error
     assert "accuracy 11 54.5" in out  # 6 of 11: infra errors left out, user faults count
     assert "accuracy excluding user faults 9 66.7" in out  # 6 of 9
+
+
+def test_outcomes_judge_moves_failures_it_blames_on_the_simulated_user(tmp_path, capsys) -> None:
+    from toolgym.run import RunConfig, evaluate
+
+    ids = ["retail-test-000", "retail-test-001"]
+    agent = tmp_path / "agent.jsonl"  # an agent that does nothing: both episodes fail on the goal state
+    agent.write_text("".join(json.dumps({"id": i, "content": "Sorry, I cannot help."}) + "\n" for i in ids))
+    judge = tmp_path / "judge.jsonl"  # the judge blames the user of the first task only
+    judge.write_text(json.dumps({"id": ids[0], "content": "USER_FAULT: it stopped before its request"}) + "\n"
+                     + json.dumps({"id": ids[1], "content": "OK: the user followed its instruction"}) + "\n")
+    db = str(tmp_path / "runs.db")
+    evaluate(RunConfig(suite="retail", model=f"replay:{agent}", limit=2, db=db, run="mt"))
+    cli("outcomes", "mt", "--db", db)
+    assert "agent failure 2 100.0" in flat(capsys.readouterr().out)
+    cli("outcomes", "mt", "--db", db, "--judge", f"replay:{judge}")
+    out = flat(capsys.readouterr().out)
+    assert "1 agent failures were the simulated user's fault" in out
+    assert "agent failure 1 50.0" in out and "user failure 1 50.0" in out
+    assert "accuracy excluding user faults 1 0.0" in out

@@ -20,8 +20,10 @@ from .conformance import (
 from .gold import GoldFailure, gold_transcripts, replay_gold
 from .health import AuditReport, LabelSuspect, UnsolvedTask, audit_suite
 from .rescore import RescoreSummary, VerdictChange, regrade, rescore_run, verdict_changes
+from .user_judge import JUDGE_PROMPT, judge_user_turns
 
 __all__ = [
+    "JUDGE_PROMPT",
     "ConfigResult",
     "Configuration",
     "ConformanceReport",
@@ -37,6 +39,7 @@ __all__ = [
     "configurations",
     "conformance_report",
     "gold_transcripts",
+    "judge_user_turns",
     "regrade",
     "replay_gold",
     "rescore_run",

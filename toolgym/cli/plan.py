@@ -6,12 +6,14 @@ of the comparison it just ran, and whether it was underpowered.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from ..errors import UserError
+from ..models import ModelOptions
 from ..stats import (
     OutcomeRecord,
     Record,
@@ -28,6 +30,7 @@ from .app import app, console
 __all__ = ["outcomes_command", "plan_command", "power_note"]
 
 DB_HELP = "SQLite file path or SQLAlchemy URL of the store."
+JUDGE_HELP = "Model spec of a judge of the simulated user's turns: failures it blames on the user move there."
 SUITE_HELP = "Suite the comparison will run on (its size caps the tasks)."
 RUN_HELP = "Stored pilot run(s): A, or A and B (repeat the option)."
 
@@ -128,14 +131,20 @@ def power_note(a_records: list[Record], b_records: list[Record], p_value: float)
 @app.command("outcomes")
 def outcomes_command(
     run: Annotated[str, typer.Argument(help="Run name.")],
+    judge: Annotated[str | None, typer.Option(help=JUDGE_HELP)] = None,
     db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
 ) -> None:
     """Agent failures, simulated-user failures and infrastructure errors of a run, with CIs."""
     with Store(db) as store:
         info = store.get_run(run)
-        rows = [OutcomeRecord(rec.task_id, classify_outcome(rec.passed, rec.failure.value if rec.failure else None,
-                                                            rollout.end_reason, rec.error))
-                for rec, rollout, _ in store.rollouts(info.id)]
+        stored = [(rec, rollout) for rec, rollout, _ in store.rollouts(info.id)]
+    outcomes = [classify_outcome(rec.passed, rec.failure.value if rec.failure else None, rollout.end_reason,
+                                 rec.error) for rec, rollout in stored]
+    if judge:
+        blamed = asyncio.run(_judge_failures(judge, info.manifest.suite, stored, outcomes))
+        outcomes = ["user_failure" if i in blamed else o for i, o in enumerate(outcomes)]
+        console.print(f"judge {judge}: {len(blamed)} agent failures were the simulated user's fault")
+    rows = [OutcomeRecord(rec.task_id, o) for (rec, _), o in zip(stored, outcomes, strict=True)]
     report = outcome_breakdown(rows)
     table = Table(title=f"{info.name}: outcomes of {report.n_rollouts} rollouts", title_justify="left")
     for col in ("outcome", "rollouts", "share %", "95% CI"):
@@ -152,3 +161,22 @@ def outcomes_command(
             table.add_row(label, str(est.n), f"{100 * est.value:.1f}", f"[{100 * est.low:.1f}, {100 * est.high:.1f}]",
                           style="bold")
     console.print(table)
+
+
+async def _judge_failures(spec: str, suite_spec: str, stored: list, outcomes: list[str]) -> set[int]:
+    """Indices of agent failures that the judge blames on the simulated user."""
+    from ..audit import judge_user_turns
+    from ..models import load_model
+    from ..suites import load_suite
+
+    tasks = {t.id: t for t in load_suite(suite_spec).tasks}
+    judge = load_model(spec, ModelOptions())
+    try:
+        blamed = set()
+        for i, ((rec, rollout), outcome) in enumerate(zip(stored, outcomes, strict=True)):
+            if outcome == "agent_failure" and rec.task_id in tasks:
+                if await judge_user_turns(judge, tasks[rec.task_id], rollout):
+                    blamed.add(i)
+        return blamed
+    finally:
+        await judge.aclose()
