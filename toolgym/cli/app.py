@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
@@ -17,7 +18,7 @@ from .usage import closest
 
 __all__ = [
     "DB_ENV", "DB_HELP", "Interrupted", "app", "config_values", "console", "db_option", "err_console", "invalid_value",
-    "model_options", "opt", "resolve_config",
+    "model_opt", "model_options", "opt", "resolve_config",
 ]
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -56,14 +57,53 @@ def opt(name: str, *flags: str) -> Any:
     return typer.Option(*flags, help=field.description, show_default=str(field.default))
 
 
-def model_options(base_url: str | None, tool_mode: str | None, parser: str | None) -> ModelOptions:
-    """Backend options; the environment fills what flags leave out (only the CLI reads os.environ)."""
-    return ModelOptions(
+def model_opt(name: str, *flags: str) -> Any:
+    """A Typer option whose help is the ModelOptions field's docstring (help written once)."""
+    return typer.Option(*flags, help=ModelOptions.model_fields[name].description)
+
+
+def model_options(
+    base_url: str | None,
+    tool_mode: str | None,
+    parser: str | None,
+    *,
+    api_key: str | None = None,
+    request_timeout: float | None = None,
+    extra_body: str | None = None,
+    flag_prefix: str = "--",
+) -> ModelOptions:
+    """Backend options; the environment fills what flags leave out (only the CLI reads os.environ).
+
+    `extra_body` is the JSON text of `--extra-body`; `flag_prefix` names the flags in errors
+    (`--user-` for the simulated user's).
+    """
+    values: dict[str, Any] = dict(
         base_url=base_url or os.environ.get("OPENAI_BASE_URL"),
-        api_key=os.environ.get("OPENAI_API_KEY"),
+        api_key=api_key or os.environ.get("OPENAI_API_KEY"),
         tool_mode=tool_mode or "native",
         parser=parser,
+        extra_body=_json_object(extra_body, f"{flag_prefix}extra-body") if extra_body else None,
     )
+    if request_timeout is not None:
+        values["timeout_s"] = request_timeout
+    try:
+        return ModelOptions(**values)
+    except ValidationError as e:
+        err = e.errors()[0]
+        flag = {"timeout_s": "request-timeout"}.get(str(err["loc"][0]), str(err["loc"][0]).replace("_", "-"))
+        raise UserError(f"{flag_prefix}{flag}: {err['msg']} (got {err.get('input')!r})") from None
+
+
+def _json_object(text: str, flag: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise UserError(f"{flag}: not JSON ({e.msg} at column {e.colno}): {text!r}; "
+                        """write e.g. '{"tool_choice": "required"}'""") from None
+    if not isinstance(value, dict):
+        raise UserError(f"{flag}: expected a JSON object of request fields, got {type(value).__name__}; "
+                        """write e.g. '{"chat_template_kwargs": {"enable_thinking": false}}'""")
+    return value
 
 
 def resolve_config(config_file: Path | None, flags: dict[str, Any]) -> RunConfig:

@@ -126,6 +126,7 @@ def judge_command(
     db: Annotated[str | None, _opt(JudgeConfig, "db", "--db")] = None,
     base_url: Annotated[str | None, typer.Option(help="The judge's OpenAI-compatible server URL (else "
                                                       "OPENAI_BASE_URL).")] = None,
+    api_key: Annotated[str | None, typer.Option(help="The judge's API key (else OPENAI_API_KEY).")] = None,
     config: Annotated[Path | None, typer.Option("--config", help=CONFIG_HELP)] = None,
 ) -> None:
     """Judge stored answers pairwise (two games per pair, positions swapped); resumable."""
@@ -144,7 +145,7 @@ def judge_command(
         bar.update(state["id"], advance=1, note=f"unparseable {summary.unparseable} · failed {summary.errors}")
 
     with bar:
-        summary = asyncio.run(judge_async(cfg, options=model_options(base_url, None, None),
+        summary = asyncio.run(judge_async(cfg, options=model_options(base_url, None, None, api_key=api_key),
                                           on_start=on_start, on_game=on_game))
     console.print(
         f"{summary.source} on {summary.prompt_set}: {len(summary.models)} models, {summary.pairing} pairing, "

@@ -15,7 +15,7 @@ from ..models import write_replay
 from ..models.bfcl_results import read_bfcl_results
 from ..run import RunConfig, evaluate_async
 from ..store import Store
-from .app import Interrupted, app, console, model_options, opt, resolve_config
+from .app import Interrupted, app, console, model_opt, model_options, opt, resolve_config
 from .progress import RunProgress
 from .summary import print_run_summary, print_scores, scores_json
 
@@ -28,7 +28,7 @@ RESPONSES_HELP = "Recorded outputs (JSONL: task id -> raw text or OpenAI-style t
 BFCL_RESULTS_HELP = "A folder of BFCL's own result files (BFCL_v4_<category>_result.json), instead of --responses."
 
 
-def run_eval(config: RunConfig, options=None) -> str:
+def run_eval(config: RunConfig, options=None, user_options=None) -> str:
     """Evaluate with live progress; returns the run name.
 
     Ctrl-C stops the run, keeps every finished result and raises `Interrupted` saying how many are
@@ -45,8 +45,8 @@ def run_eval(config: RunConfig, options=None) -> str:
 
     try:
         with shown:
-            run = asyncio.run(evaluate_async(config, options=options, on_start=on_start,
-                                             on_result=shown.on_result))
+            run = asyncio.run(evaluate_async(config, options=options, user_options=user_options,
+                                             on_start=on_start, on_result=shown.on_result))
     except KeyboardInterrupt:
         raise Interrupted(_interrupted(config, shown)) from None
     if run.status == "failed":
@@ -87,6 +87,11 @@ def eval_command(
     base_url: Annotated[str | None, typer.Option(help=BASE_URL_HELP)] = None,
     tool_mode: Annotated[str | None, typer.Option(help=TOOL_MODE_HELP)] = None,
     parser: Annotated[str | None, typer.Option(help=PARSER_HELP)] = None,
+    api_key: Annotated[str | None, model_opt("api_key", "--api-key")] = None,
+    request_timeout: Annotated[float | None, model_opt("timeout_s", "--request-timeout")] = None,
+    extra_body: Annotated[str | None, model_opt("extra_body", "--extra-body")] = None,
+    user_base_url: Annotated[str | None, typer.Option(help="Simulated user's server URL (else --base-url).")] = None,
+    user_api_key: Annotated[str | None, typer.Option(help="Simulated user's API key (else --api-key).")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="YAML file of options; flags override it.")] = None,
 ) -> None:
     """Evaluate a model on a suite; running the same command again resumes the run."""
@@ -95,7 +100,13 @@ def eval_command(
                  run=run, timeout_s=timeout_s, max_turns=max_turns, max_tool_calls=max_tool_calls,
                  user_model=user_model, sandbox=sandbox, max_infra_errors=max_infra_errors)
     cfg = resolve_config(config, flags)
-    name = run_eval(cfg, model_options(base_url, tool_mode, parser))
+    options = model_options(base_url, tool_mode, parser, api_key=api_key, request_timeout=request_timeout,
+                            extra_body=extra_body)
+    user_options = None
+    if user_base_url or user_api_key:  # the simulated user may live on another server than the model
+        user_options = model_options(user_base_url or base_url, None, None, api_key=user_api_key or api_key,
+                                     request_timeout=request_timeout, flag_prefix="--user-")
+    name = run_eval(cfg, options, user_options)
     print_run_summary(cfg.db, [name])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..registry import Registry
 from ..types import Completion, Message, SamplingConfig, Tool
@@ -21,9 +21,9 @@ class ModelOptions(BaseModel):
     base_url: str | None = None
     """OpenAI-compatible server URL (`http://localhost:8000/v1`); else OPENAI_BASE_URL, read by the CLI."""
     api_key: str | None = None
-    """API key; the CLI reads it from OPENAI_API_KEY when not given."""
-    timeout_s: float = 60.0
-    """Per-request timeout in seconds."""
+    """API key sent as a Bearer token; OPENAI_API_KEY when not given."""
+    timeout_s: float = Field(default=60.0, gt=0)
+    """Per-request timeout in seconds (an HTTP request to the server; a timed-out request is retried)."""
     max_retries: int = 4
     """Retries of a request after an infrastructure error (connect, timeout, 429, 5xx)."""
     tool_mode: str = "native"
@@ -35,7 +35,7 @@ class ModelOptions(BaseModel):
     batch_size: int = 32
     """Local models: most requests generated together."""
     extra_body: dict | None = None
-    """Extra JSON fields passed through to the server (vLLM / SGLang sampling extensions)."""
+    """JSON object of extra request fields, merged last (tool_choice, chat_template_kwargs, top_k); null drops one."""
 
 
 class Model(ABC):

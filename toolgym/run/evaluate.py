@@ -107,8 +107,12 @@ async def evaluate_async(
     model: Model | None = None,
     on_start: Callable[[RunInfo, Progress], None] | None = None,
     on_result: Callable[[Result, Progress], None] | None = None,
+    user_options: ModelOptions | None = None,
 ) -> RunInfo:
     """Run (or resume) an evaluation and store every result as it finishes.
+
+    `user_options` reach the simulated user's model (`config.user_model`) when it is served
+    elsewhere than the model under test; else it gets `options`.
 
     The returned run's `status` says how this invocation ended: `finished`, or `failed` with its
     `cause` when every rollout ended on an infrastructure error or `max_infra_errors` stopped it.
@@ -140,7 +144,7 @@ async def evaluate_async(
                 raise RunFailed(f"stopped early: {progress.infra_summary()} "
                                 f"(--max-infra-errors {config.max_infra_errors:g})")
 
-        user_model = load_model(config.user_model, options) if config.user_model else None
+        user_model = load_model(config.user_model, user_options or options) if config.user_model else None
         user = SimulatedUser(user_model) if user_model else None
         status: RunStatus = "interrupted"  # Ctrl-C (CancelledError, KeyboardInterrupt) leaves it so
         cause: str | None = None
