@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -94,3 +95,33 @@ def test_a_configuration_whose_rollouts_all_error_is_reported_unusable(tmp_path:
     assert report.recommended == good
     unusable = report.results[-1]
     assert unusable.accuracy is None and unusable.errors == 3 and unusable.error == "timed out"
+
+
+def test_conformance_over_http_finds_the_parser_a_server_without_its_tool_parser_needs(tmp_path: Path, capsys) -> None:
+    """A real loopback server that writes Hermes calls as plain text (vLLM started without --tool-call-parser)."""
+    import re
+
+    from tests.helpers.openai_server import OpenAIServer, completion
+    from tests.run.suite_factory import write_suite
+
+    def hermes_text(body) -> object:
+        i, j = map(int, re.findall(r"\d+", body["messages"][-1]["content"])[:2])
+        call = {"name": "add_numbers", "arguments": {"a": i, "b": j}}
+        return completion(f"<tool_call>{json.dumps(call)}</tool_call>")
+
+    suite = write_suite(tmp_path / "suite.jsonl", 6)
+    db = str(tmp_path / "runs.db")
+    with OpenAIServer(responder=hermes_text) as server:
+        cli("conformance", "--model", "openai:served", "--base-url", server.url, "--suite", f"jsonl:{suite}",
+            "--split", "all", "--parsers", "hermes,pythonic", "--db", db)
+        native = [r for r in server.requests if r.body.get("tools")]
+        assert native and all("<tools>" in r.body["messages"][0]["content"]
+                              for r in server.requests if not r.body.get("tools"))
+    out = flat(capsys.readouterr().out)
+    assert "4 configurations of openai:served" in out and "use: hermes-" in out
+    with Store(db) as store:
+        runs = {r.name: r for r in store.list_runs()}
+    assert runs["conformance-openai-served-hermes-native"].passed == 6
+    assert runs["conformance-openai-served-hermes-prompt"].passed == 6
+    assert runs["conformance-openai-served-pythonic-native"].passed == 0  # the text is not read as a call
+    assert runs["conformance-openai-served-pythonic-prompt"].passed == 0
