@@ -157,3 +157,4 @@ def main_job(
     from .report import write_report
 
     write_report(config.db, [name], out, force=True)  # the main job rewrites its own report
+    console.print(f"report: {out.resolve()} (open it in a browser; it works offline)", soft_wrap=True)

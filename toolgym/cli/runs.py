@@ -20,7 +20,7 @@ from .jsonout import JSON_HELP, emit
 from .plan import power_note
 from .summary import print_run_summary, run_json, run_summary_json
 
-_NUMBERS = ("k", "done", "passed %", "infra err")
+_NUMBERS = ("k", "done", "pass %", "infra")
 
 
 runs_app = typer.Typer(help="List stored runs (`toolgym runs`), or remove them (`toolgym runs rm NAME`).")
@@ -42,15 +42,15 @@ def runs_command(
         emit([run_json(r) for r in runs])
         return
     table = Table(title=f"runs in {db}", title_justify="left")
-    for col in ("name", "model", "suite", "split", "k", "done", "passed %", "infra err", "status", "created"):
+    for col in ("name", "model", "suite (split)", "k", "done", "pass %", "infra", "status", "created"):
         # fold, never cut: names and specs differ at their ends ("fc-core-tiny-test" vs "...-train")
         table.add_column(col, overflow="fold", justify="right" if col in _NUMBERS else "left")
     for r in runs:
         m = r.manifest
         acc = f"{100 * r.passed / r.done:.1f}" if r.done else "-"
-        suite = f"{m.suite}@{m.suite_version}" + (" (bfcl mode)" if m.mode == "bfcl" else "")
-        table.add_row(r.name, m.model, suite, str(m.split), str(m.repeats), str(r.done), acc, str(r.infra_errors),
-                      r.status, r.created_at.strftime("%Y-%m-%d %H:%M"))
+        suite = f"{m.suite}@{m.suite_version} ({m.split or 'all'}" + (", bfcl mode)" if m.mode == "bfcl" else ")")
+        table.add_row(r.name, m.model, suite, str(m.repeats), str(r.done), acc, str(r.infra_errors),
+                      r.status, r.created_at.strftime("%m-%d %H:%M"))
     console.print(table if runs else f"no runs in {db} yet; start one with `toolgym eval SUITE --model SPEC`")
 
 

@@ -28,7 +28,7 @@ def accuracy_table(
 ) -> Table:
     """Accuracy per category and overall, with 95% CIs, task counts and optional pass^k columns."""
     table = Table(title=title, title_justify="left")
-    table.add_column("category")
+    table.add_column("category", overflow="fold")  # fold, never cut: names differ at their ends
     table.add_column("tasks", justify="right")
     table.add_column("samples", justify="right")
     table.add_column("accuracy %", justify="right")
@@ -63,7 +63,7 @@ def comparison_table(cmp: Comparison, name_a: str, name_b: str) -> Table:
     """Paired difference B − A per category and overall, with CI and p-value."""
     table = Table(title=f"{name_b} − {name_a} on {cmp.n_shared} shared tasks", title_justify="left")
     for col in ("category", "tasks", f"{name_a} %", f"{name_b} %", "diff (pp)", "95% CI", "p-value", "test"):
-        table.add_column(col, justify="left" if col in ("category", "test") else "right")
+        table.add_column(col, justify="left" if col in ("category", "test") else "right", overflow="fold")
     items = list(cmp.by_category.items()) + [("overall", cmp.overall)]
     for i, (name, d) in enumerate(items):
         if i == len(items) - 1:

@@ -73,7 +73,8 @@ class Store:
         """Create the run `name`, or resume it when it exists with an equal manifest.
 
         `name` None means `manifest.default_run_name()` (suite, model and split), so the same command
-        run twice resumes. A stored run with a different manifest is a UserError naming each field.
+        run twice resumes. A higher `repeats` or `limit` extends the stored run. A stored run with
+        another different manifest is a UserError naming each field.
         """
         name = _checked_name(name or manifest.default_run_name())
         wanted = redact_json(manifest.model_dump(mode="json"))  # no credentials in the database
@@ -88,6 +89,10 @@ class Store:
         assert found is not None
         run_id, stored = found
         differences = diff_manifests(stored, wanted)
+        if differences and _grows(stored, wanted):  # more samples or more tasks: extend the run
+            with self._writing() as conn:
+                conn.execute(update(runs).where(runs.c.id == run_id).values(manifest=wanted))
+            differences = []
         if differences:
             raise UserError(
                 f"run {name!r} in {self.url} was started with other settings (stored -> now):\n  "
@@ -275,6 +280,21 @@ class Store:
 
 def _key(columns: Any, run_id: int, task_id: str, sample: int) -> tuple[Any, ...]:
     return columns.run_id == run_id, columns.task_id == task_id, columns.sample == sample
+
+
+def _grows(stored: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    """Whether `wanted` only asks for more of the same run: higher `repeats`, a higher or no `limit`.
+
+    The rollouts already stored stay valid (same tasks, same per-sample seeds), so the run is
+    extended instead of refused; a smaller `repeats` or `limit` still needs another run name.
+    """
+    same = {k: v for k, v in stored.items() if k not in ("repeats", "limit")}
+    if same != {k: v for k, v in wanted.items() if k not in ("repeats", "limit")}:
+        return False
+    more_samples = wanted.get("repeats", 1) >= stored.get("repeats", 1)
+    old_limit, new_limit = stored.get("limit"), wanted.get("limit")
+    more_tasks = new_limit is None if old_limit is None else (new_limit is None or new_limit >= old_limit)
+    return more_samples and more_tasks
 
 
 def _cause(value: str | None) -> str | None:
