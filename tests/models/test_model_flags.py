@@ -75,3 +75,27 @@ def test_help_is_the_field_docstring(capsys):
     for flag, field in (("--request-timeout", "timeout_s"), ("--api-key", "api_key"), ("--extra-body", "extra_body")):
         assert flag in out
         assert ModelOptions.model_fields[field].description.split()[0] in out
+
+
+def test_a_config_file_sets_how_to_reach_the_model_and_flags_override_it(tmp_path, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    with OpenAIServer(responder()) as server:
+        (tmp_path / "run.yaml").write_text(
+            f"base_url: {server.url}\napi_key: sk-file\ntool_mode: native\nparser: hermes\nrequest_timeout: 30\n"
+            "extra_body:\n  tool_choice: required\nmax_tokens: 21\nseed: 4\n")
+        suite = write_suite(tmp_path / "s.jsonl", 2)
+        main(["eval", f"jsonl:{suite}", "--model", "openai:m", "--split", "all", "--db", str(tmp_path / "runs.db"),
+              "--config", str(tmp_path / "run.yaml"), "--api-key", "sk-flag"])
+        requests = [r for r in server.requests if r.path.endswith("/chat/completions")]
+    assert len(requests) == 2
+    for request in requests:
+        assert {k.lower(): v for k, v in request.headers.items()}["authorization"] == "Bearer sk-flag"
+        assert request.body["tool_choice"] == "required" and request.body["max_tokens"] == 21
+
+
+def test_a_misspelt_model_key_in_the_config_file_is_named(tmp_path, capsys):
+    (tmp_path / "run.yaml").write_text("seed: 1\nbase_ulr: http://localhost:8000/v1\n")
+    with pytest.raises(SystemExit):
+        main(["eval", "fc-core", "--config", str(tmp_path / "run.yaml"), "--db", str(tmp_path / "runs.db")])
+    err = " ".join(capsys.readouterr().err.split())
+    assert "run.yaml:2: unknown key 'base_ulr'; did you mean 'base_url'?" in err

@@ -69,20 +69,20 @@ def model_options(
     *,
     api_key: str | None = None,
     request_timeout: float | None = None,
-    extra_body: str | None = None,
+    extra_body: str | dict | None = None,
     flag_prefix: str = "--",
 ) -> ModelOptions:
     """Backend options; the environment fills what flags leave out (only the CLI reads os.environ).
 
-    `extra_body` is the JSON text of `--extra-body`; `flag_prefix` names the flags in errors
-    (`--user-` for the simulated user's).
+    `extra_body` is the JSON text of `--extra-body` (or a config file's mapping); `flag_prefix`
+    names the flags in errors (`--user-` for the simulated user's).
     """
     values: dict[str, Any] = dict(
         base_url=base_url or os.environ.get("OPENAI_BASE_URL"),
         api_key=api_key or os.environ.get("OPENAI_API_KEY"),
         tool_mode=tool_mode or "native",
         parser=parser,
-        extra_body=_json_object(extra_body, f"{flag_prefix}extra-body") if extra_body else None,
+        extra_body=_json_object(extra_body, f"{flag_prefix}extra-body") if isinstance(extra_body, str) else extra_body,
     )
     if request_timeout is not None:
         values["timeout_s"] = request_timeout

@@ -13,7 +13,7 @@ import typer
 from ..errors import RunFailed, UserError
 from ..models import write_replay
 from ..models.bfcl_results import read_bfcl_results
-from ..run import RunConfig, evaluate_async
+from ..run import RunConfig, evaluate_async, load_config_file
 from ..store import Store
 from .app import Interrupted, app, console, model_opt, model_options, opt, resolve_config
 from .progress import RunProgress
@@ -26,6 +26,30 @@ TOOL_MODE_HELP = "native (the API's tools field) or prompt (tools in the system 
 PARSER_HELP = "Tool-call parser for raw text: hermes, llama3, pythonic, mistral."
 RESPONSES_HELP = "Recorded outputs (JSONL: task id -> raw text or OpenAI-style tool_calls)."
 BFCL_RESULTS_HELP = "A folder of BFCL's own result files (BFCL_v4_<category>_result.json), instead of --responses."
+
+
+class EvalFile(RunConfig):
+    """What an `eval --config` YAML file may set: the run's fields and how to reach the model."""
+
+    base_url: str | None = None
+    """OpenAI-compatible server URL of the model (`--base-url`)."""
+    api_key: str | None = None
+    """API key of the model's server (`--api-key`)."""
+    tool_mode: str | None = None
+    """native or prompt (`--tool-mode`)."""
+    parser: str | None = None
+    """Tool-call parser for raw text (`--parser`)."""
+    request_timeout: float | None = None
+    """Per-request timeout in seconds (`--request-timeout`)."""
+    extra_body: dict | None = None
+    """Extra request fields, a mapping (`--extra-body`)."""
+    user_base_url: str | None = None
+    """The simulated user's server URL (`--user-base-url`)."""
+    user_api_key: str | None = None
+    """The simulated user's API key (`--user-api-key`)."""
+
+
+_MODEL_KEYS = tuple(k for k in EvalFile.model_fields if k not in RunConfig.model_fields)
 
 
 def run_eval(config: RunConfig, options=None, user_options=None) -> str:
@@ -99,13 +123,23 @@ def eval_command(
                  max_tokens=max_tokens, seed=seed, concurrency=concurrency, limit=limit, mode=mode, db=db,
                  run=run, timeout_s=timeout_s, max_turns=max_turns, max_tool_calls=max_tool_calls,
                  user_model=user_model, sandbox=sandbox, max_infra_errors=max_infra_errors)
-    cfg = resolve_config(config, flags)
-    options = model_options(base_url, tool_mode, parser, api_key=api_key, request_timeout=request_timeout,
-                            extra_body=extra_body)
+    model_flags = dict(base_url=base_url, api_key=api_key, tool_mode=tool_mode, parser=parser,
+                       request_timeout=request_timeout, extra_body=extra_body, user_base_url=user_base_url,
+                       user_api_key=user_api_key)
+    if config:  # one file for both: the run's fields, and the model keys, each below its flag
+        from_file = load_config_file(config, EvalFile)
+        model_flags = {k: v if v is not None else from_file.get(k) for k, v in model_flags.items()}
+        flags = {k: v for k, v in from_file.items() if k not in _MODEL_KEYS} | {
+            k: v for k, v in flags.items() if v is not None}
+    m = model_flags
+    cfg = resolve_config(None, flags)
+    options = model_options(m["base_url"], m["tool_mode"], m["parser"], api_key=m["api_key"],
+                            request_timeout=m["request_timeout"], extra_body=m["extra_body"])
     user_options = None
-    if user_base_url or user_api_key:  # the simulated user may live on another server than the model
-        user_options = model_options(user_base_url or base_url, None, None, api_key=user_api_key or api_key,
-                                     request_timeout=request_timeout, flag_prefix="--user-")
+    if m["user_base_url"] or m["user_api_key"]:  # the simulated user may live on another server
+        user_options = model_options(m["user_base_url"] or m["base_url"], None, None,
+                                     api_key=m["user_api_key"] or m["api_key"], request_timeout=m["request_timeout"],
+                                     flag_prefix="--user-")
     name = run_eval(cfg, options, user_options)
     print_run_summary(cfg.db, [name])
 
