@@ -99,3 +99,15 @@ def test_a_misspelt_model_key_in_the_config_file_is_named(tmp_path, capsys):
         main(["eval", "fc-core", "--config", str(tmp_path / "run.yaml"), "--db", str(tmp_path / "runs.db")])
     err = " ".join(capsys.readouterr().err.split())
     assert "run.yaml:2: unknown key 'base_ulr'; did you mean 'base_url'?" in err
+
+
+def test_arena_answer_takes_the_model_flags(tmp_path, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    (tmp_path / "q.jsonl").write_text('{"id": "q1", "prompt": "Say hi."}\n')
+    with OpenAIServer() as server:  # echoes the request
+        main(["arena", "answer", "--prompts", str(tmp_path / "q.jsonl"), "--model", "openai:m", "--base-url",
+              server.url, "--db", str(tmp_path / "runs.db"), "--api-key", "sk-arena", "--extra-body",
+              '{"top_k": 5}'])
+        requests = [r for r in server.requests if r.path.endswith("/chat/completions")]
+    assert len(requests) == 1 and requests[0].body["top_k"] == 5
+    assert {k.lower(): v for k, v in requests[0].headers.items()}["authorization"] == "Bearer sk-arena"

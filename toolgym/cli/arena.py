@@ -25,7 +25,7 @@ from ..errors import UserError
 from ..outputs import atomic_file, check_output
 from ..report import ELO_NOTE, leaderboard_html, leaderboard_table, quality_table, style_table
 from ..store import database_files
-from .app import app, config_values, console, db_option, invalid_value, model_options
+from .app import app, config_values, console, db_option, invalid_value, model_opt, model_options
 from .evaluate import BASE_URL_HELP, PARSER_HELP, TOOL_MODE_HELP
 from .jsonout import JSON_HELP, emit
 
@@ -84,6 +84,9 @@ def answer_command(
     base_url: Annotated[str | None, typer.Option(help=BASE_URL_HELP)] = None,
     tool_mode: Annotated[str | None, typer.Option(help=TOOL_MODE_HELP)] = None,
     parser: Annotated[str | None, typer.Option(help=PARSER_HELP)] = None,
+    api_key: Annotated[str | None, model_opt("api_key", "--api-key")] = None,
+    request_timeout: Annotated[float | None, model_opt("timeout_s", "--request-timeout")] = None,
+    extra_body: Annotated[str | None, model_opt("extra_body", "--extra-body")] = None,
     config: Annotated[Path | None, typer.Option("--config", help=CONFIG_HELP)] = None,
 ) -> None:
     """Store one model's answers to a prompt set; running it again answers only what is missing."""
@@ -100,8 +103,9 @@ def answer_command(
                    else "")
 
     with bar:
-        info = asyncio.run(answer_async(cfg, options=model_options(base_url, tool_mode, parser),
-                                        on_start=on_start, on_result=on_result))
+        options = model_options(base_url, tool_mode, parser, api_key=api_key, request_timeout=request_timeout,
+                                extra_body=extra_body)
+        info = asyncio.run(answer_async(cfg, options=options, on_start=on_start, on_result=on_result))
     console.print(f"{info.name}: {info.done} prompts answered by {cfg.model} "
                   f"({info.manifest.suite}@{info.manifest.suite_version}) in {cfg.db}")
     if info.infra_errors:
