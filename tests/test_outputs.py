@@ -249,3 +249,11 @@ def test_check_output_wants_a_folder_for_folder_outputs(tmp_path: Path) -> None:
     file.write_text("x")
     with pytest.raises(UserError, match="is a file; give a folder path"):
         check_output(file, force=True, folder=True)
+
+
+def test_folder_outputs_get_their_missing_parents_made(tmp_path: Path) -> None:
+    out = check_output(tmp_path / "data" / "sft", force=False, folder=True)
+    assert (tmp_path / "data").is_dir() and not out.exists()
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(UserError, match="is a file, not a folder"):
+        check_output(tmp_path / "file" / "sft", force=False, folder=True)

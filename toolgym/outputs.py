@@ -42,6 +42,8 @@ def check_output(
     """
     path = Path(path).expanduser()
     parent = path.absolute().parent
+    if folder:
+        _make_parents(parent, flag, path)
     if not parent.is_dir():
         raise UserError(f"{flag} {path}: folder {parent} does not exist; create it or choose another path")
     if not os.access(parent, os.W_OK | os.X_OK):
@@ -57,6 +59,17 @@ def check_output(
     if path.exists() and not force:
         raise UserError(f"{flag} {path} already exists; pass --force to replace it, or choose another path")
     return path
+
+
+def _make_parents(parent: Path, flag: str, path: Path) -> None:
+    """A dataset folder's missing parents are made, as `mkdir -p` would (`--out data/sft` on a fresh clone)."""
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise UserError(f"{flag} {path}: {parent} is a file, not a folder; choose another path") from None
+    except PermissionError:
+        raise UserError(f"{flag} {path}: cannot create folder {parent} (permission denied); choose another path") \
+            from None
 
 
 def _example(flag: str) -> str:
