@@ -68,8 +68,14 @@ def test_changed_manifest_is_refused_naming_the_field(setup):
     assert "--run" in str(e.value)
 
 
-def test_missing_recorded_answer_is_a_user_error(setup, tmp_path):
+def test_a_missing_recorded_answer_is_that_tasks_infra_error_and_the_run_goes_on(setup, tmp_path):
     n, suite, replay, db = setup
     short = write_replay(tmp_path / "short.jsonl", 5)
-    with pytest.raises(UserError, match="t0005"):
-        evaluate(config(suite, short, db, limit=8, concurrency=1))
+    run = evaluate(config(suite, short, db, limit=8, concurrency=1))
+    assert run.rollouts == 8 and run.infra_errors == 3
+    with Store(db) as store:
+        errors = {r.task_id: r.error for r in store.results(run.id) if r.error}
+    assert sorted(errors) == ["t0005", "t0006", "t0007"]
+    assert all("no recorded answer" in e and task in e for task, e in errors.items())
+
+

@@ -55,9 +55,9 @@ def test_turns_after_a_user_reply_still_count_toward_max_turns(tmp_path):
 
 
 def test_simulated_user_from_a_replay_file(tmp_path):
-    # the user model sees its own messages as assistant turns: its first reply is turn 1
-    lines = [{"id": "t1", "turn": 1, "content": "Please add two more."},
-             {"id": "t1", "turn": 2, "content": f"Perfect. {STOP_MARKER}"}]
+    # replay turns count from the first call's prompt, whatever assistant turns it already holds
+    lines = [{"id": "t1", "turn": 0, "content": "Please add two more."},
+             {"id": "t1", "turn": 1, "content": f"Perfect. {STOP_MARKER}"}]
     (tmp_path / "user.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
     user = SimulatedUser(load_model(f"replay:{tmp_path / 'user.jsonl'}"))
     task = cd.task(gold=TWO_TICKS, user_instruction="You want the counter at 3.", user_turns=["ignored"])
