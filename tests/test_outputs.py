@@ -244,6 +244,13 @@ def test_atomic_dir_replaces_a_folder_whole_or_not_at_all(tmp_path: Path) -> Non
     assert [p.name for p in out.iterdir()] == ["new.txt"] and list(tmp_path.iterdir()) == [out]
 
 
+def test_a_folder_output_gets_its_parents_a_file_output_does_not(tmp_path: Path) -> None:
+    assert check_output(tmp_path / "data" / "sft", force=False, folder=True) == tmp_path / "data" / "sft"
+    assert (tmp_path / "data").is_dir() and not (tmp_path / "data" / "sft").exists()
+    with pytest.raises(UserError, match="does not exist"):
+        check_output(tmp_path / "nowhere" / "r.jsonl", force=False)
+
+
 def test_check_output_wants_a_folder_for_folder_outputs(tmp_path: Path) -> None:
     file = tmp_path / "f"
     file.write_text("x")
