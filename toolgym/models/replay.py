@@ -10,8 +10,9 @@ hermes); `tool_calls` are OpenAI-style calls whose arguments are a JSON string o
 optional `"content"`. A line may also carry `"sample"` (the repeat index it answers; without it, it
 answers every repeat) and `"turn"` (the assistant turn it answers, counted from 0 by the assistant
 messages added since the task's prompt, so a prompt that already holds assistant turns still starts
-at 0; default 0). Use it to score outputs produced elsewhere, to re-verify a run after changing a
-verifier, and in tests.
+at 0; a file whose turns count every assistant message, as older ones do, still works; default
+0). Use it to score outputs produced elsewhere, to re-verify a run after changing a verifier, and
+in tests.
 
 A malformed line is a UserError naming file:line and the field. A task the file does not answer is
 that task's error (an `InfraError` naming the file, task, sample and turn: kept out of accuracy and
@@ -172,6 +173,22 @@ class ReplayModel(Model):
         """Spec and default parser."""
         return {"spec": self.spec, "parser": self.parser, "records": len(self.records)}
 
+    def _prompt_turns_of(self, task_id: str, sample: int, seen: int) -> int:
+        """Assistant messages in the task's prompt: the fewest seen in a request of this task and sample.
+
+        The first request of an episode holds only the prompt (a retried turn sends the same count). A
+        file whose lines count every assistant message instead (older files, a simulated user's replies)
+        has no turn 0 but a line at the count seen first: it keeps that counting.
+        """
+        key = (task_id, sample)
+        base = self._prompt_turns.get(key)
+        if base is None or seen < base:
+            base = seen
+            if seen and not _has(self.records, task_id, sample, 0) and _has(self.records, task_id, sample, seen):
+                base = 0
+            self._prompt_turns[key] = base
+        return base
+
     async def generate(
         self,
         messages: list[Message],
@@ -189,11 +206,7 @@ class ReplayModel(Model):
         if task_id is None:
             raise UserError(f"replay:{self.path} answers by task id, and none was given")
         seen = sum(m.role == "assistant" for m in messages)
-        # the first request of an episode holds only the prompt, so the fewest assistant messages
-        # seen for this task and sample are the prompt's own (a retried turn sends the same count)
-        key = (task_id, sample)
-        prompt_turns = self._prompt_turns[key] = min(seen, self._prompt_turns.get(key, seen))
-        turn = seen - prompt_turns
+        turn = seen - self._prompt_turns_of(task_id, sample, seen)
         entry = self.records.get((task_id, sample, turn)) or self.records.get((task_id, None, turn))
         if entry is None:
             raise InfraError(
@@ -207,6 +220,10 @@ class ReplayModel(Model):
                 text=parsed.text, tool_calls=parsed.calls, raw=record.text, parse_error=parsed.error
             )
         return _from_calls(record)
+
+
+def _has(records: dict, task_id: str, sample: int, turn: int) -> bool:
+    return (task_id, sample, turn) in records or (task_id, None, turn) in records
 
 
 def _from_calls(record: ReplayRecord) -> Completion:
