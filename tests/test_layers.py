@@ -10,7 +10,7 @@ PKG = Path(__file__).resolve().parents[1] / "toolgym"
 # DESIGN.md's order, with one change recorded in the notes: store/ sits above run/, because the
 # scheduler writes each result to the store as it finishes and plans resumes from it.
 LAYERS = [
-    {"__init__", "__version__", "types", "errors", "registry", "inputs", "outputs", "redact"},
+    {"_version", "types", "errors", "registry", "inputs", "outputs", "redact"},
     {"tools"},
     {"check"},
     {"envs"},
@@ -26,6 +26,7 @@ LAYERS = [
     {"server", "serve"},
     {"view"},
     {"cli", "__main__"},
+    {"__init__"},  # the public API (toolgym/__init__.py) re-exports from every layer, lazily
 ]
 
 
@@ -68,6 +69,19 @@ def test_imports_follow_the_layer_order():
         for top in imported_tops(path):
             if layer_of(top) > layer_of(own):
                 bad.append(f"{path.relative_to(PKG.parent)} imports toolgym.{top} (a lower layer)")
+    assert not bad, "\n".join(sorted(bad))
+
+
+def test_no_module_imports_the_package_root():
+    """`from .. import x` of a name that is not a module, or `from toolgym import x`, would import the API root."""
+    modules = {p.stem for p in PKG.iterdir() if p.suffix == ".py" or (p / "__init__.py").is_file()}
+    bad = []
+    for path in PKG.rglob("*.py"):
+        if path == PKG / "__init__.py":
+            continue
+        for top in imported_tops(path):
+            if top not in modules:
+                bad.append(f"{path.relative_to(PKG.parent)} imports {top!r} from the package root")
     assert not bad, "\n".join(sorted(bad))
 
 

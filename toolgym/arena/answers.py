@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import __version__
+from .._version import __version__
 from ..errors import UserError
 from ..models import Model, ModelOptions, load_model
 from ..run import BatchWriter, EpisodeLimits, Progress, Result, plan_jobs, run_jobs

@@ -98,7 +98,7 @@ def rescore_run(store: Store, info: RunInfo, suite: Suite, env: Environment, mod
     The new manifest is the old one with the current suite version, the verifier mode and toolgym's
     version, so `toolgym compare OLD NEW` shows what the re-grading changed.
     """
-    from .. import __version__
+    from .._version import __version__
 
     manifest = info.manifest.model_copy(update={"suite_version": suite.version, "mode": mode,
                                                 "toolgym_version": __version__})

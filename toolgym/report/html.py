@@ -16,7 +16,7 @@ from html import escape
 from importlib import resources
 from string import Template
 
-from .. import __version__
+from .._version import __version__
 from ..stats import Estimate
 from ..types import Message, ToolCall
 from .sections import RunSection, Transcript

@@ -13,7 +13,7 @@ from string import Template
 
 from rich.table import Table
 
-from .. import __version__
+from .._version import __version__
 from ..arena import Leaderboard
 from ..stats import Estimate, Ratings
 

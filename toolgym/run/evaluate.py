@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .. import __version__
+from .._version import __version__
 from ..envs import ENVIRONMENTS, CodeEnv, Environment, isolation_level
 from ..errors import RunFailed, ToolgymError
 from ..models import Model, ModelOptions, load_model

@@ -30,7 +30,7 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import __version__
+from .._version import __version__
 from ..envs import ENVIRONMENTS, Environment
 from ..errors import InfraError, ToolError, UserError
 from ..models import TOOL_PARSERS

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .. import __version__
+from .._version import __version__
 from ..errors import UserError
 from .dataset_files import DataRecord
 
