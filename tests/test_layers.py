@@ -10,7 +10,7 @@ PKG = Path(__file__).resolve().parents[1] / "toolgym"
 # DESIGN.md's order, with one change recorded in the notes: store/ sits above run/, because the
 # scheduler writes each result to the store as it finishes and plans resumes from it.
 LAYERS = [
-    {"_version", "types", "errors", "registry", "inputs", "outputs", "redact"},
+    {"_version", "types", "errors", "registry", "inputs", "outputs", "redact", "images"},
     {"tools"},
     {"check"},
     {"envs"},

@@ -14,19 +14,25 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "Completion",
+    "Content",
+    "ContentPart",
     "Expected",
     "ExpectedCall",
     "FailureKind",
+    "ImagePart",
+    "ImageURL",
     "Message",
     "Role",
     "Rollout",
     "SamplingConfig",
     "Split",
     "Task",
+    "TextPart",
     "Tool",
     "ToolCall",
     "Usage",
     "Verdict",
+    "text_of",
 ]
 
 Role = Literal["system", "user", "assistant", "tool"]
@@ -110,6 +116,65 @@ class ToolCall(BaseModel):
         }
 
 
+class TextPart(BaseModel):
+    """A text part of a message's content: OpenAI's `{"type": "text", "text": ...}`."""
+
+    model_config = _config()
+
+    type: Literal["text"] = "text"
+    """Always `text`."""
+    text: str
+    """The text."""
+
+
+class ImageURL(BaseModel):
+    """Where an image part's bytes are: OpenAI's `image_url` object."""
+
+    model_config = _config()
+
+    url: str
+    """`data:image/png;base64,...` (the bytes themselves), `https://...`, or, in a suite file, a path
+    relative to that file (read into a data URL when the suite loads, see `toolgym.images`)."""
+    detail: Literal["auto", "low", "high"] | None = None
+    """Resolution hint some APIs take; None leaves it to the server."""
+
+
+class ImagePart(BaseModel):
+    """An image part of a message's content: OpenAI's `{"type": "image_url", "image_url": {"url": ...}}`."""
+
+    model_config = _config()
+
+    type: Literal["image_url"] = "image_url"
+    """Always `image_url`."""
+    image_url: ImageURL
+    """The image."""
+
+    @classmethod
+    def of(cls, url: str) -> ImagePart:
+        """An image part for a data URL, an http(s) URL or a suite-relative path."""
+        return cls(image_url=ImageURL(url=url))
+
+
+# a smart union, not a discriminated one: stored transcripts drop default fields (`type` among them)
+ContentPart = TextPart | ImagePart
+"""One part of a message's content."""
+
+Content = str | list[ContentPart]
+"""A message's content: plain text, or a list of text and image parts."""
+
+
+def text_of(content: Content | None, image: str = "") -> str:
+    """The text of `content`, for consumers that read text only (verifiers, judges, text-only prompts).
+
+    Text parts are joined by newlines; each image becomes `image` (nothing by default, `"[image]"` where
+    a reader should know one was there). The one place content parts are flattened to text.
+    """
+    if content is None or isinstance(content, str):
+        return content or ""
+    pieces = (p.text if isinstance(p, TextPart) else image for p in content)
+    return "\n".join(piece for piece in pieces if piece)
+
+
 class Message(BaseModel):
     """One chat message in the OpenAI shape."""
 
@@ -117,8 +182,9 @@ class Message(BaseModel):
 
     role: Role
     """Who speaks: system, user, assistant or tool."""
-    content: str | None = None
-    """Text of the message; may be None for an assistant message that only calls tools."""
+    content: Content | None = None
+    """Text of the message, or a list of text and image parts; None for an assistant message that only
+    calls tools."""
     tool_calls: list[ToolCall] = Field(default_factory=list)
     """Calls made by an assistant message."""
     tool_call_id: str | None = None
@@ -128,9 +194,23 @@ class Message(BaseModel):
     parse_error: str | None = None
     """toolgym extension, never sent to an API: why tool calls could not be decoded from this message."""
 
+    @property
+    def text(self) -> str:
+        """The message's text, images left out (`text_of`); "" when it has none."""
+        return text_of(self.content)
+
+    @property
+    def images(self) -> list[ImagePart]:
+        """The image parts of the message, in order."""
+        return [] if self.content is None or isinstance(self.content, str) else [
+            p for p in self.content if isinstance(p, ImagePart)]
+
     def to_openai(self) -> dict[str, Any]:
         """The message as the Chat Completions API expects it."""
-        out: dict[str, Any] = {"role": self.role, "content": self.content}
+        content = self.content
+        if isinstance(content, list):
+            content = [p.model_dump(exclude_none=True) for p in content]
+        out: dict[str, Any] = {"role": self.role, "content": content}
         if self.tool_calls:
             out["tool_calls"] = [c.to_openai() for c in self.tool_calls]
         if self.tool_call_id is not None:

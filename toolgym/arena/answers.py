@@ -144,7 +144,7 @@ def answer_text(rollout: Rollout) -> str:
     reply = next((m for m in reversed(rollout.messages) if m.role == "assistant"), None)
     if reply is None:
         return ""
-    parts = [reply.content] if reply.content else []
+    parts = [reply.text] if reply.text else []
     parts += [f"[tool call] {c.name}({json.dumps(c.arguments, ensure_ascii=False)})" for c in reply.tool_calls]
     return "\n".join(parts)
 

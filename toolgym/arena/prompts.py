@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from ..errors import UserError
 from ..inputs import parse_json, read_text
 from ..suites import Suite, load_suite
-from ..types import Message, Task
+from ..types import Message, Task, text_of
 
 __all__ = ["DEFAULT_CATEGORY", "PromptRecord", "load_prompts", "prompt_set_name", "question_text"]
 
@@ -84,8 +84,8 @@ def prompt_set_name(suite: Suite) -> str:
 def question_text(messages: list[Message]) -> str:
     """The question a judge reads: the user message alone, or the whole chat with role headers."""
     if len(messages) == 1 and messages[0].role == "user":
-        return messages[0].content or ""
-    return "\n\n".join(f"[{m.role}]\n{m.content or ''}" for m in messages)
+        return text_of(messages[0].content, "[image]")
+    return "\n\n".join(f"[{m.role}]\n{text_of(m.content, '[image]')}" for m in messages)
 
 
 def _read_file(path: Path) -> Suite:

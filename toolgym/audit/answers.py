@@ -37,4 +37,4 @@ def _call_text(call: ToolCall) -> str:
 
 def _final_text(agent: list[Message]) -> str:
     last = next((m for m in reversed(agent) if m.role == "assistant" and m.content), None)
-    return "(no call) " + (last.content or "")[:200] if last else "(no call)"
+    return "(no call) " + last.text[:200] if last else "(no call)"

@@ -33,7 +33,7 @@ async def judge_user_turns(judge: Model, task: Task, rollout: Rollout) -> bool |
     Only rollouts with simulated-user turns and a task with a `user_instruction` are judged.
     """
     instruction = task.metadata.get("user_instruction")
-    turns = [m.content or "" for m in rollout.messages if m.role == "user" and m.name == USER_NAME]
+    turns = [m.text for m in rollout.messages if m.role == "user" and m.name == USER_NAME]
     if not isinstance(instruction, str) or not turns:
         return None
     prompt = JUDGE_PROMPT.format(instruction=instruction, turns="\n".join(f"- {t}" for t in turns))

@@ -110,7 +110,7 @@ class CodeEnv(Environment):
         n = len(task.messages)
         answer = transcript[n:] if transcript[:n] == task.messages else transcript
         last = next((m for m in reversed(answer) if m.role == "assistant"), None)
-        code = extract_code(last.content or "") if last else None
+        code = extract_code(last.text) if last else None
         if code is None:
             where = "the last assistant message has" if last else "the transcript has no assistant message, so"
             return Verdict.fail(FailureKind.PARSE_ERROR, f"{where} no ```python code block", components={"tests": 0.0})

@@ -272,7 +272,7 @@ class MCPEnv(Environment):
         agent = transcript[len(task.messages):] if transcript[: len(task.messages)] == task.messages else transcript
         results: list[tuple[str, float, FailureKind, str | None]] = []
         if task.expected.facts:
-            said = " ".join(" ".join((m.content or "").casefold().split()) for m in agent if m.role == "assistant")
+            said = " ".join(" ".join(m.text.casefold().split()) for m in agent if m.role == "assistant")
             missing = [f for f in task.expected.facts if " ".join(f.casefold().split()) not in said]
             results.append(("facts", 1 - len(missing) / len(task.expected.facts), FailureKind.MISSING_FACT,
                             f"not stated: {', '.join(map(repr, missing))}" if missing else None))
@@ -334,7 +334,7 @@ def mcp_spec(task: Task) -> dict[str, Any]:
 def _successful_calls(agent: list[Message]) -> set[str]:
     by_id = {c.id: c.name for m in agent if m.role == "assistant" for c in m.tool_calls}
     return {by_id.get(m.tool_call_id, m.name or "") for m in agent
-            if m.role == "tool" and not (m.content or "").startswith("Error:")}
+            if m.role == "tool" and not m.text.startswith("Error:")}
 
 
 def _result_text(result: Any) -> str:

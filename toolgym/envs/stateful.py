@@ -317,7 +317,7 @@ def _check_facts(task: Task, agent: list[Message]) -> _Check | None:
     facts = task.expected.facts
     if not facts:
         return None
-    said = _norm(" \n ".join(m.content or "" for m in agent if m.role == "assistant"))
+    said = _norm(" \n ".join(m.text for m in agent if m.role == "assistant"))
     missing = [f for f in facts if _norm(f) not in said]
     problem = (FailureKind.MISSING_FACT, f"not stated: {', '.join(map(repr, missing))}") if missing else None
     return 1 - len(missing) / len(facts), problem

@@ -28,7 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..errors import UserError
 from ..redact import redact_json, redact_text
 from .engine import WRITE, is_read_only
-from .schema import SCHEMA_VERSION, meta, metadata, rollouts, runs
+from .schema import SCHEMA_VERSION, images, meta, metadata, rollouts, runs
 
 __all__ = ["STEPS", "TOOLGYM_TABLES", "prepare_schema"]
 
@@ -76,9 +76,14 @@ def _add_run_cause(conn: Connection) -> None:
             conn.exec_driver_sql("ALTER TABLE runs ADD COLUMN cause TEXT")
 
 
+def _add_images(conn: Connection) -> None:
+    """Version 6: images are stored once each (`images`); transcripts of older versions hold none."""
+    images.create(conn, checkfirst=True)
+
+
 #: version N -> the step that turns a version N-1 database into version N.
 STEPS: dict[int, Callable[[Connection], None]] = {
-    2: _scrub_credentials, 3: _add_battle_voter, 4: _index_view_filters, 5: _add_run_cause,
+    2: _scrub_credentials, 3: _add_battle_voter, 4: _index_view_filters, 5: _add_run_cause, 6: _add_images,
 }
 
 

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from ..errors import UserError
 from ..redact import redact_text
 from ..types import FailureKind, Message, Rollout, Usage, Verdict
+from .images import Blob, take_images
 from .manifest import RunManifest
 from .records import ResultRecord, RunInfo
 from .schema import VERDICT
@@ -45,9 +46,12 @@ def _text(value: str | None) -> str | None:
     return redact_text(value.replace("\x00", "\ufffd")) if value else value
 
 
-def transcript_row(run_id: int, r: Rollout) -> dict[str, Any]:
-    """The `transcripts` row of one attempt (defaults left out: they come back on reading)."""
-    messages = [m.model_dump(mode="json", exclude_defaults=True) for m in r.messages]
+def transcript_row(run_id: int, r: Rollout, images: dict[str, Blob]) -> dict[str, Any]:
+    """The `transcripts` row of one attempt (defaults left out: they come back on reading).
+
+    Its images are replaced by references and added to `images` (digest -> bytes), stored once each.
+    """
+    messages = take_images([m.model_dump(mode="json", exclude_defaults=True) for m in r.messages], images)
     return {"run_id": run_id, "task_id": r.task_id, "sample": r.sample, "messages": messages}
 
 

@@ -1,4 +1,4 @@
-"""The tables: runs, rollouts (one row per attempt, verdict included), transcripts.
+"""The tables: runs, rollouts (one row per attempt, verdict included), transcripts, images.
 
 An attempt is keyed by (run_id, task_id, sample), unique in `rollouts` and `transcripts`, so a
 write is an upsert and a retried or replayed attempt replaces the old one instead of adding a
@@ -9,6 +9,10 @@ planning, results, counts) then reads one table of small rows and never joins. A
 100,000-row tables filtered on a run the PostgreSQL planner has no statistics for yet (a new run,
 just written) can get a nested loop that rescans the whole run per row: minutes instead of a second.
 The transcript, large and only read one at a time, stays out of those scans.
+
+Images in transcripts are kept once each in `images`, under the SHA-256 of their bytes; a stored
+transcript's image part holds `toolgym-image:sha256:<hex>` instead of the bytes (`store/images.py`),
+so a thousand rollouts of one image task store that image once.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -29,13 +34,14 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["KEY", "SCHEMA_VERSION", "VERDICT", "meta", "metadata", "rollouts", "runs", "transcripts"]
+__all__ = ["KEY", "SCHEMA_VERSION", "VERDICT", "images", "meta", "metadata", "rollouts", "runs", "transcripts"]
 
 #: Bumped when a table changes shape or stored values must be rewritten; `migrations.py` brings an
 #: older database up to date, and a database from a newer toolgym is refused, not misread.
 #: 1: the first; 2: URL credentials redacted in stored errors and manifests; 3: arena_battles.voter;
-#: 4: rollouts indexed by category and by failure kind (the web view's filters); 5: runs.cause.
-SCHEMA_VERSION = 5
+#: 4: rollouts indexed by category and by failure kind (the web view's filters); 5: runs.cause;
+#: 6: images, content-addressed (transcripts point at them).
+SCHEMA_VERSION = 6
 
 #: The columns that identify one attempt within a run.
 KEY = ("run_id", "task_id", "sample")
@@ -106,4 +112,12 @@ transcripts = Table(
     Column("sample", Integer, nullable=False),
     Column("messages", _Json, nullable=False),
     UniqueConstraint(*KEY, name="uq_transcripts_key"),
+)
+
+images = Table(
+    "images",
+    metadata,
+    Column("digest", String(64), primary_key=True),  # SHA-256 hex of `data`
+    Column("mime", String(40), nullable=False),
+    Column("data", LargeBinary, nullable=False),
 )

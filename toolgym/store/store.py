@@ -24,10 +24,11 @@ from ..redact import redact_json, redact_text
 from ..types import FailureKind, Rollout, Verdict
 from . import rows
 from .engine import WRITE, is_read_only, open_engine
+from .images import Blob, put_images, referenced
 from .manifest import RunManifest, diff_manifests
 from .migrations import prepare_schema
 from .records import ResultRecord, RunInfo, RunStatus
-from .schema import KEY, VERDICT, rollouts, runs, transcripts
+from .schema import KEY, VERDICT, images, rollouts, runs, transcripts
 
 __all__ = ["Store"]
 
@@ -145,9 +146,14 @@ class Store:
         if not latest:
             return
         now = datetime.now(UTC)
+        blobs: dict[str, Blob] = {}
+        transcript_rows = [rows.transcript_row(run_id, r, blobs) for r, _, _ in latest.values()]
         with self._writing() as conn:
+            if blobs:  # each image once: a digest already stored is left as it is
+                values = [{"digest": d, "mime": mime, "data": data} for d, (mime, data) in blobs.items()]
+                conn.execute(self._insert(images).on_conflict_do_nothing(index_elements=["digest"]), values)
             conn.execute(self._upsert_rollout, [rows.rollout_row(run_id, *t, now) for t in latest.values()])
-            conn.execute(self._upsert_transcript, [rows.transcript_row(run_id, r) for r, _, _ in latest.values()])
+            conn.execute(self._upsert_transcript, transcript_rows)
 
     def done_keys(self, run_id: int) -> set[tuple[str, int]]:
         """(task_id, sample) of rollouts finished and scored; infra errors and unscored ones are retried."""
@@ -186,8 +192,10 @@ class Store:
                     select(_t.task_id, _t.sample, _t.messages).where(_t.run_id == run_id, key >= first, key <= last)
                 )
                 messages = {(task_id, sample): m for task_id, sample, m in found}
+                blobs = self._blobs(conn, referenced(messages.values()))
                 for row in part:
-                    rollout = rows.rollout(row, messages.get((row["task_id"], row["sample"]), []))
+                    stored = messages.get((row["task_id"], row["sample"]), [])
+                    rollout = rows.rollout(row, put_images(stored, blobs, _shown(row)))
                     yield rows.record([row[c] for c in rows.RECORD_COLUMNS]), rollout, rows.verdict(row)
 
     def rollout(self, run_id: int, task_id: str, sample: int = 0) -> Rollout:
@@ -195,9 +203,10 @@ class Store:
         with self._reading(f"run {run_id}") as conn:
             row = conn.execute(select(rollouts).where(*_key(_r, run_id, task_id, sample))).mappings().first()
             messages = conn.execute(select(_t.messages).where(*_key(_t, run_id, task_id, sample))).scalar()
+            blobs = self._blobs(conn, referenced([messages]))
         if row is None or messages is None:
             raise UserError(f"run {run_id} in {self.url} has no rollout of task {task_id!r} sample {sample}")
-        return rows.rollout(row, messages)
+        return rows.rollout(row, put_images(messages, blobs, _shown(row)))
 
     def verdict(self, run_id: int, task_id: str, sample: int = 0) -> Verdict | None:
         """The verdict of one rollout; None when it has none (unscored, or not run)."""
@@ -229,6 +238,14 @@ class Store:
             conn.execution_options(**{WRITE: True})
             with conn.begin():
                 yield conn
+
+    @staticmethod
+    def _blobs(conn: Connection, digests: set[str]) -> dict[str, Blob]:
+        """The stored images with these digests (one query)."""
+        if not digests:
+            return {}
+        found = conn.execute(select(images.c.digest, images.c.mime, images.c.data).where(images.c.digest.in_(digests)))
+        return {digest: (mime, bytes(data)) for digest, mime, data in found}
 
     def _upsert(self, table: Any) -> Any:
         stmt = self._insert(table)
@@ -276,6 +293,10 @@ class Store:
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
         return f"no run named {name!r} in {self.url}{hint} Runs there (newest last): {', '.join(names[-10:])}"
+
+
+def _shown(row: Any) -> str:
+    return f"stored rollout of task {row['task_id']!r} sample {row['sample']}"
 
 
 def _key(columns: Any, run_id: int, task_id: str, sample: int) -> tuple[Any, ...]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import UserError
+from ..images import resolve_images
 from ..inputs import parse_json, read_lines
 from ..types import Task, Tool
 from .checks import task_problem
@@ -59,6 +60,9 @@ def _read_tasks(path: Path, lines: Iterable[tuple[int, str]]) -> CompactTasks:
             if isinstance(data.get("category"), str):
                 data["category"] = sys.intern(data["category"])
             task = Task.model_validate(data)
+            if any(m.images for m in task.messages):  # image paths are relative to the suite file
+                messages = resolve_images(task.messages, path.parent, f"{path}:{lineno}: task {task.id!r}")
+                task = task.model_copy(update={"messages": messages})
             compact = task.model_dump_json(exclude_defaults=True).encode()
         except ValidationError as e:
             err = e.errors()[0]
