@@ -2,6 +2,7 @@
 
     python benchmarks/bench_bfcl_checker.py                 # 7 repeats, one core
     python benchmarks/bench_bfcl_checker.py --repeats 15
+    python benchmarks/bench_bfcl_checker.py --by-kind       # also: time per candidate by verdict kind
 
 Candidates: every BFCL v4 AST task (the single-turn categories with possible answers, from the
 installed bfcl-eval package) with its reference answer and each applicable perturbation. Both
@@ -10,6 +11,8 @@ the raw function docs and ground truth; toolgym the ToolCalls and the imported T
 checks every candidate once; both are warmed by one pass first, then passes alternate (BFCL,
 toolgym, BFCL, ...) so machine load hits both alike. Prints the median CPU time per pass, the
 candidates per second and the ratio (goal: toolgym >= 1.5x BFCL), and checks that the verdicts agree.
+`--by-kind` splits the candidates by toolgym's verdict (passed or failure kind; single or parallel)
+and prints both checkers' median CPU time per candidate in each group: where the time goes.
 """
 
 from __future__ import annotations
@@ -70,9 +73,25 @@ def toolgym_pass(items) -> tuple[float, int]:
     return time.process_time() - t, passed
 
 
+def by_kind(ast_checker, items, repeats: int) -> None:
+    """Median CPU microseconds per candidate, both checkers, by toolgym's verdict kind."""
+    groups: dict[str, list] = {}
+    for item in items:
+        task, calls, _ = item
+        v = check_calls(calls, task.expected.calls, task.tools, task.category, mode="bfcl")
+        shape = "parallel" if "parallel" in task.category or len(task.expected.calls) > 1 else "single"
+        groups.setdefault(f"{v.failure.value if v.failure else 'passed'} ({shape})", []).append(item)
+    print(f"{'verdict':32s} {'n':>6s} {'BFCL us':>9s} {'toolgym us':>11s} {'ratio':>6s}")
+    for name, group in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        b = statistics.median(bfcl_pass(ast_checker, group)[0] for _ in range(repeats)) / len(group) * 1e6
+        o = statistics.median(toolgym_pass(group)[0] for _ in range(repeats)) / len(group) * 1e6
+        print(f"{name:32s} {len(group):6d} {b:9.2f} {o:11.2f} {b / o:6.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--by-kind", action="store_true", help="also time each verdict kind apart")
     args = parser.parse_args()
     if bfcl_checker() is None:
         sys.exit("needs bfcl-eval: pip install --no-deps bfcl-eval")
@@ -96,6 +115,8 @@ def main() -> None:
     print(f"toolgym bfcl mode  {o * 1000:8.1f} ms/pass  {len(items) / o:>9,.0f} candidates/s CPU  passed {ours_ok}")
     verdict = "met" if b / o >= GOAL else "MISSED"
     print(f"ratio {b / o:.2f}x (goal {GOAL}x: {verdict}); verdicts that differ: {disagree}")
+    if args.by_kind:
+        by_kind(ast_checker, items, args.repeats)
 
 
 if __name__ == "__main__":

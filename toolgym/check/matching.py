@@ -12,9 +12,10 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from ..types import ExpectedCall, FailureKind, ToolCall
+from .bfcl_plan import bfcl_plan
 from .issues import Issue, short
 from .schema import ToolSpec
-from .values import bfcl_issue, bfcl_ok, omittable, toolgym_issue
+from .values import bfcl_issue, omittable, toolgym_issue
 
 __all__ = [
     "Mode",
@@ -62,6 +63,8 @@ def call_issues(
     Returns the first issue (the one that decides the verdict), or None when the call passes. With
     `found`, checking goes on past the first issue and every issue is appended to it.
     """
+    if mode == "bfcl" and found is None:
+        return bfcl_plan(expected, tool).issue(call, dots_as_underscores)
     want = tool.name.replace(".", "_") if dots_as_underscores else tool.name
     if call.name != want:
         issue = Issue(FailureKind.WRONG_FUNCTION, f"called {call.name!r}, expected {want!r}")
@@ -117,23 +120,7 @@ def call_issues(
 
 def bfcl_call_passes(call: ToolCall, expected: ExpectedCall, tool: ToolSpec, dots_as_underscores: bool) -> bool:
     """`call_issues(..., mode="bfcl") is None`, without building messages (parallel matching's test)."""
-    if call.name != (tool.name.replace(".", "_") if dots_as_underscores else tool.name):
-        return False
-    args = call.arguments
-    for name in tool.required:
-        if name not in args:
-            return False
-    answer = expected.arguments
-    params = tool.params
-    for name, value in args.items():
-        spec = params.get(name)
-        accepted = answer.get(name)
-        if spec is None or accepted is None or not bfcl_ok(spec, value, accepted):
-            return False
-    for name, accepted in answer.items():
-        if name not in args and "" not in accepted and name not in tool.required:
-            return False
-    return True
+    return bfcl_plan(expected, tool).passes(call, dots_as_underscores)
 
 
 def greedy_match(n: int, ok: Callable[[int, int], bool]) -> tuple[int | None, list[int]]:

@@ -19,17 +19,18 @@ from .language import convert_language_value
 from .normalize import bfcl_standardize, safe_standardize
 from .schema import MISSING, ParamSpec
 
-__all__ = ["bfcl_issue", "bfcl_ok", "omittable", "same", "toolgym_issue"]
+__all__ = ["NOTHING", "bfcl_issue", "bfcl_ok", "first_answer", "omittable", "same", "toolgym_issue"]
 
-_NOTHING: Any = object()
+NOTHING: Any = object()
+"""What `first_answer` returns when only omission is accepted."""
 
 
-def _first_answer(accepted: list[Any]) -> Any:
+def first_answer(accepted: list[Any]) -> Any:
     """The first accepted value that is not the omission mark: its type is BFCL's "answer type"."""
     for a in accepted:
         if a != "" or type(a) is not str:
             return a
-    return _NOTHING
+    return NOTHING
 
 
 # ---------------------------------------------------------------- bfcl mode
@@ -47,7 +48,7 @@ def _bfcl_items_typed(value: list[Any], item_types: tuple[type, ...], accepted: 
     for cand in accepted:
         if type(cand) is not list:
             return True
-        cand_type = type(_first_answer(cand))
+        cand_type = type(first_answer(cand))
         if all(type(v) in item_types or type(v) is cand_type for v in value):
             return True
     return False
@@ -117,8 +118,8 @@ def bfcl_ok(spec: ParamSpec, value: Any, accepted: list[Any]) -> bool:
         value = list(value)
     if spec.is_float and type(value) is int:
         value = float(value)
-    answer = _first_answer(accepted)
-    answer_type = None if answer is _NOTHING else type(answer)
+    answer = first_answer(accepted)
+    answer_type = None if answer is NOTHING else type(answer)
     is_variable = answer_type is not None and types is not None and answer_type not in types
     if types is not None:
         tv = type(value)
@@ -167,8 +168,8 @@ def bfcl_issue(spec: ParamSpec, value: Any, accepted: list[Any], path: str) -> I
         value = list(value)
     if spec.is_float and type(value) is int:
         value = float(value)
-    answer = _first_answer(accepted)
-    answer_type = None if answer is _NOTHING else type(answer)
+    answer = first_answer(accepted)
+    answer_type = None if answer is NOTHING else type(answer)
     # an answer whose type is not the schema's is a variable name, compared as it is
     is_variable = answer_type is not None and types is not None and answer_type not in types
     if types is not None:
@@ -188,7 +189,7 @@ def bfcl_issue(spec: ParamSpec, value: Any, accepted: list[Any], path: str) -> I
         if kind is list and spec.items is not None and spec.items.bfcl_py == (dict,):
             return _bfcl_list_dict(path, value, accepted)
         if kind is str:
-            if bfcl_standardize(value) in [bfcl_standardize(c) for c in accepted if type(c) is str]:
+            if bfcl_standardize(value) in _standardized(accepted):
                 return None
             return Issue.wrong_value(path, value, accepted)
         if kind is list:
@@ -312,8 +313,8 @@ def toolgym_issue(spec: ParamSpec | None, value: Any, accepted: list[Any], path:
     value = _coerce(spec, value)
     types = spec.py if spec is not None else None
     type_name = spec.type_name if spec is not None else "any"
-    answer = _first_answer(accepted)
-    if types is not None and answer is not _NOTHING:
+    answer = first_answer(accepted)
+    if types is not None and answer is not NOTHING:
         ta = type(answer)
         variable = type(value) is ta and type(value) not in types
         if variable or (ta not in types and not (ta is int and float in types)):
