@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from ..types import Message, Task, ToolCall, Verdict
+from ..types import Content, Message, Task, ToolCall, Verdict
 
 __all__ = ["Environment", "Episode"]
 
@@ -16,8 +16,8 @@ __all__ = ["Environment", "Episode"]
 class Episode:
     """Per-rollout state. The stateless default refuses to execute calls: single-turn tasks end at the call."""
 
-    def call(self, call: ToolCall) -> str:
-        """Execute one tool call and return the tool message content."""
+    def call(self, call: ToolCall) -> Content:
+        """Execute one tool call and return the tool message content: text, or text and image parts."""
         raise NotImplementedError(f"tool {call.name!r} has no implementation in this environment")
 
     def close(self) -> None:

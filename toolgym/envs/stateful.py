@@ -63,7 +63,7 @@ from typing import Any
 from ..errors import ToolError, UserError
 from ..registry import Registry
 from ..tools import ToolDefinitionError, tool
-from ..types import FailureKind, Message, Task, Tool, ToolCall, Verdict
+from ..types import Content, FailureKind, ImagePart, Message, Task, TextPart, Tool, ToolCall, Verdict
 from .environment import Environment, Episode
 from .state import explain_diff, state_hash
 
@@ -169,8 +169,12 @@ class StatefulEpisode(Episode):
         self.domain = domain
         self.state = state
 
-    def call(self, call: ToolCall) -> str:
-        """Run one call; bad arguments and tool failures raise `ToolError` and leave the state unchanged."""
+    def call(self, call: ToolCall) -> Content:
+        """Run one call; bad arguments and tool failures raise `ToolError` and leave the state unchanged.
+
+        A tool's text is the result; a list of content parts (an image and its caption) is kept as
+        parts; anything else is sent as JSON.
+        """
         found = self.domain.tool(call.name)
         if found is None or found.fn is None:
             known = ", ".join(t.name for t in self.domain.tools)
@@ -182,7 +186,9 @@ class StatefulEpisode(Episode):
         except Exception:
             self.state = before
             raise
-        return result if isinstance(result, str) else json.dumps(result, ensure_ascii=False)
+        if isinstance(result, str) or _is_parts(result):
+            return result
+        return json.dumps(result, ensure_ascii=False)
 
 
 class StatefulEnv(Environment):
@@ -416,6 +422,10 @@ def _fold(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _fold(v) for k, v in value.items()}
     return value
+
+
+def _is_parts(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(p, TextPart | ImagePart) for p in value)
 
 
 def _norm(text: str) -> str:

@@ -1,6 +1,6 @@
 """Suites: bundled task sets and importers, addressed by a spec string.
 
-Specs: `fc-core` (bundled), `bfcl` / `bfcl:CATEGORY[,...]` (BFCL v4's data in the installed
+Specs: `fc-core`, `vision-core` (bundled), `bfcl` / `bfcl:CATEGORY[,...]` (BFCL v4's data in the installed
 `bfcl-eval` package), `bfcl:DIR[:category,...]` (BFCL v3/v4 files in a folder), `jsonl:FILE` (one
 Task per line), `remote:URL` (the tasks of a `toolgym serve-env` server, verified there), `mcp:FILE`
 (tasks whose tools come from MCP servers), `py:FILE.py:NAME` and `module:NAME` (a suite defined in
@@ -73,6 +73,13 @@ def _files() -> Suite:
     from .files import files
 
     return files()
+
+
+@SUITES.register("vision-core")
+def _vision_core() -> Suite:
+    from .vision_core import vision_core
+
+    return vision_core()
 
 
 def load_suite(spec: str) -> Suite:
