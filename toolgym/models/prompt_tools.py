@@ -6,6 +6,10 @@ calling instructions of a tool-call format (Hermes by default), and the model's 
 with that format's parser. Earlier turns are rewritten to match, so the model sees one format only:
 an assistant turn's calls become text in the format, and tool results become a user turn of
 `<tool_response>` blocks. No `tools` field and no `tool` role reach the server.
+
+Images stay images: a user turn keeps its image parts, and a tool result's images go in its
+`<tool_response>` block as image parts between the block's text (a vision model sees them where the
+result is). The system prompt is text only.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..types import Message, Tool
+from ..types import Message, TextPart, Tool
 from .parsers import TOOL_PARSERS
 
 __all__ = ["prompt_messages", "tools_system_prompt"]
@@ -33,8 +37,15 @@ def tools_system_prompt(tools: list[Tool], parser: str = "hermes") -> str:
 
 
 def _tool_results(messages: list[Message]) -> dict[str, Any]:
-    blocks = "\n".join(f"<tool_response>\n{m.content or ''}\n</tool_response>" for m in messages)
-    return {"role": "user", "content": blocks}
+    if not any(m.images for m in messages):
+        blocks = "\n".join(f"<tool_response>\n{m.text}\n</tool_response>" for m in messages)
+        return {"role": "user", "content": blocks}
+    parts: list[Any] = []
+    for i, m in enumerate(messages):
+        parts.append(TextPart(text=("\n" if i else "") + "<tool_response>\n" + m.text))
+        parts += m.images
+        parts.append(TextPart(text="\n</tool_response>"))
+    return Message(role="user", content=parts).to_openai()
 
 
 def prompt_messages(
@@ -42,7 +53,7 @@ def prompt_messages(
 ) -> list[dict[str, Any]]:
     """`messages` as plain chat messages for a server without tool support (system, user, assistant)."""
     render = TOOL_PARSERS.get(parser).render
-    system = [m.content or "" for m in messages[:1] if m.role == "system"]
+    system = [m.text for m in messages[:1] if m.role == "system"]
     if tools:
         system.append(tools_system_prompt(tools, parser))
     out: list[dict[str, Any]] = [{"role": "system", "content": "\n\n".join(system)}] if system else []
@@ -55,10 +66,10 @@ def prompt_messages(
             out.append(_tool_results(pending))
             pending = []
         if m.role == "assistant" and m.tool_calls:
-            content = "\n".join(x for x in (m.content, render(m.tool_calls)) if x)
+            content = "\n".join(x for x in (m.text, render(m.tool_calls)) if x)
             out.append({"role": "assistant", "content": content})
         else:
-            out.append({"role": m.role, "content": m.content or ""})
+            out.append({"role": m.role, "content": m.to_openai()["content"] or ""})  # image parts kept
     if pending:
         out.append(_tool_results(pending))
     return out
