@@ -41,6 +41,7 @@ __all__ = [
     "image_ref",
     "read_image",
     "resolve_images",
+    "thumbnail",
 ]
 
 #: Pillow format name -> MIME type, for the formats toolgym accepts.
@@ -120,6 +121,33 @@ def read_image(path: Path, shown: str) -> str:
     except OSError as e:
         raise UserError(f"{shown} cannot be read: {e.strerror or e}; check the file and its permissions") from None
     return data_url(data, check_image(data, shown))
+
+
+def thumbnail(url: str, side: int = 240) -> str | None:
+    """A small PNG data URL of the image at data URL `url`, at most `side` pixels wide and high.
+
+    For pages that show transcripts (the HTML report, `toolgym view`): a page stays small and never
+    fetches anything. None for an http(s) URL or a data URL that does not decode; the original, when
+    Pillow is missing.
+    """
+    try:
+        _, data = decode_data_url(url)
+    except ValueError:
+        return None
+    try:
+        from PIL import Image
+    except ImportError:
+        return url
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width <= side and image.height <= side:
+                return url
+            image.thumbnail((side, side))
+            out = io.BytesIO()
+            image.save(out, format="PNG")
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+    return data_url(out.getvalue(), "image/png")
 
 
 def resolve_images(messages: list[Any], base: Path, where: str) -> list[Any]:

@@ -17,6 +17,7 @@ from importlib import resources
 from string import Template
 
 from .._version import __version__
+from ..images import thumbnail
 from ..stats import Estimate
 from ..types import Message, ToolCall
 from .sections import RunSection, Transcript
@@ -235,9 +236,10 @@ def _rollout(t: Transcript) -> str:
 def _message(m: Message) -> str:
     who = [m.role] + ([m.name] if m.name else []) + ([f"answers {m.tool_call_id}"] if m.tool_call_id else [])
     parts = [f'<div class="msg {escape(m.role)}"><div class="role">{escape(" · ".join(who))}</div>']
-    if m.content:
-        parts.append(f"<pre>{escape(_cut(m.content))}</pre>")
-    elif not m.tool_calls:
+    if m.text:
+        parts.append(f"<pre>{escape(_cut(m.text))}</pre>")
+    parts += [_image(p.image_url.url) for p in m.images]
+    if not m.content and not m.tool_calls:
         parts.append('<p class="empty">(no text)</p>')
     for call in m.tool_calls:
         parts.append(f'<div class="role">tool call</div><pre>{escape(_cut(_call_json(call)))}</pre>')
@@ -245,6 +247,14 @@ def _message(m: Message) -> str:
         parts.append(f'<pre class="err">parse error: {escape(_cut(m.parse_error))}</pre>')
     parts.append("</div>")
     return "".join(parts)
+
+
+def _image(url: str) -> str:
+    """An image of a transcript as an inline thumbnail (a data URL: the report references nothing outside)."""
+    small = thumbnail(url)
+    if small is None:
+        return f'<p class="note">[image: {escape(_clip(url, 80))}]</p>'
+    return f'<img class="thumb" src="{escape(small)}" alt="image in the transcript">'
 
 
 def _call_json(call: ToolCall) -> str:

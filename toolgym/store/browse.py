@@ -15,6 +15,7 @@ from sqlalchemy import Text, bindparam, cast, func, or_, select, tuple_
 
 from ..types import FailureKind, Rollout, Verdict
 from . import rows
+from .images import fetch_images, put_images, referenced
 from .records import ResultRecord, RunInfo
 from .schema import rollouts, runs, transcripts
 from .store import Store
@@ -115,6 +116,8 @@ def rollouts_by_key(
             if row is None:
                 continue
             messages = conn.execute(transcript_query, {"t": task_id, "s": sample}).scalar() or []
+            messages = put_images(messages, fetch_images(conn, referenced([messages])),
+                                  f"stored rollout of task {task_id!r} sample {sample}")
             out[(task_id, sample)] = (rows.rollout(row, messages), rows.verdict(row))
     return out
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from sqlalchemy import Connection, select
+
 from ..errors import UserError
 from ..images import REF_PREFIX, data_url, decode_data_url, image_digest, image_ref
+from .schema import images
 
-__all__ = ["Blob", "put_images", "referenced", "take_images"]
+__all__ = ["Blob", "fetch_images", "put_images", "referenced", "take_images"]
 
 Blob = tuple[str, bytes]
 """An image's MIME type and bytes."""
@@ -61,3 +64,11 @@ def put_images(messages: Any, blobs: Mapping[str, Blob], where: str) -> Any:
                                 "not hold (edited by hand?); re-run that rollout, or delete the run")
             image["url"] = data_url(blobs[digest][1], blobs[digest][0])
     return messages
+
+
+def fetch_images(conn: Connection, digests: set[str]) -> dict[str, Blob]:
+    """The stored images with these digests, in one query."""
+    if not digests:
+        return {}
+    found = conn.execute(select(images.c.digest, images.c.mime, images.c.data).where(images.c.digest.in_(digests)))
+    return {digest: (mime, bytes(data)) for digest, mime, data in found}

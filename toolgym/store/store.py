@@ -24,7 +24,7 @@ from ..redact import redact_json, redact_text
 from ..types import FailureKind, Rollout, Verdict
 from . import rows
 from .engine import WRITE, is_read_only, open_engine
-from .images import Blob, put_images, referenced
+from .images import Blob, fetch_images, put_images, referenced
 from .manifest import RunManifest, diff_manifests
 from .migrations import prepare_schema
 from .records import ResultRecord, RunInfo, RunStatus
@@ -192,7 +192,7 @@ class Store:
                     select(_t.task_id, _t.sample, _t.messages).where(_t.run_id == run_id, key >= first, key <= last)
                 )
                 messages = {(task_id, sample): m for task_id, sample, m in found}
-                blobs = self._blobs(conn, referenced(messages.values()))
+                blobs = fetch_images(conn, referenced(messages.values()))
                 for row in part:
                     stored = messages.get((row["task_id"], row["sample"]), [])
                     rollout = rows.rollout(row, put_images(stored, blobs, _shown(row)))
@@ -203,7 +203,7 @@ class Store:
         with self._reading(f"run {run_id}") as conn:
             row = conn.execute(select(rollouts).where(*_key(_r, run_id, task_id, sample))).mappings().first()
             messages = conn.execute(select(_t.messages).where(*_key(_t, run_id, task_id, sample))).scalar()
-            blobs = self._blobs(conn, referenced([messages]))
+            blobs = fetch_images(conn, referenced([messages]))
         if row is None or messages is None:
             raise UserError(f"run {run_id} in {self.url} has no rollout of task {task_id!r} sample {sample}")
         return rows.rollout(row, put_images(messages, blobs, _shown(row)))
@@ -238,14 +238,6 @@ class Store:
             conn.execution_options(**{WRITE: True})
             with conn.begin():
                 yield conn
-
-    @staticmethod
-    def _blobs(conn: Connection, digests: set[str]) -> dict[str, Blob]:
-        """The stored images with these digests (one query)."""
-        if not digests:
-            return {}
-        found = conn.execute(select(images.c.digest, images.c.mime, images.c.data).where(images.c.digest.in_(digests)))
-        return {digest: (mime, bytes(data)) for digest, mime, data in found}
 
     def _upsert(self, table: Any) -> Any:
         stmt = self._insert(table)

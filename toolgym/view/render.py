@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from ..images import thumbnail
 from ..report import category_chart, rating_chart
 from ..stats import Estimate
 
@@ -65,8 +66,8 @@ templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-templates.filters.update(pct=_pct, ci=_ci, pretty=_pretty, clip=_clip, tojson_pretty=lambda v: json.dumps(
-    v, indent=2, ensure_ascii=False, default=str))
+templates.filters.update(pct=_pct, ci=_ci, pretty=_pretty, clip=_clip, thumbnail=thumbnail,
+                         tojson_pretty=lambda v: json.dumps(v, indent=2, ensure_ascii=False, default=str))
 templates.globals.update(
     query=_query,
     category_chart=lambda runs: _markup_chart(category_chart(runs)),
