@@ -41,6 +41,7 @@ __all__ = [
     "image_ref",
     "read_image",
     "resolve_images",
+    "sniff_mime",
     "thumbnail",
 ]
 
@@ -71,6 +72,14 @@ def decode_data_url(url: str) -> tuple[str, bytes]:
         return head[5:-7], base64.b64decode(payload, validate=True)
     except binascii.Error as e:
         raise ValueError(f"data URL with bad base64: {e}") from None
+
+
+def sniff_mime(data: bytes) -> str:
+    """The MIME type of image bytes from their first bytes (PNG, JPEG, GIF, WebP); octet-stream otherwise."""
+    for magic, mime in ((b"\x89PNG", "image/png"), (b"\xff\xd8", "image/jpeg"), (b"GIF8", "image/gif")):
+        if data.startswith(magic):
+            return mime
+    return "image/webp" if data[:4] == b"RIFF" and data[8:12] == b"WEBP" else "application/octet-stream"
 
 
 def image_digest(data: bytes) -> str:

@@ -15,6 +15,7 @@ from .parsers import (
 )
 from .replay import ReplayModel, ReplayRecord, write_replay
 from .retry import RetryPolicy
+from .vision_messages import split_images, text_parts
 
 __all__ = [
     "BACKENDS",
@@ -31,6 +32,8 @@ __all__ = [
     "parse_tool_calls",
     "parser_for_model",
     "render_tool_calls",
+    "split_images",
+    "text_parts",
     "write_replay",
 ]
 

@@ -22,7 +22,7 @@ REFUSAL = "None of the available tools can do that, so I cannot help with this r
 
 def chat_message(message: Message) -> dict[str, Any]:
     """One message as a chat template reads it: OpenAI shape, call arguments as dicts, no parse error."""
-    out: dict[str, Any] = {"role": message.role, "content": message.content}
+    out: dict[str, Any] = {"role": message.role, "content": message.to_openai()["content"]}  # parts as dicts
     if message.tool_calls:
         out["tool_calls"] = [_chat_call(c) for c in message.tool_calls]
     if message.tool_call_id is not None:

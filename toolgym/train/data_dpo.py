@@ -8,7 +8,9 @@
   stores judged games and answers separately; read them there and pass `Judgment`s here.
 
 Rows are conversational: `prompt` (the task's messages), `chosen` and `rejected` (the answers'
-messages), plus `tools`, as TRL's DPOTrainer takes them.
+messages), plus `tools`, as TRL's DPOTrainer takes them. A prompt with images takes TRL's vision shape
+(`{"type": "image"}` placeholders and an `images` column); images inside the answers (a tool's
+picture) are written as `[image]` text there, since the trainer takes images with the prompt only.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from ..check import PERTURBATION_KINDS, perturb
+from ..models import split_images, text_parts
 from ..outputs import check_output
 from ..store import database_files
 from ..suites import Suite, head_by_category
@@ -54,11 +57,15 @@ def dpo_row(
     prompt: list[Message], chosen: list[Message], rejected: list[Message], tools: list[Tool], *,
     task_id: str, category: str, source: str, reward: float = 1.0,
 ) -> dict[str, Any]:
-    """One conversational preference row."""
+    """One conversational preference row (with `images` when the prompt has any)."""
+    shown, images = [chat_message(m) for m in prompt], []
+    if any(m.images for m in prompt):
+        shown, images = split_images(shown)
     return {
-        "prompt": [chat_message(m) for m in prompt],
-        "chosen": [chat_message(m) for m in chosen],
-        "rejected": [chat_message(m) for m in rejected],
+        "prompt": shown,
+        **({"images": images} if images else {}),
+        "chosen": text_parts([chat_message(m) for m in chosen]),
+        "rejected": text_parts([chat_message(m) for m in rejected]),
         "tools": chat_tools(tools),
         "task_id": task_id,
         "category": category,

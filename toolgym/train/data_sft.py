@@ -3,7 +3,9 @@
 Per task, the passed rollouts are ranked by reward, then by fewer generated tokens (the shorter of
 two correct answers), then by run and sample order; answers that render the same are kept once, and
 the first `per_task` remain. Each becomes one conversational row for TRL's SFTTrainer: `messages`
-(the task's messages and the model's answer) and `tools` (the tools the task offered).
+(the task's messages and the model's answer) and `tools` (the tools the task offered). A conversation
+with images takes TRL's vision shape: `{"type": "image"}` placeholders in `messages` and the images,
+in order, in `images`.
 
 Examples:
     >>> record = build_sft_data("toolgym.db", ["fc-core-tiny-train"], Path("data/sft"))  # doctest: +SKIP
@@ -17,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..models import split_images
 from ..outputs import check_output
 from ..store import database_files
 from ..suites import Suite, head_by_category
@@ -29,9 +32,14 @@ __all__ = ["build_sft_data", "sft_row", "sft_rows", "sft_rows_from_suite"]
 
 
 def sft_row(task: Task, answer: list[Message], source: str, reward: float = 1.0) -> dict[str, Any]:
-    """One SFT row: the conversation (task messages + answer) and the task's tools."""
+    """One SFT row: the conversation (task messages + answer), the task's tools, and its images if any."""
+    conversation = [*task.messages, *answer]
+    messages, images = [chat_message(m) for m in conversation], []
+    if any(m.images for m in conversation):
+        messages, images = split_images(messages)
     return {
-        "messages": [chat_message(m) for m in [*task.messages, *answer]],
+        "messages": messages,
+        **({"images": images} if images else {}),
         "tools": chat_tools(task.tools),
         "task_id": task.id,
         "category": task.category,

@@ -3,7 +3,9 @@
 `toolgym data sft|dpo` write one directory each: `save_to_disk`'s files (load them with
 `datasets.load_from_disk`), `toolgym_data.json` (the `DataRecord`: kind, suite, runs, counts) and, on
 request, `data.jsonl` with the same rows. Messages and tools are `datasets.Json` values (see
-`chat.py`), so the columns load as plain lists of dicts that TRL's trainers take unchanged.
+`chat.py`), so the columns load as plain lists of dicts that TRL's trainers take unchanged. Rows
+with images have an `images` column of `datasets.Image` values (PIL images when read; rows without
+images get an empty list), and `data.jsonl` writes them as data URLs.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .._version import __version__
 from ..errors import UserError
+from ..images import data_url, sniff_mime
 from ..outputs import atomic_dir
 
 if TYPE_CHECKING:
@@ -60,7 +63,7 @@ class DataRecord(BaseModel):
 
 def rows_dataset(rows: list[dict[str, Any]], kind: DataKind) -> Dataset:
     """A `datasets.Dataset` of SFT or DPO `rows` with conversation and tool columns as `Json` values."""
-    from datasets import Dataset, Features, Json, List, Value
+    from datasets import Dataset, Features, Image, Json, List, Value
 
     if kind == "grpo":
         raise ValueError("GRPO rows carry rendered prompts; train_grpo builds their dataset")
@@ -69,7 +72,17 @@ def rows_dataset(rows: list[dict[str, Any]], kind: DataKind) -> Dataset:
     columns.update({name: Value("string") for name in _STRINGS})
     columns["reward"] = Value("float32")
     features = Features({k: v for k, v in columns.items() if not rows or k in rows[0]})
+    if any("images" in row for row in rows):  # TRL's vision format: the images of each row, in order
+        features["images"] = List(Image())
+        rows = [{**row, "images": [{"bytes": b, "path": None} for b in row.get("images", [])]} for row in rows]
     return Dataset.from_list(rows, features=features)
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    if "images" not in row:
+        return row
+    return {**row, "images": [data_url(b, sniff_mime(b))
+                              for b in row["images"]]}
 
 
 def save_data(rows: list[dict[str, Any]], record: DataRecord, out: Path, *, jsonl: bool = False) -> Path:
@@ -97,7 +110,7 @@ def save_data(rows: list[dict[str, Any]], record: DataRecord, out: Path, *, json
         if jsonl:
             with (tmp / JSONL_FILE).open("w", encoding="utf-8") as f:
                 for row in rows:
-                    f.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    f.write(json.dumps(_jsonable(row), ensure_ascii=False) + "\n")
     return out
 
 
