@@ -108,6 +108,7 @@ def eval_command(
     user_model: Annotated[str | None, opt("user_model", "--user-model")] = None,
     sandbox: Annotated[str | None, opt("sandbox", "--sandbox")] = None,
     max_infra_errors: Annotated[float | None, opt("max_infra_errors", "--max-infra-errors")] = None,
+    executor: Annotated[str | None, opt("executor", "--executor")] = None,
     base_url: Annotated[str | None, typer.Option(help=BASE_URL_HELP)] = None,
     tool_mode: Annotated[str | None, typer.Option(help=TOOL_MODE_HELP)] = None,
     parser: Annotated[str | None, typer.Option(help=PARSER_HELP)] = None,
@@ -122,7 +123,7 @@ def eval_command(
     flags = dict(suite=suite, model=model, split=split, repeats=repeats, temperature=temperature, top_p=top_p,
                  max_tokens=max_tokens, seed=seed, concurrency=concurrency, limit=limit, mode=mode, db=db,
                  run=run, timeout_s=timeout_s, max_turns=max_turns, max_tool_calls=max_tool_calls,
-                 user_model=user_model, sandbox=sandbox, max_infra_errors=max_infra_errors)
+                 user_model=user_model, sandbox=sandbox, max_infra_errors=max_infra_errors, executor=executor)
     model_flags = dict(base_url=base_url, api_key=api_key, tool_mode=tool_mode, parser=parser,
                        request_timeout=request_timeout, extra_body=extra_body, user_base_url=user_base_url,
                        user_api_key=user_api_key)

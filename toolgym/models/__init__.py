@@ -14,6 +14,7 @@ from .parsers import (
     render_tool_calls,
 )
 from .replay import ReplayModel, ReplayRecord, write_replay
+from .replicas import ReplicaPool
 from .retry import RetryPolicy
 from .vision_messages import split_images, text_parts
 
@@ -26,6 +27,7 @@ __all__ = [
     "ParseResult",
     "ReplayModel",
     "ReplayRecord",
+    "ReplicaPool",
     "RetryPolicy",
     "ToolParser",
     "load_model",

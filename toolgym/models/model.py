@@ -19,7 +19,8 @@ class ModelOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     base_url: str | None = None
-    """OpenAI-compatible server URL (`http://localhost:8000/v1`); else OPENAI_BASE_URL, read by the CLI."""
+    """OpenAI-compatible server URL (`http://localhost:8000/v1`); else OPENAI_BASE_URL, read by the CLI.
+    Several, comma-separated, are replicas of one model: requests are balanced over the healthy ones."""
     api_key: str | None = None
     """API key sent as a Bearer token; OPENAI_API_KEY when not given."""
     timeout_s: float = Field(default=60.0, gt=0)

@@ -380,5 +380,9 @@ class OpenAIModel(Model):
 
 @BACKENDS.register("openai")
 def openai_backend(name: str, options: ModelOptions) -> Model:
-    """Factory for `openai:NAME` specs."""
+    """Factory for `openai:NAME` specs; several comma-separated base URLs make a `ReplicaPool`."""
+    if options.base_url and "," in options.base_url:
+        from .replicas import ReplicaPool  # imports this module
+
+        return ReplicaPool(name, options)
     return OpenAIModel(name, options)

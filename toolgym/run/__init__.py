@@ -3,9 +3,10 @@
 from .config import RunConfig
 from .config_file import load_config_file
 from .evaluate import Progress, evaluate, evaluate_async
+from .executors import Executor, LocalExecutor, executor_for
 from .limits import Budget, EpisodeLimits, label_limit
 from .loop import run_episode
-from .scheduler import Job, Result, plan_jobs, run_jobs, sample_seed
+from .scheduler import Job, Result, plan_jobs, run_job, run_jobs, sample_seed
 from .user import STOP_MARKER, USER_NAME, ScriptedUser, SimulatedUser, User, user_for
 from .writer import BatchWriter
 
@@ -15,6 +16,8 @@ __all__ = [
     "BatchWriter",
     "Budget",
     "EpisodeLimits",
+    "Executor",
+    "LocalExecutor",
     "ScriptedUser",
     "SimulatedUser",
     "User",
@@ -26,9 +29,11 @@ __all__ = [
     "RunConfig",
     "evaluate",
     "evaluate_async",
+    "executor_for",
     "load_config_file",
     "plan_jobs",
     "run_episode",
+    "run_job",
     "run_jobs",
     "sample_seed",
 ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..types import SamplingConfig
+from .executors.spec import check_executor
 from .limits import EpisodeLimits
 
 __all__ = ["RunConfig"]
@@ -58,6 +59,15 @@ class RunConfig(BaseModel):
     """Model spec of the simulated user for tasks with a hidden user instruction (multi-turn suites)."""
     sandbox: Literal["auto", "bwrap", "namespaces", "process"] = "auto"
     """Isolation of model-written code (code suites): auto = bwrap, else refused; namespaces, process: weak, by name."""
+    executor: str = "local"
+    """Where rollouts run: local (this process), ray (a Ray cluster started for the run) or ray:ADDRESS
+    (ray:auto, ray:HOST:6379); the store stays with this process either way."""
+
+
+    @field_validator("executor")
+    @classmethod
+    def _known_executor(cls, value: str) -> str:
+        return check_executor(value)
 
     def limits(self) -> EpisodeLimits:
         """The episode limits of this run."""

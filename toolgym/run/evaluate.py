@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from .._version import __version__
 from ..envs import ENVIRONMENTS, CodeEnv, Environment, isolation_level
 from ..errors import RunFailed, ToolgymError
-from ..models import Model, ModelOptions, load_model
+from ..models import Model, ModelOptions
 from ..store import RunInfo, RunManifest, RunStatus, Store
 from ..suites import Suite, head_by_category, load_suite
 from .config import RunConfig
-from .scheduler import Result, plan_jobs, run_jobs
+from .executors import executor_for
+from .scheduler import Result, plan_jobs
 from .user import SimulatedUser
 from .writer import BatchWriter
 
@@ -123,9 +124,14 @@ async def evaluate_async(
     tasks = suite.split(None if config.split == "all" else config.split)
     tasks = head_by_category(tasks, config.limit)
     env, sandbox = environment_for(config, suite)
+    executor = executor_for(config.executor)  # where the rollouts run; this process writes the store
     owns_model = model is None  # a caller's model stays open for the caller to reuse
-    model = model or load_model(config.model, options)
-    store = Store(config.db)
+    try:
+        model = model or executor.load_model(config.model, options)
+        store = Store(config.db)
+    except BaseException:
+        await executor.aclose()
+        raise
     try:
         run = store.open_run(config.run, manifest_for(config, suite, model, sandbox))
         done = store.done_keys(run.id)
@@ -144,13 +150,13 @@ async def evaluate_async(
                 raise RunFailed(f"stopped early: {progress.infra_summary()} "
                                 f"(--max-infra-errors {config.max_infra_errors:g})")
 
-        user_model = load_model(config.user_model, user_options or options) if config.user_model else None
+        user_model = executor.load_model(config.user_model, user_options or options) if config.user_model else None
         user = SimulatedUser(user_model) if user_model else None
         status: RunStatus = "interrupted"  # Ctrl-C (CancelledError, KeyboardInterrupt) leaves it so
         cause: str | None = None
         try:
-            await run_jobs(model, env, plan_jobs(tasks, config.repeats, done), config.sampling(), config.limits(),
-                           concurrency=config.concurrency, on_result=record, user=user)
+            await executor.run_jobs(model, env, plan_jobs(tasks, config.repeats, done), config.sampling(),
+                                    config.limits(), concurrency=config.concurrency, on_result=record, user=user)
             status, cause = ending(progress)
         except RunFailed as e:  # the infra-error limit: what was done is stored, the caller reads the status
             status, cause = "failed", str(e)
@@ -166,6 +172,7 @@ async def evaluate_async(
     finally:
         if owns_model:
             await model.aclose()
+        await executor.aclose()
 
 
 class InfraStop:

@@ -21,7 +21,7 @@ from .limits import EpisodeLimits, label_limit
 from .loop import run_episode
 from .user import SimulatedUser
 
-__all__ = ["Job", "Result", "plan_jobs", "run_jobs", "sample_seed"]
+__all__ = ["Job", "Result", "plan_jobs", "run_job", "run_jobs", "sample_seed"]
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ async def run_jobs(
 
     async def worker() -> None:
         for job in it:  # the iterator is shared: each job is taken by exactly one worker
-            await on_result(await _run_one(model, env, job, sampling, limits, user))
+            await on_result(await run_job(model, env, job, sampling, limits, user))
 
     workers = [asyncio.ensure_future(worker()) for _ in range(max(1, concurrency))]
     try:
@@ -106,14 +106,18 @@ async def run_jobs(
         raise
 
 
-async def _run_one(
+async def run_job(
     model: Model,
     env: Environment,
     job: Job,
     sampling: SamplingConfig,
     limits: EpisodeLimits,
-    user: SimulatedUser | None,
+    user: SimulatedUser | None = None,
 ) -> Result:
+    """One job start to end: its episode and its verdict; infrastructure and verifier errors are recorded.
+
+    The unit every executor runs, in this process (`run_jobs`) or on a Ray worker.
+    """
     task = job.task
     seeded = sampling.model_copy(update={"seed": sample_seed(sampling.seed, task.id, job.sample)})
     try:

@@ -1,0 +1,79 @@
+"""Local models (`tiny`, `hf:PATH`) on a Ray cluster: the weights live in model-server actors.
+
+A transformers model is too big to load in every rollout worker, so it loads once per server actor
+(one per GPU of the cluster, each with `num_gpus=1`; one CPU actor where the cluster has no GPU).
+Rollout workers reach it through `ActorModel`, which travels as actor handles. The server batches
+concurrent requests exactly as `LocalModel` does in one process (an async actor's calls share one
+event loop), so answers do not depend on the executor.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+import ray
+from ray.exceptions import RayActorError
+
+from ...errors import InfraError
+from ...models import Model, ModelOptions, load_model
+from ...types import Completion, Message, SamplingConfig, Tool
+
+__all__ = ["ActorModel", "ModelServer", "start_model_servers"]
+
+
+class ModelServer:
+    """A Ray actor holding one loaded backend; `generate` calls share its batching event loop."""
+
+    def __init__(self, spec: str, options: ModelOptions) -> None:
+        self.model = load_model(spec, options)
+
+    async def describe(self) -> dict:
+        """The backend's manifest entry."""
+        return self.model.describe()
+
+    async def generate(
+        self, messages: list[Message], tools: list[Tool], sampling: SamplingConfig, task_id: str | None, sample: int
+    ) -> Completion:
+        """One assistant turn."""
+        return await self.model.generate(messages, tools, sampling, task_id=task_id, sample=sample)
+
+
+class ActorModel(Model):
+    """The `Model` rollout workers use for a model served by `ModelServer` actors."""
+
+    def __init__(self, spec: str, servers: list[Any], described: dict) -> None:
+        self.spec = spec
+        self.servers = servers
+        self._described = described
+
+    async def generate(
+        self,
+        messages: list[Message],
+        tools: list[Tool],
+        sampling: SamplingConfig,
+        *,
+        task_id: str | None = None,
+        sample: int = 0,
+    ) -> Completion:
+        """One turn on a server chosen by the request, so the turns of one rollout stay on one server."""
+        server = self.servers[zlib.crc32(f"{task_id}:{sample}".encode()) % len(self.servers)]
+        try:
+            return await server.generate.remote(messages, tools, sampling, task_id, sample)
+        except RayActorError as e:  # its node went away and Ray's restarts are spent
+            raise InfraError(f"the Ray model server of {self.spec} is gone: {type(e).__name__}") from None
+
+    def describe(self) -> dict:
+        """The backend's own manifest entry, as a local run records it."""
+        return dict(self._described)
+
+
+def start_model_servers(spec: str, options: ModelOptions) -> ActorModel:
+    """Start the model's server actors (one per cluster GPU, else one on a CPU) and wait until they loaded."""
+    gpus = int(ray.cluster_resources().get("GPU", 0))
+    resources = {"num_gpus": 1} if gpus else {"num_cpus": 1}
+    # Ray restarts a server whose process or node died and re-sends the calls it had not answered
+    server_class = ray.remote(max_restarts=3, max_task_retries=3, **resources)(ModelServer)
+    servers = [server_class.remote(spec, options) for _ in range(max(1, gpus))]
+    described = ray.get(servers[0].describe.remote())  # waits for the weights: a load error surfaces here
+    return ActorModel(spec, servers, described)
