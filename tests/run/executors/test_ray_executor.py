@@ -1,0 +1,213 @@
+"""`--executor ray`: the same stored run as a local one, whatever dies on the way.
+
+Every test runs on the session's two-node cluster (conftest) and compares against the in-process
+executor on the same suite and model: each rollout's outcome and the run's manifest must be equal.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.openai_server import OpenAIServer
+from tests.run.executors.results import manifest, outcomes
+from tests.run.suite_factory import responder, write_replay, write_suite
+from toolgym.models import ModelOptions
+from toolgym.run import Job, RunConfig, evaluate, executor_for
+
+ray = pytest.importorskip("ray", reason="needs Ray: pip install 'toolgym[ray]'")
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def both(tmp_path: Path, cfg: RunConfig, address: str, **kwargs) -> tuple[dict, dict]:
+    """Run `cfg` locally and on Ray; return both runs' outcomes (the manifests are checked equal)."""
+    local = evaluate(cfg.model_copy(update={"db": str(tmp_path / "local.db")}), **kwargs)
+    on_ray = evaluate(cfg.model_copy(update={"db": str(tmp_path / "ray.db"), "executor": f"ray:{address}"}),
+                      **kwargs)
+    assert local.status == on_ray.status == "finished"
+    assert manifest(str(tmp_path / "local.db"), local.name) == manifest(str(tmp_path / "ray.db"), on_ray.name)
+    return outcomes(str(tmp_path / "local.db"), local.name), outcomes(str(tmp_path / "ray.db"), on_ray.name)
+
+
+def test_a_run_on_ray_stores_what_a_local_run_stores(tmp_path, ray_cluster):
+    n = 60
+    cfg = RunConfig(suite=f"jsonl:{write_suite(tmp_path / 's.jsonl', n)}", split="all", repeats=2,
+                    model=f"replay:{write_replay(tmp_path / 'r.jsonl', n)}", concurrency=6)
+    local, on_ray = both(tmp_path, cfg, ray_cluster.address)
+    assert len(on_ray) == 2 * n
+    assert on_ray == local
+    assert sum(v[1] for v in on_ray.values()) == 2 * sum(1 for i in range(n) if i % 3)
+
+
+def test_an_http_model_behind_two_replicas_on_ray_answers_as_locally(tmp_path, ray_cluster):
+    n = 40
+    with OpenAIServer(responder()) as a, OpenAIServer(responder()) as b:
+        cfg = RunConfig(suite=f"jsonl:{write_suite(tmp_path / 's.jsonl', n)}", split="all", model="openai:m",
+                        concurrency=8)
+        local, on_ray = both(tmp_path, cfg, ray_cluster.address, options=ModelOptions(base_url=f"{a.url},{b.url}"))
+        assert on_ray == local and len(on_ray) == n
+        assert len(a.requests) + len(b.requests) == 2 * n
+        assert a.requests and b.requests, "the replicas share the load"
+
+
+def test_the_hand_out_is_lazy_and_bounded_by_the_concurrency(tmp_path, ray_cluster):
+    import asyncio
+
+    from toolgym.envs import ENVIRONMENTS
+    from toolgym.suites import load_suite
+
+    n, concurrency = 300, 8
+    suite = load_suite(f"jsonl:{write_suite(tmp_path / 's.jsonl', n)}")
+    taken, reported, most = 0, 0, 0
+
+    def jobs():
+        nonlocal taken
+        for task in suite.split(None):
+            taken += 1
+            yield Job(task, 0)
+
+    async def on_result(result) -> None:
+        nonlocal reported, most
+        most = max(most, taken - reported)
+        reported += 1
+
+    async def go() -> None:
+        executor = executor_for(f"ray:{ray_cluster.address}")
+        model = executor.load_model(f"replay:{write_replay(tmp_path / 'r.jsonl', n)}")
+        try:
+            from toolgym.run import EpisodeLimits
+            from toolgym.types import SamplingConfig
+
+            await executor.run_jobs(model, ENVIRONMENTS.get("function_calling")(), jobs(), SamplingConfig(),
+                                    EpisodeLimits(), concurrency=concurrency, on_result=on_result)
+        finally:
+            await executor.aclose()
+
+    asyncio.run(go())
+    assert reported == n
+    assert most <= concurrency, f"{most} jobs were taken from the plan before their results came back"
+
+
+def worker_pids(running: bool = False) -> list[int]:
+    """Processes of live rollout workers (Ray titles them `ray::RolloutWorker`, `ray::RolloutWorker.run` while busy)."""
+    title = b"ray::RolloutWorker.run" if running else b"ray::RolloutWorker"
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "cmdline").read_bytes().startswith(title):
+                pids.append(int(entry.name))
+        except OSError:
+            continue
+    return pids
+
+
+def parent(pid: int) -> int:
+    return int((Path("/proc") / str(pid) / "status").read_text().split("PPid:")[1].split()[0])
+
+
+def once_busy(count: int, act, where=lambda pid: True):
+    """An on_result callback: waits (at most 60 s) for `count` workers to exist, then calls `act(pid)` once,
+    as soon as a worker for which `where(pid)` holds is running a chunk of rollouts."""
+    state = {"waited": False, "done": False}
+
+    def callback(result, progress) -> None:
+        if not state["waited"]:
+            deadline = time.monotonic() + 60
+            while len(worker_pids()) < count and time.monotonic() < deadline:
+                time.sleep(0.1)  # holds the driver's loop: the workers start meanwhile
+            state["waited"] = True
+        elif not state["done"] and (busy := [p for p in worker_pids(running=True) if where(p)]):
+            act(busy[0])
+            state["done"] = True
+
+    return callback, state
+
+
+def test_a_worker_killed_mid_run_has_its_rollouts_run_by_another(tmp_path, ray_cluster, caplog):
+    n = 300
+    with OpenAIServer(responder(delay_s=0.05)) as server:
+        cfg = RunConfig(suite=f"jsonl:{write_suite(tmp_path / 's.jsonl', n)}", split="all", model="openai:m",
+                        concurrency=4)
+        options = ModelOptions(base_url=server.url)
+        local = outcomes(str(tmp_path / "local.db"),
+                         evaluate(cfg.model_copy(update={"db": str(tmp_path / "local.db")}), options=options).name)
+        kill_one, killed = once_busy(2, lambda pid: os.kill(pid, signal.SIGKILL))
+        db = str(tmp_path / "ray.db")
+        with caplog.at_level(logging.WARNING, logger="toolgym.run.executors.ray_executor"):
+            run = evaluate(cfg.model_copy(update={"db": db, "executor": f"ray:{ray_cluster.address}"}),
+                           options=options, on_result=kill_one)
+    assert killed["done"] and run.status == "finished"
+    assert "a Ray rollout worker died" in caplog.text
+    assert outcomes(db, run.name) == local
+
+
+def test_a_node_removed_mid_run_loses_no_rollout(tmp_path, ray_cluster, caplog):
+    from ray._private import ray_constants
+
+    n = 300
+    extra = ray_cluster.add_node(num_cpus=1, object_store_memory=80_000_000)  # the node that goes away
+    ray_cluster.wait_for_nodes()
+    raylet = extra.all_processes[ray_constants.PROCESS_TYPE_RAYLET][0].process.pid
+    with OpenAIServer(responder(delay_s=0.05)) as server:
+        cfg = RunConfig(suite=f"jsonl:{write_suite(tmp_path / 's.jsonl', n)}", split="all", model="openai:m",
+                        concurrency=6)
+        options = ModelOptions(base_url=server.url)
+        local = outcomes(str(tmp_path / "local.db"),
+                         evaluate(cfg.model_copy(update={"db": str(tmp_path / "local.db")}), options=options).name)
+        remove_node, removed = once_busy(3, lambda pid: ray_cluster.remove_node(extra),
+                                         where=lambda pid: parent(pid) == raylet)
+        db = str(tmp_path / "ray.db")
+        with caplog.at_level(logging.WARNING, logger="toolgym.run.executors.ray_executor"):
+            run = evaluate(cfg.model_copy(update={"db": db, "executor": f"ray:{ray_cluster.address}"}),
+                           options=options, on_result=remove_node)
+    assert removed["done"] and run.status == "finished"
+    assert "a Ray rollout worker died" in caplog.text
+    assert outcomes(db, run.name) == local
+
+
+def stored(db: str) -> int:
+    try:
+        with sqlite3.connect(db) as conn:
+            return conn.execute("select count(*) from rollouts").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_a_driver_killed_mid_run_resumes_to_the_same_results(tmp_path, ray_cluster):
+    n = 150
+    with OpenAIServer(responder(delay_s=0.03)) as server:
+        suite = f"jsonl:{write_suite(tmp_path / 's.jsonl', n)}"
+        db = str(tmp_path / "ray.db")
+        cmd = [sys.executable, "-m", "toolgym", "eval", suite, "--model", "openai:m", "--base-url", server.url,
+               "--split", "all", "--db", db, "--run", "r", "-c", "4", "--executor", f"ray:{ray_cluster.address}"]
+        driver = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 120
+            while stored(db) < 20 and driver.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert driver.poll() is None, driver.stderr.read().decode()[-2000:]
+            driver.send_signal(signal.SIGKILL)
+        finally:
+            driver.wait()
+        assert 20 <= stored(db) < n, "the driver was killed mid-run"
+        cfg = RunConfig(suite=suite, model="openai:m", split="all", run="r", concurrency=4)
+        options = ModelOptions(base_url=server.url)
+        run = evaluate(cfg.model_copy(update={"db": db, "executor": f"ray:{ray_cluster.address}"}), options=options)
+        local = evaluate(cfg.model_copy(update={"db": str(tmp_path / "local.db")}), options=options)
+    assert run.status == "finished" and run.done == n
+    assert outcomes(db, "r") == outcomes(str(tmp_path / "local.db"), local.name)
+
+
+def test_the_tiny_model_served_by_a_ray_actor_answers_as_locally(tmp_path, ray_cluster):
+    cfg = RunConfig(suite="fc-core", model="tiny", limit=3, concurrency=3, max_tokens=32)
+    local, on_ray = both(tmp_path, cfg, ray_cluster.address)
+    assert on_ray == local and len(on_ray) == 3
