@@ -61,3 +61,26 @@ def test_the_view_shows_the_images_of_a_rollout(vision_db, tmp_path: Path) -> No
 
         page = httpx.get(f"{url}/runs/{info.id}/rollout", params={"task": task, "sample": 0}).text
         assert len(thumbnails(page)) == 2 and "I cannot read it." in page
+
+
+def test_export_keeps_the_images_jsonl_as_data_urls_parquet_as_bytes_with_the_image_feature(vision_db, tmp_path):
+    db, run = vision_db
+    main(["export", run, "--db", db, "--out", str(tmp_path / "r.jsonl")])
+    rows = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
+    zoom = next(r for r in rows if r["category"] == "zoom_expense")
+    urls = [p["image_url"]["url"] for m in zoom["messages"] if isinstance(m.get("content"), list)
+            for p in m["content"] if p["type"] == "image_url"]
+    assert len(urls) == 2 and all(u.startswith("data:image/png;base64,") for u in urls)
+
+    import pyarrow.parquet as pq
+
+    main(["export", run, "--db", db, "--out", str(tmp_path / "r.parquet")])
+    table = pq.read_table(tmp_path / "r.parquet").to_pylist()
+    row = next(r for r in table if r["task_id"] == zoom["task_id"])
+    assert [i["bytes"] for i in row["images"]] == [base64.b64decode(u.split(",", 1)[1]) for u in urls]
+    assert json.loads(row["messages"])[1]["content"][-1] == {"type": "image"}
+    datasets = pytest.importorskip("datasets", reason="needs datasets: pip install 'toolgym[train]'")
+    loaded = datasets.load_dataset("parquet", data_files=str(tmp_path / "r.parquet"), split="train",
+                                   cache_dir=str(tmp_path / "cache"))
+    assert isinstance(loaded.features["images"].feature, datasets.Image)
+    assert loaded[[r["task_id"] for r in table].index(zoom["task_id"])]["images"][1].size[0] > 240

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from ..errors import UserError
+from ..models import split_images
 from ..outputs import atomic_file, atomic_path, check_output
 from ..report import comparison_table
 from ..stats import Record, compare
@@ -122,12 +123,12 @@ def export_command(
     db: Annotated[str, db_option()] = "toolgym.db",
     force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
 ) -> None:
-    """Export a run's rollouts (transcripts and verdicts) as JSON Lines or Parquet."""
+    """Export a run's rollouts (transcripts and verdicts) as JSON Lines or Parquet (images kept in both)."""
     out = check_output(out, force=force, reading=database_files(db))
     format = format or _FORMATS.get(out.suffix.lower(), "jsonl")
     if format == "parquet":
         try:
-            import pyarrow as pa
+            import pyarrow  # noqa: F401  (checked here: the table is built in _parquet_table)
             import pyarrow.parquet as pq
         except ImportError:
             raise UserError("parquet export needs pyarrow: pip install pyarrow") from None
@@ -139,12 +140,39 @@ def export_command(
             for row in rows:
                 f.write(json.dumps(row) + "\n")
     else:
-        for row in rows:  # nested, ragged fields travel as JSON strings so every row has one schema
-            row["messages"] = json.dumps(row["messages"])
-            row["components"] = json.dumps(row["components"])
         with atomic_path(out) as tmp:
-            pq.write_table(pa.Table.from_pylist(rows), tmp)
+            pq.write_table(_parquet_table(rows), tmp)
     console.print(f"wrote {len(rows)} rollouts of {info.name} to {out}")
+
+
+def _parquet_table(rows: list[dict[str, Any]]) -> Any:
+    """The rows as an Arrow table: nested, ragged fields as JSON strings, so every row has one schema.
+
+    A run with images gets an `images` column (each row's images, in order, as Hugging Face's `Image`
+    storage: `{bytes, path}`), and its messages hold `{"type": "image"}` where each image was, as in
+    TRL's vision datasets; with `datasets` installed the file records the `Image` feature, so
+    `load_dataset("parquet", ...)` gives PIL images.
+    """
+    import pyarrow as pa
+
+    with_images = any(isinstance(m.get("content"), list) and any(p.get("type") == "image_url" for p in m["content"])
+                      for row in rows for m in row["messages"])
+    for row in rows:
+        if with_images:
+            row["messages"], images = split_images(row["messages"])
+            row["images"] = [{"bytes": b, "path": None} for b in images]
+        row["messages"] = json.dumps(row["messages"])
+        row["components"] = json.dumps(row["components"])
+    table = pa.Table.from_pylist(rows)
+    if with_images:
+        try:
+            from datasets import Features, Image, List
+        except ImportError:
+            return table
+        features = Features.from_arrow_schema(table.schema)
+        features["images"] = List(Image())
+        table = table.cast(features.arrow_schema)
+    return table
 
 
 def _export_row(run: str, r: ResultRecord, rollout: Rollout, verdict: Verdict | None) -> dict[str, Any]:
