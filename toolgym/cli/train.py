@@ -25,6 +25,7 @@ from ..train import (
     LoopConfig,
     LoopHooks,
     RoundResult,
+    RowFilter,
     SFTRunConfig,
     TrainResult,
     build_dpo_data,
@@ -50,6 +51,11 @@ OUT_HELP = "Dataset directory to write (load it with datasets.load_from_disk)."
 JSONL_HELP = "Also write the rows as data.jsonl."
 FORCE_HELP = "Replace --out when it exists (it is replaced whole, only once the new data is written)."
 CONFIG_HELP = "YAML or JSON file of options; flags override it."
+CATEGORY_HELP = "Only tasks of this category (repeat for several)."
+FAILURE_HELP = "Only tasks with a rollout that failed this way (wrong_value, should_abstain...; repeatable)."
+BEST_OF_HELP = "Count only each task's first N samples of each run (best of N)."
+PER_CATEGORY_HELP = "At most N rows per category (each category's first tasks)."
+BALANCED_HELP = "As many rows per category as the category with the fewest rows has."
 
 
 @data_app.command("sft")
@@ -58,11 +64,17 @@ def data_sft_command(
     out: Annotated[Path, typer.Option("--out", "-o", help=OUT_HELP)],
     db: Annotated[str, db_option(DB_HELP)] = "toolgym.db",
     per_task: Annotated[int, typer.Option(help="Distinct passed answers kept per train task (best first).")] = 1,
+    category: Annotated[list[str] | None, typer.Option(help=CATEGORY_HELP)] = None,
+    failure: Annotated[list[str] | None, typer.Option(help=FAILURE_HELP)] = None,
+    best_of: Annotated[int | None, typer.Option(help=BEST_OF_HELP)] = None,
+    per_category: Annotated[int | None, typer.Option(help=PER_CATEGORY_HELP)] = None,
+    balanced: Annotated[bool, typer.Option(help=BALANCED_HELP)] = False,
     jsonl: Annotated[bool, typer.Option(help=JSONL_HELP)] = False,
     force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
 ) -> None:
     """Rejection sampling: the passed rollouts of train tasks as an SFT dataset (messages + tools)."""
-    record = build_sft_data(db, runs, out, per_task=per_task, jsonl=jsonl, force=force)
+    keep = RowFilter(tuple(category or ()), tuple(failure or ()), best_of, per_category, balanced)
+    record = build_sft_data(db, runs, out, per_task=per_task, keep=keep, jsonl=jsonl, force=force)
     _print_data(record, out)
 
 
@@ -72,11 +84,17 @@ def data_dpo_command(
     out: Annotated[Path, typer.Option("--out", "-o", help=OUT_HELP)],
     db: Annotated[str, db_option(DB_HELP)] = "toolgym.db",
     pairs_per_task: Annotated[int, typer.Option(help="Most (passed, failed) pairs per train task.")] = 1,
+    category: Annotated[list[str] | None, typer.Option(help=CATEGORY_HELP)] = None,
+    failure: Annotated[list[str] | None, typer.Option(help=FAILURE_HELP)] = None,
+    best_of: Annotated[int | None, typer.Option(help=BEST_OF_HELP)] = None,
+    per_category: Annotated[int | None, typer.Option(help=PER_CATEGORY_HELP)] = None,
+    balanced: Annotated[bool, typer.Option(help=BALANCED_HELP)] = False,
     jsonl: Annotated[bool, typer.Option(help=JSONL_HELP)] = False,
     force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
 ) -> None:
     """Preference pairs: a passed against a failed rollout of the same train task (prompt, chosen, rejected)."""
-    record = build_dpo_data(db, runs, out, pairs_per_task=pairs_per_task, jsonl=jsonl, force=force)
+    keep = RowFilter(tuple(category or ()), tuple(failure or ()), best_of, per_category, balanced)
+    record = build_dpo_data(db, runs, out, pairs_per_task=pairs_per_task, keep=keep, jsonl=jsonl, force=force)
     _print_data(record, out)
 
 

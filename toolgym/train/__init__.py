@@ -21,6 +21,7 @@ from .data_sft import build_sft_data, sft_rows, sft_rows_from_suite
 from .dataset_files import DataRecord, load_data_dir, read_data_record, rows_dataset, save_data
 from .dpo import train_dpo
 from .dpo_config import DPORunConfig
+from .filters import RowFilter, balance_rows, filter_rollouts, filtered_rows
 from .grpo import train_grpo
 from .grpo_config import GRPORunConfig
 from .loop import LoopConfig, LoopHooks, LoopResult, RoundResult, run_loop
@@ -45,12 +46,14 @@ __all__ = [
     "LoopResult",
     "RolloutSource",
     "RoundResult",
+    "RowFilter",
     "SFTRunConfig",
     "ScoredRollout",
     "StatefulReward",
     "TrainConfig",
     "TrainResult",
     "answer_messages",
+    "balance_rows",
     "battle_pairs",
     "build_dpo_data",
     "build_sft_data",
@@ -60,6 +63,8 @@ __all__ = [
     "dpo_rows",
     "dpo_rows_from_suite",
     "environment_classes",
+    "filter_rollouts",
+    "filtered_rows",
     "grpo_rows",
     "grpo_tasks",
     "load_data_dir",

@@ -29,6 +29,7 @@ from ..suites import Suite, head_by_category
 from ..types import Message, Task, Tool
 from .chat import answer_key, chat_message, chat_tools, reference_answer
 from .dataset_files import DataRecord, save_data
+from .filters import RowFilter, filtered_rows
 from .sources import RolloutSource, ScoredRollout, read_rollouts
 
 __all__ = ["Judgment", "battle_pairs", "build_dpo_data", "dpo_row", "dpo_rows", "dpo_rows_from_suite"]
@@ -170,10 +171,11 @@ def _as_messages(answer: list[Message] | str) -> list[Message]:
 
 
 def build_dpo_data(
-    db: str, runs: Sequence[str], out: Path, *, pairs_per_task: int = 1, jsonl: bool = False, force: bool = False
+    db: str, runs: Sequence[str], out: Path, *, pairs_per_task: int = 1, keep: RowFilter | None = None,
+    jsonl: bool = False, force: bool = False,
 ) -> DataRecord:
     """Read the runs, pair passed with failed answers per train task and write the dataset to `out`."""
     check_output(out, force=force, reading=database_files(db), folder=True)
-    rows, record = dpo_rows(read_rollouts(db, runs), pairs_per_task)
+    rows, record = filtered_rows(read_rollouts(db, runs), keep or RowFilter(), dpo_rows, pairs_per_task)
     save_data(rows, record, out, jsonl=jsonl)
     return record

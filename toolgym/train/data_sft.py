@@ -26,6 +26,7 @@ from ..suites import Suite, head_by_category
 from ..types import Message, Task
 from .chat import answer_key, chat_message, chat_tools, reference_answer
 from .dataset_files import DataRecord, save_data
+from .filters import RowFilter, filtered_rows
 from .sources import RolloutSource, ScoredRollout, read_rollouts
 
 __all__ = ["build_sft_data", "sft_row", "sft_rows", "sft_rows_from_suite"]
@@ -103,10 +104,11 @@ def sft_rows_from_suite(suite: Suite, limit: int | None = None) -> tuple[list[di
 
 
 def build_sft_data(
-    db: str, runs: Sequence[str], out: Path, *, per_task: int = 1, jsonl: bool = False, force: bool = False
+    db: str, runs: Sequence[str], out: Path, *, per_task: int = 1, keep: RowFilter | None = None,
+    jsonl: bool = False, force: bool = False,
 ) -> DataRecord:
     """Read the runs, keep the best passed answers per train task and write the dataset to `out`."""
     check_output(out, force=force, reading=database_files(db), folder=True)
-    rows, record = sft_rows(read_rollouts(db, runs), per_task)
+    rows, record = filtered_rows(read_rollouts(db, runs), keep or RowFilter(), sft_rows, per_task)
     save_data(rows, record, out, jsonl=jsonl)
     return record
