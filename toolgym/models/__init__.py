@@ -3,6 +3,16 @@
 from collections.abc import Callable
 
 from ..errors import UserError
+from .conversions import (
+    calls_from_openai,
+    choose_parser,
+    completion_from_openai,
+    completion_from_text,
+    content_text,
+    openai_message,
+    openai_tools,
+    template_message,
+)
 from .model import BACKENDS, Model, ModelOptions, load_model
 from .openai import OpenAIModel
 from .parsers import (
@@ -30,11 +40,19 @@ __all__ = [
     "ReplicaPool",
     "RetryPolicy",
     "ToolParser",
+    "calls_from_openai",
+    "choose_parser",
+    "completion_from_openai",
+    "completion_from_text",
+    "content_text",
     "load_model",
+    "openai_message",
+    "openai_tools",
     "parse_tool_calls",
     "parser_for_model",
     "render_tool_calls",
     "split_images",
+    "template_message",
     "text_parts",
     "write_replay",
 ]
