@@ -48,7 +48,6 @@ and mapped back in the reply.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import re
 import time
@@ -58,9 +57,9 @@ import httpx
 
 from ..errors import InfraError, UserError
 from ..redact import redact_text, redact_url
-from ..types import Completion, Message, SamplingConfig, Tool, ToolCall, Usage
+from ..types import Completion, Message, SamplingConfig, Tool, Usage
+from .conversions import choose_parser, completion_from_openai, openai_message, openai_tools
 from .model import BACKENDS, Model, ModelOptions
-from .parsers import TOOL_PARSERS, decode_arguments, parser_for_model
 from .prompt_tools import prompt_messages
 from .retry import RetryableError, RetryPolicy, parse_retry_after, with_retries
 
@@ -135,14 +134,6 @@ def _snippet(response: httpx.Response) -> str:
     return repr(redact_text(response.text[:200]))  # a server may echo the request URL, key included
 
 
-def _text(content: Any) -> str | None:
-    if content is None or isinstance(content, str):
-        return content
-    if isinstance(content, list):  # content parts
-        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
-    return json.dumps(content)
-
-
 def _usage(data: dict[str, Any]) -> Usage:
     usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
     counts = {k: usage.get(k) for k in ("prompt_tokens", "completion_tokens")}
@@ -179,7 +170,7 @@ class OpenAIModel(Model):
         self.url = redact_url(str(self._endpoint))
         """The endpoint as shown in messages: user, password and query values hidden (`toolgym.redact`)."""
         self.retry = retry or RetryPolicy.from_retries(options.max_retries)
-        self.parser = TOOL_PARSERS.get(options.parser or parser_for_model(name)).name
+        self.parser = choose_parser(options.parser, name)
         self._client: httpx.AsyncClient | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._rng = random.Random()
@@ -239,12 +230,9 @@ class OpenAIModel(Model):
         if self.options.tool_mode == "prompt":
             body["messages"] = prompt_messages(messages, tools, self.parser)
         else:
-            body["messages"] = [self._api_message(m, names) for m in messages]
+            body["messages"] = [openai_message(m, names.to_api) for m in messages]
             if tools:
-                body["tools"] = [
-                    {**t.to_openai(), "function": {**t.to_openai()["function"], "name": names.to_api(t.name)}}
-                    for t in tools
-                ]
+                body["tools"] = openai_tools(tools, names.to_api)
                 body["tool_choice"] = "auto"
         body |= {"temperature": s.temperature, "top_p": s.top_p, "max_tokens": s.max_tokens}
         if s.seed is not None:
@@ -257,15 +245,6 @@ class OpenAIModel(Model):
             else:
                 body[key] = value
         return body
-
-    @staticmethod
-    def _api_message(message: Message, names: _ApiNames) -> dict[str, Any]:
-        out = message.to_openai()
-        for call in out.get("tool_calls", []):
-            call["function"]["name"] = names.to_api(call["function"]["name"])
-        if "name" in out:
-            out["name"] = names.to_api(out["name"])
-        return out
 
     def _client_now(self) -> httpx.AsyncClient:
         loop = asyncio.get_running_loop()
@@ -342,40 +321,13 @@ class OpenAIModel(Model):
     def _completion(self, choice: Any, names: _ApiNames, latency: float) -> Completion:
         choice = choice if isinstance(choice, dict) else {}
         message = choice.get("message") if isinstance(choice.get("message"), dict) else {}
-        content = _text(message.get("content"))
-        raw_calls = message.get("tool_calls") or []
-        calls, errors = [], []
-        for i, entry in enumerate(raw_calls if isinstance(raw_calls, list) else [raw_calls], 1):
-            try:
-                calls.append(self._native_call(entry, i, names))
-            except ValueError as e:
-                errors.append(str(e))
-        raw = json.dumps({"content": content, "tool_calls": raw_calls}) if raw_calls else content or ""
-        text = content
-        if not raw_calls and content and (self.options.tool_mode == "prompt" or self.options.parser):
-            parsed = TOOL_PARSERS.get(self.parser).parse(content)
-            calls, text, errors = parsed.calls, parsed.text, [parsed.error] if parsed.error else []
-        return Completion(
-            text=text or None,
-            tool_calls=calls,
-            raw=raw,
-            parse_error="; ".join(errors) or None,
-            latency_s=latency,
-            finish_reason=reason if isinstance(reason := choice.get("finish_reason"), str) else None,
-        )
-
-    @staticmethod
-    def _native_call(entry: Any, number: int, names: _ApiNames) -> ToolCall:
-        fn = entry.get("function") if isinstance(entry, dict) else None
-        if not isinstance(fn, dict) or not isinstance(fn.get("name"), str) or not fn["name"]:
-            raise ValueError(f"tool call {number}: no function name in {json.dumps(entry)[:80]}")
-        name = names.from_api(fn["name"])
-        try:
-            arguments = decode_arguments(fn.get("arguments"))
-        except ValueError as e:
-            raise ValueError(f"tool call {number} ({name}): {e}") from None
-        call_id = entry.get("id")
-        return ToolCall(name=name, arguments=arguments, id=call_id if isinstance(call_id, str) else None)
+        # an explicit parser also reads calls a server returned as plain text (started without its tool parser)
+        parser = self.parser if self.options.tool_mode == "prompt" or self.options.parser else None
+        completion = completion_from_openai(message, names.from_api, parser)
+        reason = choice.get("finish_reason")
+        completion.latency_s = latency
+        completion.finish_reason = reason if isinstance(reason, str) else None
+        return completion
 
 
 @BACKENDS.register("openai")
