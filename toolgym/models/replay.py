@@ -23,7 +23,6 @@ decode (bad JSON arguments) is the model's fault: `parse_error`.
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -32,9 +31,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..errors import InfraError, UserError
 from ..inputs import parse_json, read_lines
-from ..types import Completion, Message, SamplingConfig, Tool, ToolCall
+from ..types import Completion, Message, SamplingConfig, Tool
+from .conversions import choose_parser, completion_from_openai, completion_from_text
 from .model import BACKENDS, Model, ModelOptions
-from .parsers import TOOL_PARSERS, decode_arguments
+from .parsers import TOOL_PARSERS
 
 __all__ = ["ReplayModel", "ReplayRecord", "load_replay", "write_replay"]
 
@@ -163,7 +163,7 @@ class ReplayModel(Model):
 
     def __init__(self, path: Path, options: ModelOptions) -> None:
         self.path = path
-        self.parser = TOOL_PARSERS.get(options.parser or "hermes").name
+        self.parser = choose_parser(options.parser)  # no model name to guess from: hermes
         self.records = _index_replay(path)
         self.spec = f"replay:{path}"
         # (task id, sample) -> assistant messages in the task's prompt: the fewest seen in a request
@@ -215,39 +215,12 @@ class ReplayModel(Model):
             )
         record = _read_line(self.path, *entry)
         if record.text is not None:
-            parsed = TOOL_PARSERS.get(record.parser or self.parser).parse(record.text)
-            return Completion(
-                text=parsed.text, tool_calls=parsed.calls, raw=record.text, parse_error=parsed.error
-            )
-        return _from_calls(record)
+            return completion_from_text(record.text, record.parser or self.parser)
+        return completion_from_openai({"content": record.content, "tool_calls": record.tool_calls})
 
 
 def _has(records: dict, task_id: str, sample: int, turn: int) -> bool:
     return (task_id, sample, turn) in records or (task_id, None, turn) in records
-
-
-def _from_calls(record: ReplayRecord) -> Completion:
-    calls, errors = [], []
-    for i, entry in enumerate(record.tool_calls or [], 1):
-        fn = entry.get("function", entry)
-        try:
-            arguments = decode_arguments(fn.get("arguments"))
-        except ValueError as e:
-            errors.append(f"tool call {i} ({fn['name']}): {e}")
-            continue
-        call_id = entry.get("id")
-        calls.append(
-            ToolCall(name=fn["name"], arguments=arguments, id=call_id if isinstance(call_id, str) else None)
-        )
-    raw = (
-        json.dumps({"content": record.content, "tool_calls": record.tool_calls}) if record.tool_calls else ""
-    )
-    return Completion(
-        text=record.content or None,
-        tool_calls=calls,
-        raw=raw or record.content or "",
-        parse_error="; ".join(errors) or None,
-    )
 
 
 @BACKENDS.register("replay")
