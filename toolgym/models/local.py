@@ -37,9 +37,9 @@ from transformers.utils import logging as hf_logging
 
 from ..errors import UserError
 from ..types import Completion, Message, SamplingConfig, Tool, Usage
+from .conversions import choose_parser, completion_from_text, openai_tools, template_message
 from .hf_tokenizer import load_tokenizer
 from .model import Model, ModelOptions
-from .parsers import TOOL_PARSERS, parse_tool_calls, parser_for_model
 from .prompt_tools import prompt_messages
 from .tiny import TINY_MODEL_DIR
 
@@ -171,9 +171,8 @@ class LocalModel(Model):
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         # the directory name tells Llama 3.2 from 3.1; the model type covers renamed directories
-        self.parser = options.parser or parser_for_model(
-            f"{path.name} {self.model.config.model_type}", self.tokenizer.chat_template)
-        TOOL_PARSERS.get(self.parser)  # an unknown --parser fails now, listing the known ones
+        self.parser = choose_parser(options.parser, f"{path.name} {self.model.config.model_type}",
+                                    self.tokenizer.chat_template)  # an unknown --parser fails now
         if options.tool_mode not in ("native", "prompt"):
             raise UserError(f"tool_mode {options.tool_mode!r} is not one of 'native', 'prompt'")
         # as vLLM reads them: extra_body {"chat_template_kwargs": {...}} reaches the template's variables
@@ -293,7 +292,7 @@ class LocalModel(Model):
         if self.options.tool_mode == "prompt":
             chat, offered = prompt_messages(messages, tools, self.parser), None
         else:
-            chat, offered = [_template_message(m) for m in messages], [t.to_openai() for t in tools] or None
+            chat, offered = [template_message(m) for m in messages], openai_tools(tools) or None
         try:
             return self.tokenizer.apply_chat_template(
                 chat, tools=offered, add_generation_prompt=True, tokenize=False, **self.template_kwargs
@@ -352,21 +351,8 @@ class LocalModel(Model):
         stop = next((i for i, t in enumerate(ids) if t in self.stop_ids), None)
         kept = ids if stop is None else ids[: stop + 1]
         raw = self.tokenizer.decode(kept, skip_special_tokens=True)
-        parsed = parse_tool_calls(raw, self.parser)
-        finish = "length" if stop is None else "tool_calls" if parsed.calls else "stop"
-        return Completion(
-            text=parsed.text,
-            tool_calls=parsed.calls,
-            raw=raw,
-            parse_error=parsed.error,
-            usage=Usage(prompt_tokens=int(prompt_tokens), completion_tokens=len(kept)),
-            finish_reason=finish,
-        )
+        completion = completion_from_text(raw, self.parser)
+        completion.usage = Usage(prompt_tokens=int(prompt_tokens), completion_tokens=len(kept))
+        completion.finish_reason = "length" if stop is None else "tool_calls" if completion.tool_calls else "stop"
+        return completion
 
-
-def _template_message(message: Message) -> dict[str, Any]:
-    """The OpenAI message dict, with call arguments as dicts (Llama and Qwen templates iterate over them)."""
-    out = message.to_openai()
-    for entry, call in zip(out.get("tool_calls", []), message.tool_calls, strict=True):
-        entry["function"]["arguments"] = dict(call.arguments)
-    return out
