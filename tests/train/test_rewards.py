@@ -41,7 +41,7 @@ def test_conversational_completions_with_parsed_tool_calls(train_tasks):
     broken = [{"role": "assistant", "tool_calls": [{"type": "function", "function": {"name": "f", "arguments": "{"}}]}]
     reward = EnvironmentReward(FunctionCallingEnv())
     assert reward([""] * 3, [parsed, text, broken], task=[task.model_dump_json()] * 3) == [1.0, 1.0, 0.0]
-    assert completion_messages(broken)[0].parse_error.startswith("call 1: arguments are not JSON")
+    assert completion_messages(broken)[0].parse_error.startswith("tool call 1 (f): arguments are not valid JSON")
 
 
 class _Broken(Environment):

@@ -19,14 +19,13 @@ Examples:
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from typing import Any
 
 from ..envs import Environment, RemoteEnvironment
-from ..models import TOOL_PARSERS, parse_tool_calls
-from ..types import Message, Task, ToolCall
+from ..models import choose_parser, completion_from_openai, completion_from_text, content_text
+from ..types import Message, Task
 
 __all__ = ["EnvironmentReward", "completion_messages"]
 
@@ -42,9 +41,8 @@ class EnvironmentReward:
     """
 
     def __init__(self, env: Environment, parser: str = "hermes") -> None:
-        TOOL_PARSERS.get(parser)  # an unknown parser fails now, listing the known ones
         self.env = env
-        self.parser = parser
+        self.parser = choose_parser(parser)  # an unknown parser fails now, listing the known ones
         self.errors = 0
         """Completions the verifier raised on (left out of the reward)."""
         self.__name__ = "verifier"  # TRL logs each reward function under its __name__
@@ -93,43 +91,11 @@ def completion_messages(completion: str | list[dict[str, Any]], parser: str = "h
     tool results become tool messages.
     """
     if isinstance(completion, str):
-        return [_parsed(completion, parser)]
+        return [completion_from_text(completion, parser).to_message()]
     out = []
     for m in completion:
         if m.get("role") == "tool":
-            out.append(Message(role="tool", content=_text(m.get("content")), name=m.get("name")))
-        elif m.get("tool_calls"):
-            out.append(_with_calls(m))
+            out.append(Message(role="tool", content=content_text(m.get("content")) or "", name=m.get("name")))
         else:
-            out.append(_parsed(_text(m.get("content")), parser))
+            out.append(completion_from_openai(m, parser=parser).to_message())
     return out
-
-
-def _with_calls(message: dict[str, Any]) -> Message:
-    calls, errors = [], []
-    for i, c in enumerate(message["tool_calls"], 1):
-        function = c.get("function", c)
-        arguments = function.get("arguments") or {}
-        if isinstance(arguments, str):
-            try:
-                arguments = json.loads(arguments)
-            except ValueError as e:
-                errors.append(f"call {i}: arguments are not JSON: {e}")
-                continue
-        if not isinstance(arguments, dict) or not isinstance(function.get("name"), str):
-            errors.append(f"call {i}: expected a name and an arguments object")
-            continue
-        calls.append(ToolCall(name=function["name"], arguments=arguments))
-    content = _text(message.get("content")) or None
-    return Message(role="assistant", content=content, tool_calls=calls, parse_error="; ".join(errors) or None)
-
-
-def _parsed(text: str, parser: str) -> Message:
-    result = parse_tool_calls(text, parser)
-    return Message(role="assistant", content=result.text, tool_calls=result.calls, parse_error=result.error)
-
-
-def _text(content: Any) -> str:
-    if isinstance(content, list):  # content blocks
-        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
-    return "" if content is None else str(content)
