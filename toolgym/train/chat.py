@@ -9,10 +9,10 @@ argument dicts or tool schemas into one struct (which would add `null` arguments
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from ..check import reference_calls
-from ..types import Message, Task, Tool, ToolCall
+from ..models import openai_tools, template_message
+from ..types import Message, Task, ToolCall
 
 __all__ = ["REFUSAL", "answer_key", "answer_messages", "chat_message", "chat_tools", "reference_answer"]
 
@@ -20,28 +20,11 @@ __all__ = ["REFUSAL", "answer_key", "answer_messages", "chat_message", "chat_too
 REFUSAL = "None of the available tools can do that, so I cannot help with this request."
 
 
-def chat_message(message: Message) -> dict[str, Any]:
-    """One message as a chat template reads it: OpenAI shape, call arguments as dicts, no parse error."""
-    out: dict[str, Any] = {"role": message.role, "content": message.to_openai()["content"]}  # parts as dicts
-    if message.tool_calls:
-        out["tool_calls"] = [_chat_call(c) for c in message.tool_calls]
-    if message.tool_call_id is not None:
-        out["tool_call_id"] = message.tool_call_id
-    if message.role == "tool" and message.name is not None:
-        out["name"] = message.name
-    return out
+chat_message = template_message
+"""One message as a chat template reads it (`toolgym.models.template_message`, shared with the local backend)."""
 
-
-def _chat_call(call: ToolCall) -> dict[str, Any]:
-    out: dict[str, Any] = {"type": "function", "function": {"name": call.name, "arguments": dict(call.arguments)}}
-    if call.id is not None:
-        out["id"] = call.id
-    return out
-
-
-def chat_tools(tools: list[Tool]) -> list[dict[str, Any]]:
-    """The tools as an OpenAI `tools` list, what `apply_chat_template(tools=...)` takes."""
-    return [t.to_openai() for t in tools]
+chat_tools = openai_tools
+"""The tools as an OpenAI `tools` list, what `apply_chat_template(tools=...)` takes."""
 
 
 def answer_messages(task: Task, transcript: list[Message]) -> list[Message]:
