@@ -10,8 +10,9 @@ become invented ones ("Lisbon" -> "Tavomeru"), identically in the request and in
 split draws its names from pool entries train never shows, so a model that only memorised the train
 names would fail there; invented names teach it to copy whatever stands in the slot.
 
-Tools and call arguments are stored as JSON strings, because Arrow would otherwise merge the keys of
-every tool schema and every argument dict into one struct type.
+Messages are the dicts the local backend gives the chat template (`toolgym.models.template_message`),
+so a training prompt is the prompt of inference. Tools are stored as a JSON string, because Arrow
+would otherwise merge the keys of every tool schema into one struct type.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 from ...check import reference_calls
 from ...types import Message, Task, ToolCall
+from ..conversions import openai_tools, template_message
 
 __all__ = [
     "REFUSAL", "echo_conversation", "echo_pieces", "encode_conversation", "letter_pieces", "plain_token_ids",
@@ -47,14 +49,6 @@ def target_calls(task: Task) -> list[ToolCall]:
     return out
 
 
-def _call(call: ToolCall) -> dict[str, Any]:
-    # the JSON the chat template's tojson writes (ensure_ascii=False), so targets match inference
-    return {
-        "type": "function",
-        "function": {"name": call.name, "arguments": json.dumps(call.arguments, ensure_ascii=False)},
-    }
-
-
 def task_conversation(task: Task, calls: list[ToolCall] | None = None, with_tools: bool = True) -> dict[str, Any]:
     """One SFT row (`messages`, `tools`) whose last turn is the answer the verifier accepts.
 
@@ -66,15 +60,10 @@ def task_conversation(task: Task, calls: list[ToolCall] | None = None, with_tool
     if task.expected.calls is None:
         raise ValueError(f"task {task.id!r} has no expected calls; the tiny model trains on function calling")
     calls = target_calls(task) if calls is None else calls
-    messages: list[dict[str, Any]] = [
-        {"role": m.role, "content": m.content, "tool_calls": [_call(c) for c in m.tool_calls] or None}
-        for m in task.messages
-    ]
-    if calls:
-        messages.append({"role": "assistant", "content": None, "tool_calls": [_call(c) for c in calls]})
-    else:
-        messages.append({"role": "assistant", "content": REFUSAL, "tool_calls": None})
-    tools = [t.to_openai() for t in task.tools] if with_tools else None
+    answer = Message(role="assistant", tool_calls=calls) if calls else Message(role="assistant", content=REFUSAL)
+    # the dicts `LocalModel.render` gives the template, so training prompts are the prompts of inference
+    messages = [template_message(m) for m in [*task.messages, answer]]
+    tools = openai_tools(task.tools) if with_tools else None
     return {"messages": messages, "tools": json.dumps(tools, ensure_ascii=False)}
 
 
