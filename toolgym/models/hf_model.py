@@ -1,0 +1,110 @@
+"""Loading a local transformers model: the one loader behind `tiny`, `hf:PATH` and the trainers.
+
+Evaluation (`LocalModel`) and training (`toolgym.train`) load weights the same way, so a model
+trains and evaluates with the same tokenizer, dtype and tool-call parser:
+
+* `local_model_dir`: a spec (`tiny`, `hf:PATH`) -> its directory; models are never downloaded;
+* `load_pretrained`: the weights (float32 on the CPU, bfloat16 on CUDA) and the tokenizer, which must
+  carry a chat template and gets the end-of-sequence token as its pad token when it has none;
+* `model_parser`: the tool-call parser for a loaded model (the user's, else the model family's).
+
+torch and transformers are imported inside `load_pretrained`, so resolving a spec stays light.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import UserError
+from .conversions import choose_parser
+from .tiny import TINY_MODEL_DIR
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+__all__ = ["load_pretrained", "local_model_dir", "model_parser"]
+
+
+def local_model_dir(spec: str) -> Path:
+    """The directory a local model spec names: `tiny` (the bundled model) or `hf:PATH`.
+
+    Raises:
+        UserError: the spec names no local directory of a transformers model, saying what to write.
+    """
+    kind, _, name = spec.partition(":")
+    if kind == "tiny":
+        if name:
+            raise UserError(f"model spec {spec!r}: the bundled model takes no name; write 'tiny'")
+        if not (TINY_MODEL_DIR / "model.safetensors").is_file():
+            raise UserError(f"the tiny model's weights are missing in {TINY_MODEL_DIR}; train them: "
+                            "python -m toolgym.models.tiny.train")
+        return TINY_MODEL_DIR
+    if kind != "hf":
+        raise UserError(f"model spec {spec!r} names no local model; write tiny or hf:PATH")
+    if not name:
+        raise UserError("model spec 'hf:': write hf:PATH with the directory of a transformers model")
+    path = Path(name).expanduser()
+    if not path.is_dir():
+        raise UserError(
+            f"model spec 'hf:{name}': directory {str(path)!r} does not exist; give the path of a local "
+            "transformers model directory (with config.json and weights); models are never downloaded"
+        )
+    if not (path / "config.json").is_file():
+        raise UserError(
+            f"model spec 'hf:{name}': {str(path / 'config.json')!r} is missing; the directory must hold a "
+            "transformers model saved with save_pretrained"
+        )
+    return path
+
+
+@contextmanager
+def _quiet_loading() -> Iterator[None]:
+    """No "Loading weights" progress bar: loading takes milliseconds and the bar would tear toolgym's own."""
+    from transformers.utils import logging as hf_logging
+
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            hf_logging.enable_progress_bar()
+
+
+def load_pretrained(path: Path, device: str) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+    """The causal LM in `path` (float32 on the CPU, bfloat16 on CUDA; not moved) and its tokenizer.
+
+    Raises:
+        UserError: the directory does not load, or its tokenizer has no chat template.
+    """
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from .hf_tokenizer import load_tokenizer
+
+    dtype = torch.bfloat16 if torch.device(device).type == "cuda" else torch.float32
+    try:
+        with _quiet_loading():
+            tokenizer = load_tokenizer(path)
+            model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=dtype)
+    except (OSError, ValueError) as e:
+        raise UserError(f"cannot load the model in {str(path)!r}: {e}") from None
+    if not tokenizer.chat_template:
+        raise UserError(f"{str(path)!r} has no chat template; add chat_template.jinja to the directory")
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return model, tokenizer
+
+
+def model_parser(
+    explicit: str | None, path: Path, model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase
+) -> str:
+    """The tool-call parser for a loaded model: `explicit`, else guessed from its family.
+
+    The directory name tells Llama 3.2 from 3.1; the model type covers renamed directories; a chat
+    template that writes `<tool_call>` means hermes (`parser_for_model`).
+    """
+    return choose_parser(explicit, f"{path.name} {model.config.model_type}", tokenizer.chat_template)
