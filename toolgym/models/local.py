@@ -17,8 +17,6 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,46 +24,26 @@ from typing import Any
 import torch
 from jinja2 import TemplateError
 from transformers import (
-    AutoModelForCausalLM,
     GenerationConfig,
     LogitsProcessor,
     LogitsProcessorList,
     StoppingCriteria,
     StoppingCriteriaList,
 )
-from transformers.utils import logging as hf_logging
 
 from ..errors import UserError
 from ..types import Completion, Message, SamplingConfig, Tool, Usage
-from .conversions import choose_parser, completion_from_text, openai_tools, template_message
-from .hf_tokenizer import load_tokenizer
+from .conversions import completion_from_text, openai_tools, template_message
+from .hf_model import load_pretrained, local_model_dir, model_parser
 from .model import Model, ModelOptions
 from .prompt_tools import prompt_messages
-from .tiny import TINY_MODEL_DIR
 
 __all__ = ["LocalModel", "SeededSampler", "load_local_model"]
 
 
 def load_local_model(kind: str, name: str, options: ModelOptions) -> LocalModel:
     """The backend for spec `tiny` (the bundled model) or `hf:PATH` (a local model directory)."""
-    if kind == "tiny":
-        if name:
-            raise UserError(f"model spec 'tiny:{name}': the bundled model takes no name; write 'tiny'")
-        return LocalModel(TINY_MODEL_DIR, options)
-    if not name:
-        raise UserError("model spec 'hf:': write hf:PATH with the directory of a transformers model")
-    path = Path(name).expanduser()
-    if not path.is_dir():
-        raise UserError(
-            f"model spec 'hf:{name}': directory {str(path)!r} does not exist; give the path of a local "
-            "transformers model directory (with config.json and weights); models are never downloaded"
-        )
-    if not (path / "config.json").is_file():
-        raise UserError(
-            f"model spec 'hf:{name}': {str(path / 'config.json')!r} is missing; the directory must hold a "
-            "transformers model saved with save_pretrained"
-        )
-    return LocalModel(path, options)
+    return LocalModel(local_model_dir(f"{kind}:{name}"), options)
 
 
 class SeededSampler(LogitsProcessor):
@@ -133,18 +111,6 @@ class _StopWhenSet(StoppingCriteria):
         return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool, device=input_ids.device)
 
 
-@contextmanager
-def _quiet_loading() -> Iterator[None]:
-    """No "Loading weights" progress bar: loading takes milliseconds and the bar would tear toolgym's own."""
-    was_enabled = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            hf_logging.enable_progress_bar()
-
-
 class LocalModel(Model):
     """A transformers causal LM from a local directory, with its chat template and a tool-call parser.
 
@@ -157,22 +123,10 @@ class LocalModel(Model):
         self.path = path
         self.options = options
         self.device = torch.device(options.device or ("cuda" if torch.cuda.is_available() else "cpu"))
-        dtype = torch.bfloat16 if self.device.type == "cuda" else torch.float32
-        try:
-            with _quiet_loading():
-                self.tokenizer = load_tokenizer(path)
-                self.model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=dtype)
-        except (OSError, ValueError) as e:
-            raise UserError(f"cannot load the model in {str(path)!r}: {e}") from None
-        if not self.tokenizer.chat_template:
-            raise UserError(f"{str(path)!r} has no chat template; add chat_template.jinja to the directory")
+        self.model, self.tokenizer = load_pretrained(path, str(self.device))
         self.model.to(self.device).eval()
         self.tokenizer.padding_side = "left"
-        if self.tokenizer.pad_token is None:
-            self.tokenizer.pad_token = self.tokenizer.eos_token
-        # the directory name tells Llama 3.2 from 3.1; the model type covers renamed directories
-        self.parser = choose_parser(options.parser, f"{path.name} {self.model.config.model_type}",
-                                    self.tokenizer.chat_template)  # an unknown --parser fails now
+        self.parser = model_parser(options.parser, path, self.model, self.tokenizer)  # a bad --parser fails now
         if options.tool_mode not in ("native", "prompt"):
             raise UserError(f"tool_mode {options.tool_mode!r} is not one of 'native', 'prompt'")
         # as vLLM reads them: extra_body {"chat_template_kwargs": {...}} reaches the template's variables
