@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
-from ..models.tiny import TINY_MODEL_DIR
+from ..models import load_pretrained, local_model_dir
 from .config import TrainConfig, TrainResult
 
 if TYPE_CHECKING:
@@ -42,24 +42,10 @@ LogFn = Callable[[int, int, dict[str, float]], None]
 
 
 def model_dir(spec: str) -> Path:
-    """The local directory of a trainable model spec (`tiny` or `hf:PATH`)."""
-    kind, _, name = spec.partition(":")
-    if kind == "tiny" and not name:
-        path = TINY_MODEL_DIR
-        if not (path / "model.safetensors").is_file():
-            raise UserError(
-                f"the tiny model's weights are missing in {path}; train them: python -m toolgym.models.tiny.train"
-            )
-        return path
-    if kind == "hf" and name:
-        path = Path(name).expanduser()
-        if not (path / "config.json").is_file():
-            raise UserError(
-                f"--model {spec}: {path / 'config.json'} does not exist; give a local transformers model directory "
-                "(models are never downloaded)"
-            )
-        return path
-    raise UserError(f"--model {spec}: training needs local weights; write tiny or hf:PATH")
+    """The local directory of a trainable model spec (`tiny` or `hf:PATH`; `models.local_model_dir`)."""
+    if spec.partition(":")[0] not in ("tiny", "hf"):
+        raise UserError(f"--model {spec}: training needs local weights; write tiny or hf:PATH")
+    return local_model_dir(spec)
 
 
 def resolve_device(device: str) -> str:
@@ -74,24 +60,11 @@ def resolve_device(device: str) -> str:
 
 
 def load_for_training(spec: str, device: str) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
-    """The model (float32 on CPU, bfloat16 on CUDA) and its tokenizer, which must have a chat template."""
-    import torch
-    from transformers import AutoModelForCausalLM
+    """The model (float32 on CPU, bfloat16 on CUDA) and its tokenizer, which must have a chat template.
 
-    from ..models.hf_tokenizer import load_tokenizer
-
-    path = model_dir(spec)
-    dtype = torch.bfloat16 if device == "cuda" else torch.float32
-    try:
-        tokenizer = load_tokenizer(path)
-        model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=dtype)
-    except (OSError, ValueError) as e:
-        raise UserError(f"cannot load the model in {str(path)!r}: {e}") from None
-    if not tokenizer.chat_template:
-        raise UserError(f"{str(path)!r} has no chat template; add chat_template.jinja to the directory")
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
-    return model, tokenizer
+    The local backend's loader (`toolgym.models.hf_model`), so a model trains as it is evaluated.
+    """
+    return load_pretrained(model_dir(spec), device)
 
 
 def prepare_out(config: TrainConfig) -> None:
