@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..envs import ENVIRONMENTS, Environment, RemoteEnvironment, StatefulEnv
-from ..models import parser_for_model
+from ..models import model_parser
 from ..suites import Suite, head_by_category
 from .config import TrainResult
 from .data_grpo import grpo_rows, grpo_tasks
@@ -66,8 +66,7 @@ def train_grpo(
     set_seed(config.seed)
     model, tokenizer = load_for_training(config.model, device)
     tokenizer.padding_side = "left"
-    parser = config.parser or parser_for_model(
-        f"{model_dir(config.model).name} {model.config.model_type}", tokenizer.chat_template)
+    parser = model_parser(config.parser, model_dir(config.model), model, tokenizer)
     extra: dict[str, Any] = {}
     if isinstance(env, StatefulEnv | RemoteEnvironment) and not env.single_turn:
         rows = grpo_rows(tasks, None, environment=True)
