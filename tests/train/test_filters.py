@@ -133,3 +133,15 @@ def test_data_cli_flags(mixed_db, tmp_path, capsys):
                     capsys)
     assert code == 2 and "unknown failure kind nope" in out
 
+
+
+def test_skip_solved_leaves_out_tasks_every_sample_of_which_passed(tmp_path, fc_core, capsys):
+    solved, mixed = [t for t in fc_core.split("train") if t.category == "simple"][:2]
+    answers = {(solved.id, 0): reference_answer(solved), (solved.id, 1): reference_answer(solved),
+               (mixed.id, 0): wrong_answer(mixed), (mixed.id, 1): reference_answer(mixed)}
+    db = tmp_path / "runs.db"
+    write_run(db, "r", fc_core, answers)
+    rows, record = filtered_rows(read_rollouts(str(db), ["r"]), RowFilter(skip_solved=True), sft_rows, 1)
+    assert [r["task_id"] for r in rows] == [mixed.id] and record.skipped["solved"] == 2
+    code, out = run(["data", "sft", "r", "--db", str(db), "--out", str(tmp_path / "d"), "--skip-solved"], capsys)
+    assert code == 0 and "wrote 1 sft rows from 1/1 train tasks" in " ".join(out.split())

@@ -54,6 +54,7 @@ CONFIG_HELP = "YAML or JSON file of options; flags override it."
 CATEGORY_HELP = "Only tasks of this category (repeat for several)."
 FAILURE_HELP = "Only tasks with a rollout that failed this way (wrong_value, should_abstain...; repeatable)."
 BEST_OF_HELP = "Count only each task's first N samples of each run (best of N)."
+SKIP_SOLVED_HELP = "Leave out tasks whose every sampled answer passed (the model already solves them)."
 PER_CATEGORY_HELP = "At most N rows per category (each category's first tasks)."
 BALANCED_HELP = "As many rows per category as the category with the fewest rows has."
 
@@ -67,13 +68,15 @@ def data_sft_command(
     category: Annotated[list[str] | None, typer.Option(help=CATEGORY_HELP)] = None,
     failure: Annotated[list[str] | None, typer.Option(help=FAILURE_HELP)] = None,
     best_of: Annotated[int | None, typer.Option(help=BEST_OF_HELP)] = None,
+    skip_solved: Annotated[bool, typer.Option(help=SKIP_SOLVED_HELP)] = False,
     per_category: Annotated[int | None, typer.Option(help=PER_CATEGORY_HELP)] = None,
     balanced: Annotated[bool, typer.Option(help=BALANCED_HELP)] = False,
     jsonl: Annotated[bool, typer.Option(help=JSONL_HELP)] = False,
     force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
 ) -> None:
     """Rejection sampling: the passed rollouts of train tasks as an SFT dataset (messages + tools)."""
-    keep = RowFilter(tuple(category or ()), tuple(failure or ()), best_of, per_category, balanced)
+    keep = RowFilter(categories=tuple(category or ()), failures=tuple(failure or ()), best_of=best_of,
+                     skip_solved=skip_solved, per_category=per_category, balanced=balanced)
     record = build_sft_data(db, runs, out, per_task=per_task, keep=keep, jsonl=jsonl, force=force)
     _print_data(record, out)
 
@@ -87,13 +90,15 @@ def data_dpo_command(
     category: Annotated[list[str] | None, typer.Option(help=CATEGORY_HELP)] = None,
     failure: Annotated[list[str] | None, typer.Option(help=FAILURE_HELP)] = None,
     best_of: Annotated[int | None, typer.Option(help=BEST_OF_HELP)] = None,
+    skip_solved: Annotated[bool, typer.Option(help=SKIP_SOLVED_HELP)] = False,
     per_category: Annotated[int | None, typer.Option(help=PER_CATEGORY_HELP)] = None,
     balanced: Annotated[bool, typer.Option(help=BALANCED_HELP)] = False,
     jsonl: Annotated[bool, typer.Option(help=JSONL_HELP)] = False,
     force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
 ) -> None:
     """Preference pairs: a passed against a failed rollout of the same train task (prompt, chosen, rejected)."""
-    keep = RowFilter(tuple(category or ()), tuple(failure or ()), best_of, per_category, balanced)
+    keep = RowFilter(categories=tuple(category or ()), failures=tuple(failure or ()), best_of=best_of,
+                     skip_solved=skip_solved, per_category=per_category, balanced=balanced)
     record = build_dpo_data(db, runs, out, pairs_per_task=pairs_per_task, keep=keep, jsonl=jsonl, force=force)
     _print_data(record, out)
 

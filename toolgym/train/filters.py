@@ -8,6 +8,8 @@ choose the material instead:
 * `failures`: only tasks where some rollout failed with one of these kinds (`wrong_value`...): the
   passed answers of tasks the model also gets wrong that way. In DPO pairs the rejected answer is one
   of those failures.
+* `skip_solved`: leave out tasks every sampled answer of which passed: the model already solves
+  them, so their answers teach it little (on fc-core most of them are refusals).
 * `best_of`: only each task's first n samples of each run count, as if the run had sampled n (a
   run of k = 16 then gives the data of k = 4 without sampling again).
 * `per_category` / `balanced`: at most N rows per category, or as many per category as the category
@@ -48,6 +50,8 @@ class RowFilter:
     """Keep only tasks with a rollout that failed with one of these kinds (empty: all)."""
     best_of: int | None = None
     """Count only each task's first N samples of each run."""
+    skip_solved: bool = False
+    """Leave out tasks whose every sample passed."""
     per_category: int | None = None
     """At most N rows per category."""
     balanced: bool = False
@@ -72,13 +76,14 @@ class RowFilter:
         for name in ("best_of", "per_category"):
             if getattr(self, name) is not None:
                 out[name] = getattr(self, name)
-        if self.balanced:
-            out["balanced"] = True
+        for name in ("skip_solved", "balanced"):
+            if getattr(self, name):
+                out[name] = True
         return out
 
 
 def filter_rollouts(source: RolloutSource, keep: RowFilter) -> RolloutSource:
-    """The rollouts of `source` that `keep` selects (categories, failure kinds, best of n); counts what it drops."""
+    """The rollouts of `source` that `keep` selects (categories, best of n, failure kinds, unsolved)."""
     categories = set(keep.categories)
     if categories:
         present = {s.task.category for s in source.rollouts} | {t.category for t in source.suite.split("train")}
@@ -100,6 +105,10 @@ def filter_rollouts(source: RolloutSource, keep: RowFilter) -> RolloutSource:
         tasks = {s.task.id for s in kept if not s.verdict.passed and _kind(s.verdict.failure) in wanted}
         skipped["other_failure"] += sum(1 for s in kept if s.task.id not in tasks)
         kept = [s for s in kept if s.task.id in tasks and (s.verdict.passed or _kind(s.verdict.failure) in wanted)]
+    if keep.skip_solved:
+        unsolved = {s.task.id for s in kept if not s.verdict.passed}
+        skipped["solved"] += sum(1 for s in kept if s.task.id not in unsolved)
+        kept = [s for s in kept if s.task.id in unsolved]
     return replace(source, rollouts=kept, skipped=+skipped)
 
 
