@@ -42,3 +42,33 @@ def test_one_round_is_stored_compared_and_resumable(tmp_path):
     # a changed setting must not reuse the old round's directory
     with pytest.raises(UserError, match="trained with other settings"):
         run_loop(config.model_copy(update={"max_steps": 3}))
+
+
+def test_skip_solved_and_per_category_choose_the_rounds_sft_rows(tmp_path, fc_core):
+    """The round trains on what the filters keep: crafted runs with real verdicts stand in for sampling."""
+    from tests.train.crafted import write_run, wrong_answer
+    from toolgym.train import reference_answer
+
+    train = {c: [t for t in fc_core.split("train") if t.category == c][:3] for c in ("simple", "irrelevance")}
+    solved, mixed = train["simple"][0], train["simple"][1:] + train["irrelevance"]
+    test = fc_core.split("test")[:4]
+
+    def fake_evaluate(run, options):
+        if run.split == "train":  # one task every sample of which passes; the others pass once of two
+            answers = {(solved.id, 0): reference_answer(solved), (solved.id, 1): reference_answer(solved)}
+            for t in mixed:
+                answers[(t.id, 0)], answers[(t.id, 1)] = wrong_answer(t), reference_answer(t)
+            write_run(tmp_path / "loop.db", run.run, fc_core, answers)
+        else:
+            write_run(tmp_path / "loop.db", run.run, fc_core, {(t.id, 0): reference_answer(t) for t in test},
+                      split="test")
+        return run.run
+
+    config = LoopConfig(model="tiny", rounds=1, skip_solved=True, per_category=1, max_steps=1, batch_size=2,
+                        device="cpu", threads=2, db=str(tmp_path / "loop.db"), out=tmp_path / "loop")
+    result = run_loop(config, LoopHooks(evaluate=fake_evaluate))
+    trained = result.rounds[1]
+    assert trained.sft_rows == 2  # one simple (not the solved one), one irrelevance
+    record = json.loads((tmp_path / "loop" / "r1" / "sft-data" / "toolgym_data.json").read_text())
+    assert record["settings"] == {"per_task": 1, "skip_solved": True, "per_category": 1}
+    assert record["skipped"]["solved"] == 2 and record["skipped"]["category_cap"] == 3

@@ -38,6 +38,7 @@ from .data_sft import sft_rows
 from .dataset_files import save_data
 from .dpo import train_dpo
 from .dpo_config import DPORunConfig
+from .filters import RowFilter, filtered_rows
 from .runtime import RESULT_FILE, LogFn
 from .sft import train_sft
 from .sft_config import SFTRunConfig
@@ -67,6 +68,10 @@ class LoopConfig(BaseModel):
     """Most tokens generated per answer."""
     per_task: int = Field(default=1, ge=1)
     """Distinct passed answers kept per train task for SFT."""
+    skip_solved: bool = False
+    """Leave out train tasks every sampled answer of which passed (the model already solves them)."""
+    per_category: int | None = Field(default=None, ge=1)
+    """At most N SFT rows (and DPO pairs) per category, e.g. to keep refusals from dominating."""
     accumulate: bool = True
     """Train each round on the passed answers of every round so far, not only the latest."""
     dpo: bool = False
@@ -245,9 +250,10 @@ def _train_round(
 ) -> tuple[str, bool, list[TrainResult]]:
     """Build the round's data and train; returns (new model spec, trained just now, results)."""
     sources = read_rollouts(config.db, train_runs if config.accumulate else train_runs[-1:])
+    keep = RowFilter(skip_solved=config.skip_solved, per_category=config.per_category)
     base = config.model if r == 1 else f"hf:{config.out / f'r{r - 1}' / 'model'}"
     folder = config.out / f"r{r}"
-    rows, record = sft_rows(sources, config.per_task)
+    rows, record = filtered_rows(sources, keep, sft_rows, config.per_task)
     _say(hooks, f"round {r}: SFT on {record.rows} passed answers of {record.tasks_with_rows}/{record.tasks} "
                 "train tasks")
     data = _fresh_dir(folder / "sft-data")
@@ -259,7 +265,7 @@ def _train_round(
     results.append(trained)
     fresh |= just_now
     if config.dpo:
-        pairs, pair_record = dpo_rows(sources)
+        pairs, pair_record = filtered_rows(sources, keep, dpo_rows)
         _say(hooks, f"round {r}: DPO on {pair_record.rows} passed/failed pairs")
         pair_data = _fresh_dir(folder / "dpo-data")
         save_data(pairs, pair_record, pair_data)
