@@ -72,3 +72,28 @@ def test_skip_solved_and_per_category_choose_the_rounds_sft_rows(tmp_path, fc_co
     record = json.loads((tmp_path / "loop" / "r1" / "sft-data" / "toolgym_data.json").read_text())
     assert record["settings"] == {"per_task": 1, "skip_solved": True, "per_category": 1}
     assert record["skipped"]["solved"] == 2 and record["skipped"]["category_cap"] == 3
+
+
+def test_a_grpo_round_trains_on_the_tasks_whose_samples_disagree(tmp_path, fc_core):
+    from tests.train.crafted import write_run, wrong_answer
+    from toolgym.train import reference_answer
+
+    simple = [t for t in fc_core.split("train") if t.category == "simple"][:3]
+    test = fc_core.split("test")[:4]
+
+    def fake_evaluate(run, options):
+        if run.split == "train":  # task 0 always passes, task 1 never, task 2 once of two
+            answers = {(simple[0].id, 0): reference_answer(simple[0]), (simple[0].id, 1): reference_answer(simple[0]),
+                       (simple[1].id, 0): wrong_answer(simple[1]), (simple[1].id, 1): wrong_answer(simple[1], 1),
+                       (simple[2].id, 0): wrong_answer(simple[2]), (simple[2].id, 1): reference_answer(simple[2])}
+            write_run(tmp_path / "loop.db", run.run, fc_core, answers)
+        else:
+            write_run(tmp_path / "loop.db", run.run, fc_core, {(t.id, 0): reference_answer(t) for t in test},
+                      split="test")
+        return run.run
+
+    config = LoopConfig(model="tiny", rounds=1, grpo=True, generations=2, max_steps=1, batch_size=2, max_tokens=24,
+                        device="cpu", threads=2, db=str(tmp_path / "loop.db"), out=tmp_path / "loop")
+    trained = run_loop(config, LoopHooks(evaluate=fake_evaluate)).rounds[1]
+    assert trained.grpo_prompts == 1 and trained.sft_rows == 0 and [t.method for t in trained.training] == ["grpo"]
+    assert trained.training[0].steps == 1 and (tmp_path / "loop" / "r1" / "model" / "model.safetensors").is_file()

@@ -5,8 +5,11 @@ Each round r >= 1 then
 
 1. samples k answers per train task at temperature > 0 from the current model (run `NAME-r{r-1}-train`);
 2. builds SFT data from the passed answers (best of k per task; with `accumulate`, of every round
-   so far) and, with `dpo`, preference pairs of passed against failed answers;
-3. fine-tunes the current model on them (SFT, then DPO) into `OUT/r{r}/model`;
+   so far) and, with `dpo`, preference pairs of passed against failed answers; with `grpo`, instead,
+   the prompts whose sampled answers both passed and failed (the only ones whose group of GRPO
+   answers has an advantage to learn from);
+3. fine-tunes the current model on them (SFT, then DPO; or GRPO with the verifier's reward) into
+   `OUT/r{r}/model`;
 4. evaluates the new model on the test split (run `NAME-r{r}-test`) and compares it with round 0,
    task by task (`toolgym.stats.compare`: paired difference, its interval and p-value).
 
@@ -20,7 +23,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -39,10 +42,12 @@ from .dataset_files import save_data
 from .dpo import train_dpo
 from .dpo_config import DPORunConfig
 from .filters import RowFilter, filtered_rows
+from .grpo import train_grpo
+from .grpo_config import GRPORunConfig
 from .runtime import RESULT_FILE, LogFn
 from .sft import train_sft
 from .sft_config import SFTRunConfig
-from .sources import read_rollouts
+from .sources import RolloutSource, read_rollouts
 
 __all__ = ["LoopConfig", "LoopHooks", "LoopResult", "RoundResult", "run_loop"]
 
@@ -78,6 +83,10 @@ class LoopConfig(BaseModel):
     """After SFT, also train DPO on passed-versus-failed pairs of the same tasks."""
     beta: float = Field(default=0.1, gt=0)
     """DPO beta."""
+    grpo: bool = False
+    """Instead of SFT, GRPO (the verifier's reward) on the train tasks whose samples both passed and failed."""
+    generations: int = Field(default=8, ge=2)
+    """GRPO: answers sampled per prompt in each step."""
     epochs: float = Field(default=2.0, gt=0)
     """Passes over each round's data."""
     max_steps: int | None = Field(default=None, ge=1)
@@ -131,6 +140,8 @@ class RoundResult(BaseModel):
     """SFT rows trained on."""
     dpo_rows: int = 0
     """DPO pairs trained on."""
+    grpo_prompts: int = 0
+    """GRPO prompts (train tasks) trained on."""
     training: list[TrainResult] = Field(default_factory=list)
     """The trainers run this round (SFT, then DPO)."""
     wall_s: float = 0.0
@@ -183,8 +194,9 @@ def run_loop(config: LoopConfig, hooks: LoopHooks | None = None) -> LoopResult:
             _evaluate(config, hooks, _train_eval(config, current, train_run, r), fresh)
             train_runs.append(train_run)
             current, fresh, trained = _train_round(config, hooks, r, train_runs)
-            row.update(train_run=train_run, training=trained, sft_rows=trained[0].rows,
-                       dpo_rows=trained[1].rows if len(trained) > 1 else 0)
+            counts = {t.method: t.rows for t in trained}
+            row.update(train_run=train_run, training=trained, sft_rows=counts.get("sft", 0),
+                       dpo_rows=counts.get("dpo", 0), grpo_prompts=counts.get("grpo", 0))
         test_run = _run_name(config, r, "test")
         _say(hooks, f"round {r}: evaluating {current} on the test split")
         _evaluate(config, hooks, _test_eval(config, current, test_run), fresh)
@@ -253,6 +265,8 @@ def _train_round(
     keep = RowFilter(skip_solved=config.skip_solved, per_category=config.per_category)
     base = config.model if r == 1 else f"hf:{config.out / f'r{r - 1}' / 'model'}"
     folder = config.out / f"r{r}"
+    if config.grpo:
+        return _grpo_round(config, hooks, r, sources, keep, base)
     rows, record = filtered_rows(sources, keep, sft_rows, config.per_task)
     _say(hooks, f"round {r}: SFT on {record.rows} passed answers of {record.tasks_with_rows}/{record.tasks} "
                 "train tasks")
@@ -275,6 +289,23 @@ def _train_round(
         results.append(trained)
         fresh |= just_now
     return f"hf:{folder / 'model'}", fresh, results
+
+
+def _grpo_round(
+    config: LoopConfig, hooks: LoopHooks, r: int, sources: RolloutSource, keep: RowFilter, base: str
+) -> tuple[str, bool, list[TrainResult]]:
+    """GRPO on the tasks with both passed and failed samples (their task ids, saved as a dataset, are the prompts)."""
+    folder = config.out / f"r{r}"
+    rows, record = filtered_rows(sources, replace(keep, skip_solved=True), sft_rows, 1)
+    _say(hooks, f"round {r}: GRPO on the {record.tasks_with_rows} train tasks whose samples both passed "
+                "and failed")
+    data = _fresh_dir(folder / "grpo-prompts")
+    save_data(rows, record, data)
+    grpo = GRPORunConfig(model=base, data=data, out=folder / "model", num_generations=config.generations,
+                         max_completion_length=config.max_tokens, temperature=config.temperature,
+                         **_shared(config))
+    trained, just_now = _train_once(grpo, train_grpo, hooks)
+    return f"hf:{folder / 'model'}", just_now, [trained]
 
 
 def _shared(config: LoopConfig) -> dict[str, Any]:
