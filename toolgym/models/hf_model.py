@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
 from .conversions import choose_parser
@@ -25,7 +25,7 @@ from .tiny import TINY_MODEL_DIR
 if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
-__all__ = ["load_pretrained", "local_model_dir", "model_parser"]
+__all__ = ["is_vision_model", "load_pretrained", "load_vision_pretrained", "local_model_dir", "model_parser"]
 
 
 def local_model_dir(spec: str) -> Path:
@@ -97,6 +97,44 @@ def load_pretrained(path: Path, device: str) -> tuple[PreTrainedModel, PreTraine
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     return model, tokenizer
+
+
+def is_vision_model(path: Path) -> bool:
+    """Whether the transformers model in `path` is a vision-language model (its config has a vision tower)."""
+    import json
+
+    try:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(config, dict) and "vision_config" in config
+
+
+def load_vision_pretrained(path: Path, device: str) -> tuple[PreTrainedModel, Any]:
+    """The vision-language model in `path` (`AutoModelForImageTextToText`) and its `AutoProcessor`.
+
+    Dtypes as `load_pretrained`; the processor's tokenizer carries the chat template and a pad token.
+
+    Raises:
+        UserError: the directory does not load, or it has no chat template.
+    """
+    import torch
+    from transformers import AutoModelForImageTextToText, AutoProcessor
+
+    dtype = torch.bfloat16 if torch.device(device).type == "cuda" else torch.float32
+    try:
+        with _quiet_loading():
+            processor = AutoProcessor.from_pretrained(path, local_files_only=True)
+            model = AutoModelForImageTextToText.from_pretrained(path, local_files_only=True, dtype=dtype)
+    except (OSError, ValueError) as e:
+        raise UserError(f"cannot load the vision-language model in {str(path)!r}: {e}") from None
+    tokenizer = processor.tokenizer
+    tokenizer.chat_template = tokenizer.chat_template or getattr(processor, "chat_template", None)
+    if not tokenizer.chat_template:
+        raise UserError(f"{str(path)!r} has no chat template; add chat_template.jinja to the directory")
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return model, processor
 
 
 def model_parser(

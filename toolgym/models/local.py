@@ -34,7 +34,7 @@ from transformers import (
 from ..errors import UserError
 from ..types import Completion, Message, SamplingConfig, Tool, Usage
 from .conversions import completion_from_text, openai_tools, template_message
-from .hf_model import load_pretrained, local_model_dir, model_parser
+from .hf_model import is_vision_model, load_pretrained, local_model_dir, model_parser
 from .model import Model, ModelOptions
 from .prompt_tools import prompt_messages
 
@@ -42,8 +42,13 @@ __all__ = ["LocalModel", "SeededSampler", "load_local_model"]
 
 
 def load_local_model(kind: str, name: str, options: ModelOptions) -> LocalModel:
-    """The backend for spec `tiny` (the bundled model) or `hf:PATH` (a local model directory)."""
-    return LocalModel(local_model_dir(f"{kind}:{name}"), options)
+    """The backend for spec `tiny` (the bundled model) or `hf:PATH` (a local model directory, a VLM too)."""
+    path = local_model_dir(f"{kind}:{name}")
+    if is_vision_model(path):
+        from .local_vlm import LocalVisionModel
+
+        return LocalVisionModel(path, options)
+    return LocalModel(path, options)
 
 
 class SeededSampler(LogitsProcessor):
@@ -123,7 +128,7 @@ class LocalModel(Model):
         self.path = path
         self.options = options
         self.device = torch.device(options.device or ("cuda" if torch.cuda.is_available() else "cpu"))
-        self.model, self.tokenizer = load_pretrained(path, str(self.device))
+        self.model, self.tokenizer = self._load(path)
         self.model.to(self.device).eval()
         self.tokenizer.padding_side = "left"
         self.parser = model_parser(options.parser, path, self.model, self.tokenizer)  # a bad --parser fails now
@@ -136,6 +141,10 @@ class LocalModel(Model):
         self._worker: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop = threading.Event()
+
+    def _load(self, path: Path) -> tuple[Any, Any]:
+        """The weights and tokenizer (`hf_model.load_pretrained`); a vision-language model adds its processor."""
+        return load_pretrained(path, str(self.device))
 
     def _stop_ids(self) -> list[int]:
         ids = self.model.generation_config.eos_token_id
@@ -281,9 +290,14 @@ class LocalModel(Model):
     def _generate(
         self, requests: list[_Request], prompts: list[str], stop: threading.Event | None = None
     ) -> list[Completion]:
-        sampling = requests[0].sampling
         enc = self.tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False)
-        enc = enc.to(self.device)
+        return self._generate_encoded(requests, enc.to(self.device), stop)
+
+    def _generate_encoded(
+        self, requests: list[_Request], enc: Any, stop: threading.Event | None = None
+    ) -> list[Completion]:
+        """Generate from encoded prompts (`input_ids`, `attention_mask`, and a VLM's pixel inputs)."""
+        sampling = requests[0].sampling
         processors = LogitsProcessorList()
         if sampling.temperature > 0:
             seeds = [r.sampling.seed for r in requests]
