@@ -67,3 +67,8 @@ def build_tiny_vlm(out: Path, seed: int = 0) -> Path:
     model.save_pretrained(out)
     processor.save_pretrained(out)
     return out
+
+
+def tiny_vlm_fixture(tmp_path_factory) -> Path:
+    """Session fixture body: one tiny VLM for all the tests that need it (import as `tiny_vlm`)."""
+    return build_tiny_vlm(tmp_path_factory.mktemp("vlm") / "tiny-idefics3")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.tiny_vlm import build_tiny_vlm
+from tests.helpers.tiny_vlm import tiny_vlm_fixture
 from tests.models.test_openai_images import zoom_transcript
 from toolgym.images import decode_data_url
 from toolgym.models import ModelOptions, load_model
@@ -17,9 +17,7 @@ pytest.importorskip("transformers", reason="needs transformers: pip install 'too
 pytest.importorskip("PIL", reason="needs Pillow: pip install 'toolgym[vision]'")
 
 
-@pytest.fixture(scope="session")
-def tiny_vlm(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_tiny_vlm(tmp_path_factory.mktemp("vlm") / "tiny-idefics3")
+tiny_vlm = pytest.fixture(scope="session", name="tiny_vlm")(tiny_vlm_fixture)
 
 
 @pytest.mark.parametrize("mode", ["native", "prompt"])

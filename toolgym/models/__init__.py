@@ -13,7 +13,7 @@ from .conversions import (
     openai_tools,
     template_message,
 )
-from .hf_model import load_pretrained, local_model_dir, model_parser
+from .hf_model import is_vision_model, load_pretrained, load_vision_pretrained, local_model_dir, model_parser
 from .model import BACKENDS, Model, ModelOptions, load_model
 from .openai import OpenAIModel
 from .parsers import (
@@ -47,7 +47,9 @@ __all__ = [
     "completion_from_text",
     "content_text",
     "load_model",
+    "is_vision_model",
     "load_pretrained",
+    "load_vision_pretrained",
     "local_model_dir",
     "model_parser",
     "openai_message",

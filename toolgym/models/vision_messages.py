@@ -16,11 +16,15 @@ from ..images import decode_data_url
 __all__ = ["split_images", "text_parts"]
 
 
-def split_images(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[bytes]]:
+def split_images(
+    messages: list[dict[str, Any]], tool_images: bool = True
+) -> tuple[list[dict[str, Any]], list[bytes]]:
     """`messages` with each `image_url` part replaced by `{"type": "image"}`, and the images' bytes in order.
 
     Every message's content becomes a list of parts (templates of VLMs iterate over it); messages
-    are copied, not changed.
+    are copied, not changed. With `tool_images` False, the images of tool messages are written as
+    `[image]` text instead: TRL's vision collator (TRL 1.16) fills placeholders of system, user and
+    assistant messages only, so training data keeps those.
 
     Raises:
         ValueError: an image is an http(s) URL (fetching is left to servers) or a malformed data URL.
@@ -32,7 +36,9 @@ def split_images(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
         if isinstance(content, str):
             parts.append({"type": "text", "text": content})
         for part in map(_as_dict, content if isinstance(content, list) else ()):
-            if part.get("type") == "image_url":
+            if part.get("type") == "image_url" and not tool_images and message.get("role") == "tool":
+                parts.append({"type": "text", "text": "[image]"})
+            elif part.get("type") == "image_url":
                 images.append(decode_data_url(part["image_url"]["url"])[1])
                 parts.append({"type": "image"})
             else:

@@ -5,7 +5,8 @@ two correct answers), then by run and sample order; answers that render the same
 the first `per_task` remain. Each becomes one conversational row for TRL's SFTTrainer: `messages`
 (the task's messages and the model's answer) and `tools` (the tools the task offered). A conversation
 with images takes TRL's vision shape: `{"type": "image"}` placeholders in `messages` and the images,
-in order, in `images`.
+in order, in `images`; a tool result's picture is written as `[image]` text, since TRL's vision
+collator fills no placeholder of a tool message.
 
 Examples:
     >>> record = build_sft_data("toolgym.db", ["fc-core-tiny-train"], Path("data/sft"))  # doctest: +SKIP
@@ -37,7 +38,7 @@ def sft_row(task: Task, answer: list[Message], source: str, reward: float = 1.0)
     conversation = [*task.messages, *answer]
     messages, images = [chat_message(m) for m in conversation], []
     if any(m.images for m in conversation):
-        messages, images = split_images(messages)
+        messages, images = split_images(messages, tool_images=False)  # TRL fills no placeholder of a tool turn
     return {
         "messages": messages,
         **({"images": images} if images else {}),

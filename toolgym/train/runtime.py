@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
-from ..models import load_pretrained, local_model_dir
+from ..models import is_vision_model, load_pretrained, load_vision_pretrained, local_model_dir
 from .config import TrainConfig, TrainResult
 
 if TYPE_CHECKING:
@@ -62,9 +62,12 @@ def resolve_device(device: str) -> str:
 def load_for_training(spec: str, device: str) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
     """The model (float32 on CPU, bfloat16 on CUDA) and its tokenizer, which must have a chat template.
 
-    The local backend's loader (`toolgym.models.hf_model`), so a model trains as it is evaluated.
+    The local backend's loader (`toolgym.models.hf_model`), so a model trains as it is evaluated. For a
+    vision-language model the second value is its processor (TRL's vision collator needs it; it has the
+    tokenizer's chat template, pad token and `save_pretrained`).
     """
-    return load_pretrained(model_dir(spec), device)
+    path = model_dir(spec)
+    return load_vision_pretrained(path, device) if is_vision_model(path) else load_pretrained(path, device)
 
 
 def prepare_out(config: TrainConfig) -> None:
@@ -153,12 +156,17 @@ def finish(trainer: Any, tokenizer: PreTrainedTokenizerBase, result: TrainResult
     if hasattr(model, "merge_and_unload"):  # a peft model: fold the adapters into the weights
         model = model.merge_and_unload()
     generation = getattr(model, "generation_config", None) or GenerationConfig()
-    generation.eos_token_id = generation.eos_token_id if generation.eos_token_id is not None else tokenizer.eos_token_id
-    generation.pad_token_id = tokenizer.pad_token_id
+    text = getattr(tokenizer, "tokenizer", tokenizer)  # a processor's tokenizer, or the tokenizer
+    generation.eos_token_id = generation.eos_token_id if generation.eos_token_id is not None else text.eos_token_id
+    generation.pad_token_id = text.pad_token_id
     model.generation_config = generation
     model.save_pretrained(out)
-    tokenizer.padding_side = "left"  # what generation wants; training set its own
-    save_tokenizer(tokenizer, out)  # a stock AutoTokenizer load of the checkpoint tokenizes alike
+    if text is not tokenizer:  # a vision-language model's processor
+        text.padding_side = "left"
+        tokenizer.save_pretrained(out)
+    else:
+        tokenizer.padding_side = "left"  # what generation wants; training set its own
+        save_tokenizer(tokenizer, out)  # a stock AutoTokenizer load of the checkpoint tokenizes alike
     result.log = [dict(entry) for entry in trainer.state.log_history]
     (out / RESULT_FILE).write_text(result.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return result
