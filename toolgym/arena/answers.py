@@ -13,12 +13,13 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .._version import __version__
 from ..errors import UserError
-from ..models import Model, ModelOptions, load_model
-from ..run import BatchWriter, EpisodeLimits, Progress, Result, plan_jobs, run_jobs
+from ..models import Model, ModelOptions
+from ..run import BatchWriter, EpisodeLimits, Progress, Result, executor_for, plan_jobs
+from ..run.executors import check_executor
 from ..store import RunInfo, RunManifest, Store
 from ..suites import head_by_category
 from ..types import Message, Rollout, SamplingConfig
@@ -69,6 +70,13 @@ class AnswerConfig(BaseModel):
     """Run name; the same name resumes. Default: derived from the prompts and the model."""
     timeout_s: float = Field(default=300.0, gt=0)
     """Wall-clock limit of one answer, in seconds."""
+    executor: str = "local"
+    """Where the answers are generated: local, ray or ray:ADDRESS (as for eval); this process stores them."""
+
+    @field_validator("executor")
+    @classmethod
+    def _known_executor(cls, value: str) -> str:
+        return check_executor(value)
 
     def sampling(self) -> SamplingConfig:
         """The sampling settings of this run."""
@@ -98,8 +106,13 @@ async def answer_async(
     """Answer (or finish answering) every prompt with one model, storing each answer as it arrives."""
     suite = load_prompts(config.prompts)
     tasks = head_by_category(suite.tasks, config.limit)
-    model = model or load_model(config.model, options)
-    store = Store(config.db)
+    executor = executor_for(config.executor)
+    try:
+        model = model or executor.load_model(config.model, options)
+        store = Store(config.db)
+    except BaseException:
+        await executor.aclose()
+        raise
     try:
         manifest = RunManifest(
             suite=suite.name, suite_version=suite.version, model=config.model,
@@ -122,8 +135,8 @@ async def answer_async(
 
         limits = EpisodeLimits(timeout_s=config.timeout_s, max_turns=1)
         try:
-            await run_jobs(model, ArenaEnvironment(), plan_jobs(tasks, 1, done), config.sampling(), limits,
-                           concurrency=config.concurrency, on_result=record)
+            await executor.run_jobs(model, ArenaEnvironment(), plan_jobs(tasks, 1, done), config.sampling(), limits,
+                                    concurrency=config.concurrency, on_result=record)
         finally:
             await writer.flush()  # on Ctrl-C too: what finished is kept
         finished = store.get_run(run.name)
@@ -132,6 +145,7 @@ async def answer_async(
     finally:
         store.close()
         await model.aclose()
+        await executor.aclose()
 
 
 def answer(config: AnswerConfig, **kwargs) -> RunInfo:

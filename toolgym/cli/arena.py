@@ -81,6 +81,7 @@ def answer_command(
     db: Annotated[str | None, _opt(AnswerConfig, "db", "--db")] = None,
     run: Annotated[str | None, _opt(AnswerConfig, "run", "--run")] = None,
     timeout_s: Annotated[float | None, _opt(AnswerConfig, "timeout_s", "--timeout")] = None,
+    executor: Annotated[str | None, _opt(AnswerConfig, "executor", "--executor")] = None,
     base_url: Annotated[str | None, typer.Option(help=BASE_URL_HELP)] = None,
     tool_mode: Annotated[str | None, typer.Option(help=TOOL_MODE_HELP)] = None,
     parser: Annotated[str | None, typer.Option(help=PARSER_HELP)] = None,
@@ -92,7 +93,7 @@ def answer_command(
     """Store one model's answers to a prompt set; running it again answers only what is missing."""
     cfg = _resolve(AnswerConfig, config, dict(
         prompts=prompts, model=model, temperature=temperature, top_p=top_p, max_tokens=max_tokens, seed=seed,
-        concurrency=concurrency, limit=limit, db=db, run=run, timeout_s=timeout_s))
+        concurrency=concurrency, limit=limit, db=db, run=run, timeout_s=timeout_s, executor=executor))
     bar, state = _bar(), {}
 
     def on_start(info, progress) -> None:

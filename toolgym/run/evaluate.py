@@ -13,7 +13,7 @@ from ..models import Model, ModelOptions
 from ..store import RunInfo, RunManifest, RunStatus, Store
 from ..suites import Suite, head_by_category, load_suite
 from .config import RunConfig
-from .executors import executor_for
+from .executors import Executor, executor_for
 from .scheduler import Result, plan_jobs
 from .user import SimulatedUser
 from .writer import BatchWriter
@@ -109,8 +109,12 @@ async def evaluate_async(
     on_start: Callable[[RunInfo, Progress], None] | None = None,
     on_result: Callable[[Result, Progress], None] | None = None,
     user_options: ModelOptions | None = None,
+    executor: Executor | None = None,
 ) -> RunInfo:
     """Run (or resume) an evaluation and store every result as it finishes.
+
+    `executor` runs the rollouts (default: the one `config.executor` names); this process stays the
+    only writer of the store, so where they ran changes nothing stored. Its workers stop at the end.
 
     `user_options` reach the simulated user's model (`config.user_model`) when it is served
     elsewhere than the model under test; else it gets `options`.
@@ -124,7 +128,7 @@ async def evaluate_async(
     tasks = suite.split(None if config.split == "all" else config.split)
     tasks = head_by_category(tasks, config.limit)
     env, sandbox = environment_for(config, suite)
-    executor = executor_for(config.executor)  # where the rollouts run; this process writes the store
+    executor = executor or executor_for(config.executor)  # where the rollouts run; this process writes the store
     owns_model = model is None  # a caller's model stays open for the caller to reuse
     try:
         model = model or executor.load_model(config.model, options)

@@ -27,12 +27,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .._version import __version__
 from ..errors import UserError
 from ..models import ModelOptions
 from ..run import RunConfig, evaluate
+from ..run.executors import check_executor
 from ..stats import Difference, Estimate, Record, accuracy, compare
 from ..store import Store
 from .config import TrainConfig, TrainResult
@@ -103,6 +104,8 @@ class LoopConfig(BaseModel):
     """Evaluate N test tasks, the first of each category in proportion to its size."""
     concurrency: int = Field(default=64, ge=1)
     """Rollouts in flight (local models generate them in batches)."""
+    executor: str = "local"
+    """Where the sampling and evaluation rollouts run: local, ray or ray:ADDRESS (as for eval)."""
     device: Literal["auto", "cpu", "cuda"] = "auto"
     """auto, cpu or cuda, for training and evaluation."""
     threads: int | None = Field(default=None, ge=1)
@@ -115,6 +118,11 @@ class LoopConfig(BaseModel):
     """Prefix of the stored runs: NAME-r0-test, NAME-r0-train, NAME-r1-test..."""
     seed: int = 0
     """Seed of sampling and training; round r samples with seed + r."""
+
+    @field_validator("executor")
+    @classmethod
+    def _known_executor(cls, value: str) -> str:
+        return check_executor(value)
 
 
 class RoundResult(BaseModel):
@@ -226,12 +234,13 @@ def _train_eval(config: LoopConfig, model: str, run: str, r: int) -> RunConfig:
     return RunConfig(suite=config.suite, model=model, split="train", repeats=config.samples,
                      temperature=config.temperature, top_p=config.top_p, max_tokens=config.max_tokens,
                      seed=config.seed + r, concurrency=config.concurrency, limit=config.train_limit, db=config.db,
-                     run=run)
+                     run=run, executor=config.executor)
 
 
 def _test_eval(config: LoopConfig, model: str, run: str) -> RunConfig:
     return RunConfig(suite=config.suite, model=model, split="test", max_tokens=config.max_tokens, seed=config.seed,
-                     concurrency=config.concurrency, limit=config.test_limit, db=config.db, run=run)
+                     concurrency=config.concurrency, limit=config.test_limit, db=config.db, run=run,
+                     executor=config.executor)
 
 
 def _evaluate(config: LoopConfig, hooks: LoopHooks, run: RunConfig, fresh_model: bool) -> None:

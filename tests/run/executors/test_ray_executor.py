@@ -22,6 +22,7 @@ from tests.run.executors.results import manifest, outcomes
 from tests.run.suite_factory import responder, write_replay, write_suite
 from toolgym.models import ModelOptions
 from toolgym.run import Job, RunConfig, evaluate, executor_for
+from toolgym.store import Store
 
 ray = pytest.importorskip("ray", reason="needs Ray: pip install 'toolgym[ray]'")
 
@@ -211,3 +212,20 @@ def test_the_tiny_model_served_by_a_ray_actor_answers_as_locally(tmp_path, ray_c
     cfg = RunConfig(suite="fc-core", model="tiny", limit=3, concurrency=3, max_tokens=32)
     local, on_ray = both(tmp_path, cfg, ray_cluster.address)
     assert on_ray == local and len(on_ray) == 3
+
+
+def test_arena_answers_on_ray_are_the_answers_a_local_run_stores(tmp_path, ray_cluster):
+    from tests.arena.conftest import LENGTHS, write_answers, write_prompts
+    from toolgym.arena import AnswerConfig, answer
+
+    prompts = str(write_prompts(tmp_path / "q.jsonl"))
+    spec = f"replay:{write_answers(tmp_path / 'alpha.jsonl', LENGTHS['alpha'])}"
+    runs = {ex: answer(AnswerConfig(prompts=prompts, model=spec, db=str(tmp_path / f"{ex}.db"), executor=ex_spec))
+            for ex, ex_spec in (("local", "local"), ("ray", f"ray:{ray_cluster.address}"))}
+    assert runs["ray"].status == runs["local"].status == "finished"
+    assert outcomes(str(tmp_path / "ray.db"), runs["ray"].name) == outcomes(str(tmp_path / "local.db"),
+                                                                           runs["local"].name)
+    with Store(str(tmp_path / "ray.db")) as store:
+        info = store.get_run(runs["ray"].name)
+        texts = [store.rollout(info.id, f"p{i}", 0).messages[-1].content for i in range(len(LENGTHS["alpha"]))]
+    assert texts == [" ".join(["word"] * n) for n in LENGTHS["alpha"]]
