@@ -20,20 +20,16 @@ from rich.table import Table
 
 from ..errors import UserError
 from ..train import (
-    DPORunConfig,
-    GRPORunConfig,
+    METHODS,
     LoopConfig,
     LoopHooks,
     RoundResult,
     RowFilter,
-    SFTRunConfig,
     TrainResult,
     build_dpo_data,
     build_sft_data,
+    method_runner,
     run_loop,
-    train_dpo,
-    train_grpo,
-    train_sft,
 )
 from .app import app, config_values, console, db_option, invalid_value
 from .evaluate import run_eval
@@ -178,15 +174,10 @@ def _trainer(train: Callable[..., TrainResult]) -> Callable[[Any], None]:
     return handler
 
 
-train_app.command("sft")(config_command(
-    SFTRunConfig, _trainer(train_sft), "Supervised fine-tuning (TRL SFTTrainer) on --data DIR or a --suite's "
-    "reference answers; saves a model directory hf:OUT loads."))
-train_app.command("dpo")(config_command(
-    DPORunConfig, _trainer(train_dpo), "Preference optimisation (TRL DPOTrainer) on --data DIR pairs or a --suite's "
-    "reference-vs-perturbed answers; saves a model directory hf:OUT loads."))
-train_app.command("grpo")(config_command(
-    GRPORunConfig, _trainer(train_grpo), "Reinforcement learning (TRL GRPOTrainer) on a --suite's train prompts, "
-    "rewarded by its verifier; saves a model directory hf:OUT loads."))
+for _name in METHODS.names():  # one command per training method, its flags from the method's config class
+    _method = METHODS.get(_name)
+    _command = config_command(_method.config_class, _trainer(method_runner(_name)), _method.__doc__ or "")
+    train_app.command(_name)(_command)
 
 
 def _loop(config: LoopConfig) -> None:

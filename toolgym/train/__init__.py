@@ -6,7 +6,8 @@
 * Rewards: `EnvironmentReward` is an environment's verifier as a GRPO reward function;
   `environment_classes` + `StatefulReward` run multi-turn tool rollouts inside TRL.
 * Trainers: `train_sft`, `train_dpo`, `train_grpo`, each with its config (`SFTRunConfig`...), save a
-  model directory that `hf:OUT` evaluates.
+  model directory that `hf:OUT` evaluates. All three run through `run_method`; a new method is a
+  `TrainMethod` subclass registered in `METHODS` (its dataset, TRL config and trainer).
 * `run_loop`: evaluate, keep what passed, train, evaluate again, with paired comparisons.
 
 Importing this package loads no torch, transformers, trl or datasets: the functions that need them
@@ -26,6 +27,7 @@ from .grpo import train_grpo
 from .grpo_config import GRPORunConfig
 from .loop import LoopConfig, LoopHooks, LoopResult, RoundResult, run_loop
 from .rewards import EnvironmentReward, completion_messages
+from .runner import METHODS, TrainMethod, method_runner, run_method
 from .runtime import RESULT_FILE, LogFn, model_dir
 from .sft import train_sft
 from .sft_config import SFTRunConfig
@@ -33,6 +35,7 @@ from .sources import RolloutSource, ScoredRollout, read_rollouts
 from .tool_environment import StatefulReward, environment_classes
 
 __all__ = [
+    "METHODS",
     "REFUSAL",
     "RESULT_FILE",
     "DPORunConfig",
@@ -51,6 +54,7 @@ __all__ = [
     "ScoredRollout",
     "StatefulReward",
     "TrainConfig",
+    "TrainMethod",
     "TrainResult",
     "answer_messages",
     "balance_rows",
@@ -67,6 +71,7 @@ __all__ = [
     "filtered_rows",
     "grpo_rows",
     "grpo_tasks",
+    "method_runner",
     "load_data_dir",
     "model_dir",
     "read_data_record",
@@ -75,6 +80,7 @@ __all__ = [
     "render_prompt",
     "rows_dataset",
     "run_loop",
+    "run_method",
     "save_data",
     "sft_rows",
     "sft_rows_from_suite",

@@ -1,6 +1,7 @@
 """What every trainer shares: model, data, output, optimisation, LoRA, device and seed; and what a training run returns.
 
-Each trainer extends `TrainConfig` beside its entry point (`SFTRunConfig` in `sft_config.py`, ...).
+Each training method extends `TrainConfig` beside its entry point (`SFTRunConfig` in `sft_config.py`, ...)
+and names it as its `TrainMethod.config_class` (`runner.py`).
 The CLI makes one flag per field (`--learning-rate`), with the field's docstring as its help.
 """
 

@@ -8,9 +8,7 @@ multi-turn suite (`remote:URL`) runs the same way, each tool call and verdict a 
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..envs import ENVIRONMENTS, Environment, RemoteEnvironment, StatefulEnv
 from ..models import model_parser
@@ -19,21 +17,73 @@ from .config import TrainResult
 from .data_grpo import grpo_rows, grpo_tasks
 from .grpo_config import GRPORunConfig
 from .rewards import EnvironmentReward
-from .runtime import (
-    LogFn,
-    attach_logging,
-    common_args,
-    finish,
-    load_for_training,
-    lora_config,
-    model_dir,
-    prepare_out,
-    resolve_device,
-    run_trainer,
-)
+from .runner import TrainMethod, run_method
+from .runtime import LogFn, model_dir
 from .tool_environment import StatefulReward, environment_classes
 
-__all__ = ["train_grpo"]
+if TYPE_CHECKING:
+    from datasets import Dataset
+
+__all__ = ["GRPOMethod", "train_grpo"]
+
+
+class GRPOMethod(TrainMethod[GRPORunConfig], name="grpo", config=GRPORunConfig, trl=("GRPOConfig", "GRPOTrainer")):
+    """Reinforcement learning (TRL GRPOTrainer) on a --suite's train prompts, rewarded by its verifier; saves a model directory hf:OUT loads."""  # noqa: E501
+
+    def __init__(self, config: GRPORunConfig, suite: Suite | None = None, env: Environment | None = None) -> None:
+        """See `train_grpo` for `suite` and `env`."""
+        super().__init__(config)
+        self.suite, self.env = suite, env
+
+    def prepare(self) -> None:
+        """The train tasks (first --limit per category) and the environment that verifies them."""
+        config = self.config
+        if self.suite is None:
+            self.suite, self.tasks = grpo_tasks(config.suite, config.data, config.limit)
+        else:
+            self.tasks = head_by_category(self.suite.split("train"), config.limit)
+        self.env = self.env or ENVIRONMENTS.get(self.suite.environment)(mode=config.mode)
+
+    def dataset(self, model: Any, tokenizer: Any) -> Dataset:
+        """Prompts rendered with the tokenizer (one turn) or conversations with their domain (tool rollouts)."""
+        from datasets import Dataset, Features, Json, List, Value
+
+        config, env, tasks = self.config, self.env, self.tasks
+        tokenizer.padding_side = "left"
+        self.parser = parser = model_parser(config.parser, model_dir(config.model), model, tokenizer)
+        self.extra: dict[str, Any] = {}
+        if isinstance(env, StatefulEnv | RemoteEnvironment) and not env.single_turn:
+            rows = grpo_rows(tasks, None, environment=True)
+            prompt_feature: Any = List(Json())
+            self.extra["environment_factory"] = environment_classes(env, tasks)
+            self.reward: Any = StatefulReward(env, parser)
+            _set_response_template(tokenizer, parser)
+        else:
+            rows = grpo_rows(tasks, tokenizer)
+            prompt_feature = Value("string")
+            self.reward = EnvironmentReward(env, parser)
+        columns = {"prompt": prompt_feature, "task_id": Value("string"), "category": Value("string"),
+                   "task": Value("string")}
+        if "environment" in rows[0]:
+            columns["environment"] = Value("string")
+        return Dataset.from_list(rows, features=Features(columns))
+
+    def arguments(self, tokenizer: Any) -> dict[str, Any]:
+        """Group size, completion length, temperature, KL beta and tool rounds."""
+        config = self.config
+        return {"num_generations": config.num_generations, "max_completion_length": config.max_completion_length,
+                "temperature": config.temperature, "beta": config.beta,
+                "max_tool_calling_iterations": config.max_tool_calls}
+
+    def trainer_arguments(self) -> dict[str, Any]:
+        """The verifier as the one reward function; tool rollouts' environment factory."""
+        return {"reward_funcs": [self.reward], **self.extra}
+
+    def record(self) -> dict[str, Any]:
+        """The parser, the suite and its version, and how many verifier calls failed."""
+        assert self.suite is not None
+        return {"parser": self.parser, "suite": self.suite.name, "suite_version": self.suite.version,
+                "verifier_errors": self.reward.errors}
 
 
 def train_grpo(
@@ -52,55 +102,7 @@ def train_grpo(
         env: The environment that verifies, instead of the suite's registered kind (e.g. a
             `StatefulEnv` with its own domains).
     """
-    from datasets import Dataset, Features, Json, List, Value
-    from transformers import set_seed
-    from trl import GRPOConfig, GRPOTrainer
-
-    if suite is None:
-        suite, tasks = grpo_tasks(config.suite, config.data, config.limit)
-    else:
-        tasks = head_by_category(suite.split("train"), config.limit)
-    env = env or ENVIRONMENTS.get(suite.environment)(mode=config.mode)
-    prepare_out(config)
-    device = resolve_device(config.device)
-    set_seed(config.seed)
-    model, tokenizer = load_for_training(config.model, device)
-    tokenizer.padding_side = "left"
-    parser = model_parser(config.parser, model_dir(config.model), model, tokenizer)
-    extra: dict[str, Any] = {}
-    if isinstance(env, StatefulEnv | RemoteEnvironment) and not env.single_turn:
-        rows = grpo_rows(tasks, None, environment=True)
-        prompt_feature: Any = List(Json())
-        extra["environment_factory"] = environment_classes(env, tasks)
-        reward: Any = StatefulReward(env, parser)
-        _set_response_template(tokenizer, parser)
-    else:
-        rows = grpo_rows(tasks, tokenizer)
-        prompt_feature = Value("string")
-        reward = EnvironmentReward(env, parser)
-    columns = {"prompt": prompt_feature, "task_id": Value("string"), "category": Value("string"),
-               "task": Value("string")}
-    if "environment" in rows[0]:
-        columns["environment"] = Value("string")
-    dataset = Dataset.from_list(rows, features=Features(columns))
-    with tempfile.TemporaryDirectory(prefix="toolgym-grpo-") as tmp:
-        work = config.out / "checkpoints" if config.save_steps else Path(tmp)
-        args = GRPOConfig(
-            **common_args(config, device, work, on_log is not None),
-            num_generations=config.num_generations, max_completion_length=config.max_completion_length,
-            temperature=config.temperature, beta=config.beta, max_tool_calling_iterations=config.max_tool_calls,
-        )
-        trainer = GRPOTrainer(model=model, reward_funcs=[reward], args=args, train_dataset=dataset,
-                              processing_class=tokenizer, peft_config=lora_config(config), **extra)
-        attach_logging(trainer, on_log)
-        steps, loss, wall = run_trainer(trainer)
-    result = TrainResult(
-        method="grpo", out=str(config.out), base_model=config.model, device=device, dtype=str(model.dtype),
-        seed=config.seed, rows=len(dataset), steps=steps, train_loss=loss, wall_s=wall,
-        config={**config.model_dump(mode="json"), "parser": parser, "suite": suite.name,
-                "suite_version": suite.version, "verifier_errors": reward.errors},
-    )
-    return finish(trainer, tokenizer, result, config.out)
+    return run_method(GRPOMethod(config, suite, env), on_log=on_log)
 
 
 def _set_response_template(tokenizer: Any, parser: str) -> None:
