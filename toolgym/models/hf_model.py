@@ -3,7 +3,8 @@
 Evaluation (`LocalModel`) and training (`toolgym.train`) load weights the same way, so a model
 trains and evaluates with the same tokenizer, dtype and tool-call parser:
 
-* `local_model_dir`: a spec (`tiny`, `hf:PATH`) -> its directory; models are never downloaded;
+* `local_model_dir`: a spec (`tiny`, `smollm2`, `hf:PATH`) -> its directory; models are never downloaded
+  (GGUF files are converted once into a transformers directory, `gguf.py`);
 * `load_pretrained`: the weights (float32 on the CPU, bfloat16 on CUDA) and the tokenizer, which must
   carry a chat template and gets the end-of-sequence token as its pad token when it has none;
 * `model_parser`: the tool-call parser for a loaded model (the user's, else the model family's).
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
 from .conversions import choose_parser
+from .gguf import converted_dir, is_gguf, smollm2_file
 from .tiny import TINY_MODEL_DIR
 
 if TYPE_CHECKING:
@@ -29,12 +31,18 @@ __all__ = ["is_vision_model", "load_pretrained", "load_vision_pretrained", "loca
 
 
 def local_model_dir(spec: str) -> Path:
-    """The directory a local model spec names: `tiny` (the bundled model) or `hf:PATH`.
+    """The directory a local model spec names: `tiny` (the bundled model), `smollm2` or `hf:PATH`.
+
+    `smollm2` and `hf:FILE.gguf` name GGUF weights, converted once into a cache (`gguf.py`).
 
     Raises:
         UserError: the spec names no local directory of a transformers model, saying what to write.
     """
     kind, _, name = spec.partition(":")
+    if kind == "smollm2":
+        if name:
+            raise UserError(f"model spec {spec!r}: the SmolLM2 model takes no name; write 'smollm2'")
+        return converted_dir(smollm2_file())
     if kind == "tiny":
         if name:
             raise UserError(f"model spec {spec!r}: the bundled model takes no name; write 'tiny'")
@@ -43,10 +51,12 @@ def local_model_dir(spec: str) -> Path:
                             "python -m toolgym.models.tiny.train")
         return TINY_MODEL_DIR
     if kind != "hf":
-        raise UserError(f"model spec {spec!r} names no local model; write tiny or hf:PATH")
+        raise UserError(f"model spec {spec!r} names no local model; write tiny, smollm2 or hf:PATH")
     if not name:
-        raise UserError("model spec 'hf:': write hf:PATH with the directory of a transformers model")
+        raise UserError("model spec 'hf:': write hf:PATH with the directory of a transformers model or a .gguf file")
     path = Path(name).expanduser()
+    if is_gguf(path):
+        return converted_dir(path)
     if not path.is_dir():
         raise UserError(
             f"model spec 'hf:{name}': directory {str(path)!r} does not exist; give the path of a local "

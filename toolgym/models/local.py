@@ -42,7 +42,13 @@ __all__ = ["LocalModel", "SeededSampler", "load_local_model"]
 
 
 def load_local_model(kind: str, name: str, options: ModelOptions) -> LocalModel:
-    """The backend for spec `tiny` (the bundled model) or `hf:PATH` (a local model directory, a VLM too)."""
+    """The backend for spec `tiny`, `smollm2` or `hf:PATH` (a model directory, a VLM too, or a .gguf file).
+
+    SmolLM2's own chat template ignores `tools=`, so `smollm2` always runs in prompt mode (hermes
+    unless --parser says otherwise).
+    """
+    if kind == "smollm2":
+        options = options.model_copy(update={"tool_mode": "prompt", "parser": options.parser or "hermes"})
     path = local_model_dir(f"{kind}:{name}")
     if is_vision_model(path):
         from .local_vlm import LocalVisionModel
