@@ -42,9 +42,9 @@ LogFn = Callable[[int, int, dict[str, float]], None]
 
 
 def model_dir(spec: str) -> Path:
-    """The local directory of a trainable model spec (`tiny` or `hf:PATH`; `models.local_model_dir`)."""
-    if spec.partition(":")[0] not in ("tiny", "hf"):
-        raise UserError(f"--model {spec}: training needs local weights; write tiny or hf:PATH")
+    """The local directory of a trainable model spec (`tiny`, `smollm2` or `hf:PATH`; `models.local_model_dir`)."""
+    if spec.partition(":")[0] not in ("tiny", "smollm2", "hf"):
+        raise UserError(f"--model {spec}: training needs local weights; write tiny, smollm2 or hf:PATH")
     return local_model_dir(spec)
 
 
