@@ -19,7 +19,7 @@ def test_specs_resolve_to_their_directory(tmp_path):
     ("tiny:big", "the bundled model takes no name; write 'tiny'"),
     ("hf:", "write hf:PATH"),
     ("hf:/nonexistent/model", "does not exist; give the path of a local transformers model directory"),
-    ("openai:gpt", "names no local model; write tiny or hf:PATH"),
+    ("openai:gpt", "names no local model; write tiny, smollm2 or hf:PATH"),
 ])
 def test_a_spec_without_local_weights_says_what_to_write(spec, says):
     with pytest.raises(UserError, match=says.replace("(", r"\(")):
