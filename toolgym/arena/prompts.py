@@ -13,12 +13,11 @@ optional (default `general`). Prompts become `Task`s without tools in a `Suite` 
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from ..errors import UserError
+from ..errors import UserError, invalid_input
 from ..inputs import parse_json, read_text
 from ..suites import Suite, load_suite
 from ..types import Message, Task, text_of
@@ -112,18 +111,4 @@ def _read_line(where: str, line: str) -> PromptRecord:
     try:
         return PromptRecord.model_validate(data)
     except ValidationError as e:
-        raise _field_error(where, e) from None
-
-
-def _field_error(where: str, error: ValidationError) -> UserError:
-    first = error.errors()[0]
-    field = ".".join(str(p) for p in first["loc"])
-    message = first["msg"].removeprefix("Value error, ")
-    if first["type"] == "extra_forbidden":
-        known = list(PromptRecord.model_fields)
-        close = difflib.get_close_matches(field, known, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        return UserError(f"{where}: unknown field {field!r}; {hint}known fields: {', '.join(known)}")
-    if not field:
-        return UserError(f"{where}: {message}")
-    return UserError(f"{where}: field {field!r}: {message}")
+        raise invalid_input(e, where, model=PromptRecord) from None

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import UserError
+from ..errors import UserError, invalid_input
 from ..inputs import parse_json, read_text
 from ..stats import style_features
 from .battles import BattleRecord, Outcome
@@ -128,13 +128,4 @@ def _read_line(where: str, line: str) -> Vote:
     try:
         return Vote.model_validate(data)
     except ValidationError as e:
-        first = e.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        if first["type"] == "extra_forbidden":
-            close = difflib.get_close_matches(field, Vote.model_fields, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise UserError(f"{where}: unknown field {field!r}; {hint}known: {', '.join(Vote.model_fields)}") from None
-        if first["type"] == "missing":
-            raise UserError(f"{where}: field {field!r} is missing; every vote needs model_a, model_b and "
-                            "winner") from None
-        raise UserError(f"{where}: field {field!r}: {first['msg']} (got {first.get('input')!r})") from None
+        raise invalid_input(e, where, model=Vote, missing_hint="every vote needs model_a, model_b and winner") from None

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from ..errors import UserError
+from ..errors import UserError, invalid_input
 from ..view import ViewConfig, is_loopback
 from .app import app, console
 
@@ -47,8 +47,7 @@ def view_command(
                             admin_token=admin_token or os.environ.get("TOOLGYM_VIEW_ADMIN_TOKEN"),
                             votes_per_minute=votes_per_minute)
     except ValidationError as e:
-        err = e.errors()[0]
-        raise UserError(f"--{str(err['loc'][0]).replace('_', '-')}: {err['msg']}") from None
+        raise invalid_input(e, model=ViewConfig, flag=True) from None
     shown = "localhost" if is_loopback(host) else host
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     console.print(f"toolgym view of {db} on {url} (Ctrl-C stops it)")

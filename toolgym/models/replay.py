@@ -22,14 +22,13 @@ decode (bad JSON arguments) is the model's fault: `parse_error`.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..errors import InfraError, UserError
+from ..errors import InfraError, UserError, invalid_input
 from ..inputs import parse_json, read_lines
 from ..types import Completion, Message, SamplingConfig, Tool
 from .conversions import choose_parser, completion_from_openai, completion_from_text
@@ -70,22 +69,6 @@ class ReplayRecord(BaseModel):
         return self
 
 
-def _field_error(where: str, error: ValidationError) -> UserError:
-    first = error.errors()[0]
-    field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"]).lstrip(".")
-    message = first["msg"].removeprefix("Value error, ")
-    if not field:
-        return UserError(f"{where}: {message}")
-    if first["type"] == "extra_forbidden":
-        known = list(ReplayRecord.model_fields)
-        close = difflib.get_close_matches(field, known, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        return UserError(f"{where}: unknown field {field!r}; {hint}known fields: {', '.join(known)}")
-    if first["type"] == "missing":
-        return UserError(f"{where}: field {field!r} is missing; every line needs it")
-    return UserError(f"{where}: field {field!r}: {message} (got {first.get('input')!r})")
-
-
 def _check_calls(where: str, calls: list[dict[str, Any]]) -> None:
     for i, entry in enumerate(calls):
         fn = entry.get("function", entry)
@@ -104,7 +87,7 @@ def _read_line(path: Path, number: int, line: str) -> ReplayRecord:
     try:
         record = ReplayRecord.model_validate(data)
     except ValidationError as e:
-        raise _field_error(where, e) from None
+        raise invalid_input(e, where, model=ReplayRecord, missing_hint="every line needs it") from None
     if record.parser is not None and record.parser not in TOOL_PARSERS:
         known = ", ".join(TOOL_PARSERS.names())
         raise UserError(f'{where}: field "parser": unknown parser {record.parser!r}; known: {known}')

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ..errors import UserError
+from ..errors import UserError, invalid_input
 from ..inputs import read_text
 from .config import RunConfig
 
@@ -87,10 +87,7 @@ def load_config_file(path: Path, model: type[BaseModel] = RunConfig) -> dict[str
     try:
         model.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
-        field = ".".join(map(str, err["loc"]))
-        top = str(err["loc"][0]) if err["loc"] else ""
-        where = f"{path}:{lines[top]}" if top in lines else str(path)
-        got = f" (got {err['input']!r})" if "input" in err and not isinstance(err["input"], dict) else ""
-        raise UserError(f"{where}: field {field}: {err['msg'].removeprefix('Value error, ')}{got}") from None
+        loc = e.errors()[0]["loc"]
+        top = str(loc[0]) if loc else ""
+        raise invalid_input(e, f"{path}:{lines[top]}" if top in lines else str(path), quote=False) from None
     return data

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import UserError
+from ..errors import UserError, invalid_input
 from ..images import resolve_images
 from ..inputs import parse_json, read_lines
 from ..types import Task, Tool
@@ -65,9 +65,7 @@ def _read_tasks(path: Path, lines: Iterable[tuple[int, str]]) -> CompactTasks:
                 task = task.model_copy(update={"messages": messages})
             compact = task.model_dump_json(exclude_defaults=True).encode()
         except ValidationError as e:
-            err = e.errors()[0]
-            where = ".".join(str(p) for p in err["loc"])
-            raise UserError(f"{path}:{lineno}: field {where}: {err['msg']}") from None
+            raise invalid_input(e, f"{path}:{lineno}", quote=False) from None
         except (RecursionError, ValueError) as e:  # nesting past Python's or pydantic-core's recursion limit
             raise UserError(f"{path}:{lineno}: task cannot be read ({type(e).__name__}: {e}); nest it less "
                             "deeply") from None
