@@ -5,21 +5,22 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
 
-from ..errors import UserError
+from ..errors import UserError, invalid_input
 from ..models import ModelOptions
 from ..run import RunConfig, load_config_file
 from .console import SafeConsole
-from .usage import closest
 
 __all__ = [
-    "DB_ENV", "DB_HELP", "Interrupted", "app", "config_values", "console", "db_option", "err_console", "invalid_value",
-    "model_opt", "model_options", "opt", "resolve_config",
+    "DB_ENV", "DB_HELP", "Interrupted", "app", "build_config", "console", "db_option", "err_console", "json_object",
+    "model_options", "resolve_config",
 ]
+
+C = TypeVar("C", bound=BaseModel)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Evaluate and post-train tool-using LLM agents.")
@@ -40,26 +41,22 @@ def db_option(help: str = DB_HELP) -> Any:
     return typer.Option("--db", help=help, envvar=DB_ENV)
 
 
-def config_values(config_cls: type[BaseModel], config_file: Path | None, flags: dict[str, Any]) -> dict[str, Any]:
-    """Field values of a config: defaults < TOOLGYM_DB < `--config` file < flags."""
+def build_config(config_cls: type[C], from_file: dict[str, Any], flags: dict[str, Any]) -> C:
+    """A config from defaults < TOOLGYM_DB < a config file's values < flags; a bad value names its flag."""
     values: dict[str, Any] = {}
     if "db" in config_cls.model_fields and os.environ.get(DB_ENV):
         values["db"] = os.environ[DB_ENV]
-    if config_file:
-        values.update(load_config_file(config_file, config_cls))
+    values.update(from_file)
     values.update({k: v for k, v in flags.items() if v is not None})
-    return values
+    try:
+        return config_cls(**values)
+    except ValidationError as e:
+        raise invalid_input(e, model=config_cls, flag=True) from None
 
 
-def opt(name: str, *flags: str) -> Any:
-    """A Typer option whose help is the RunConfig field's docstring, so help text is written once."""
-    field = RunConfig.model_fields[name]
-    return typer.Option(*flags, help=field.description, show_default=str(field.default))
-
-
-def model_opt(name: str, *flags: str) -> Any:
-    """A Typer option whose help is the ModelOptions field's docstring (help written once)."""
-    return typer.Option(*flags, help=ModelOptions.model_fields[name].description)
+def resolve_config(config_file: Path | None, flags: dict[str, Any], config_cls: type[C] = RunConfig) -> C:
+    """`build_config` reading its file values from `config_file` (a YAML or JSON file), if any."""
+    return build_config(config_cls, load_config_file(config_file, config_cls) if config_file else {}, flags)
 
 
 def model_options(
@@ -82,19 +79,15 @@ def model_options(
         api_key=api_key or os.environ.get("OPENAI_API_KEY"),
         tool_mode=tool_mode or "native",
         parser=parser,
-        extra_body=_json_object(extra_body, f"{flag_prefix}extra-body") if isinstance(extra_body, str) else extra_body,
+        extra_body=json_object(extra_body, f"{flag_prefix}extra-body") if isinstance(extra_body, str) else extra_body,
     )
     if request_timeout is not None:
         values["timeout_s"] = request_timeout
-    try:
-        return ModelOptions(**values)
-    except ValidationError as e:
-        err = e.errors()[0]
-        flag = {"timeout_s": "request-timeout"}.get(str(err["loc"][0]), str(err["loc"][0]).replace("_", "-"))
-        raise UserError(f"{flag_prefix}{flag}: {err['msg']} (got {err.get('input')!r})") from None
+    return ModelOptions(**values)  # the values' checks are ModelFlags' (built from the same fields)
 
 
-def _json_object(text: str, flag: str) -> dict[str, Any]:
+def json_object(text: str, flag: str) -> dict[str, Any]:
+    """The JSON object a flag holds (`--extra-body '{"top_k": 5}'`), or one error naming the flag."""
     try:
         value = json.loads(text)
     except json.JSONDecodeError as e:
@@ -104,23 +97,3 @@ def _json_object(text: str, flag: str) -> dict[str, Any]:
         raise UserError(f"{flag}: expected a JSON object of request fields, got {type(value).__name__}; "
                         """write e.g. '{"chat_template_kwargs": {"enable_thinking": false}}'""")
     return value
-
-
-def resolve_config(config_file: Path | None, flags: dict[str, Any]) -> RunConfig:
-    """Defaults < `--config` file < flags; a bad value names the option."""
-    values = config_values(RunConfig, config_file, flags)
-    try:
-        return RunConfig(**values)
-    except ValidationError as e:
-        raise UserError(invalid_value(RunConfig, e)) from None
-
-
-def invalid_value(config_cls: type[BaseModel], e: ValidationError) -> str:
-    """One line for a config's first invalid value: the flag, the problem, the value, a close choice."""
-    err = e.errors()[0]
-    flag = "--" + str(err["loc"][0]).replace("_", "-") if err["loc"] else "options"
-    line = f"{flag}: {err['msg'].removeprefix('Value error, ')} (got {err.get('input')!r})"
-    field = config_cls.model_fields.get(str(err["loc"][0])) if err["loc"] else None
-    choices = [str(c) for c in get_args(field.annotation)] if field and get_origin(field.annotation) is Literal else []
-    close = closest(str(err.get("input")), choices) if choices else None
-    return line + (f"; did you mean {close!r}?" if close else "")

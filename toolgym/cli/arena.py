@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -21,12 +21,12 @@ from ..arena import (
     judge_async,
     read_reference,
 )
-from ..errors import UserError
 from ..outputs import atomic_file, check_output
 from ..report import ELO_NOTE, leaderboard_html, leaderboard_table, quality_table, style_table
 from ..store import database_files
-from .app import app, config_values, console, db_option, invalid_value, model_opt, model_options
-from .evaluate import BASE_URL_HELP, PARSER_HELP, TOOL_MODE_HELP
+from . import evaluate  # noqa: F401  (registered first: eval and score lead `toolgym`'s command list)
+from .app import app, console, db_option, resolve_config
+from .flags import ModelFlags, config_command
 from .jsonout import JSON_HELP, emit
 
 __all__ = ["arena_app"]
@@ -54,46 +54,13 @@ def _names(value: str | None) -> tuple[str, ...] | None:
     return tuple(n.strip() for n in value.split(",") if n.strip()) if value else None
 
 
-def _resolve(config: type[C], config_file: Path | None, flags: dict[str, Any]) -> C:
-    """Defaults < `--config` file < flags; a bad value names the option."""
-    values = config_values(config, config_file, flags)
-    try:
-        return config(**values)
-    except ValidationError as e:
-        raise UserError(invalid_value(config, e)) from None
-
-
 def _bar() -> Progress:
     return Progress(TextColumn("{task.description}", style="bold", markup=False), BarColumn(), MofNCompleteColumn(),
                     TextColumn("{task.fields[note]}"), TimeRemainingColumn(), console=console)
 
 
-@arena_app.command("answer")
-def answer_command(
-    prompts: Annotated[str, _opt(AnswerConfig, "prompts", "--prompts", "-p")],
-    model: Annotated[str, _opt(AnswerConfig, "model", "--model", "-m")],
-    temperature: Annotated[float | None, _opt(AnswerConfig, "temperature", "--temperature")] = None,
-    top_p: Annotated[float | None, _opt(AnswerConfig, "top_p", "--top-p")] = None,
-    max_tokens: Annotated[int | None, _opt(AnswerConfig, "max_tokens", "--max-tokens")] = None,
-    seed: Annotated[int | None, _opt(AnswerConfig, "seed", "--seed")] = None,
-    concurrency: Annotated[int | None, _opt(AnswerConfig, "concurrency", "--concurrency", "-c")] = None,
-    limit: Annotated[int | None, _opt(AnswerConfig, "limit", "--limit")] = None,
-    db: Annotated[str | None, _opt(AnswerConfig, "db", "--db")] = None,
-    run: Annotated[str | None, _opt(AnswerConfig, "run", "--run")] = None,
-    timeout_s: Annotated[float | None, _opt(AnswerConfig, "timeout_s", "--timeout")] = None,
-    executor: Annotated[str | None, _opt(AnswerConfig, "executor", "--executor")] = None,
-    base_url: Annotated[str | None, typer.Option(help=BASE_URL_HELP)] = None,
-    tool_mode: Annotated[str | None, typer.Option(help=TOOL_MODE_HELP)] = None,
-    parser: Annotated[str | None, typer.Option(help=PARSER_HELP)] = None,
-    api_key: Annotated[str | None, model_opt("api_key", "--api-key")] = None,
-    request_timeout: Annotated[float | None, model_opt("timeout_s", "--request-timeout")] = None,
-    extra_body: Annotated[str | None, model_opt("extra_body", "--extra-body")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help=CONFIG_HELP)] = None,
-) -> None:
+def _answer(cfg: AnswerConfig, model: ModelFlags) -> None:
     """Store one model's answers to a prompt set; running it again answers only what is missing."""
-    cfg = _resolve(AnswerConfig, config, dict(
-        prompts=prompts, model=model, temperature=temperature, top_p=top_p, max_tokens=max_tokens, seed=seed,
-        concurrency=concurrency, limit=limit, db=db, run=run, timeout_s=timeout_s, executor=executor))
     bar, state = _bar(), {}
 
     def on_start(info, progress) -> None:
@@ -104,9 +71,7 @@ def answer_command(
                    else "")
 
     with bar:
-        options = model_options(base_url, tool_mode, parser, api_key=api_key, request_timeout=request_timeout,
-                                extra_body=extra_body)
-        info = asyncio.run(answer_async(cfg, options=options, on_start=on_start, on_result=on_result))
+        info = asyncio.run(answer_async(cfg, options=model.options(), on_start=on_start, on_result=on_result))
     console.print(f"{info.name}: {info.done} prompts answered by {cfg.model} "
                   f"({info.manifest.suite}@{info.manifest.suite_version}) in {cfg.db}")
     if info.infra_errors:
@@ -114,32 +79,16 @@ def answer_command(
                       "command again to retry them.", style="yellow")
 
 
-@arena_app.command("judge")
-def judge_command(
-    judge: Annotated[str, _opt(JudgeConfig, "judge", "--judge", "-j")],
-    baseline: Annotated[str | None, _opt(JudgeConfig, "baseline", "--baseline", "-b")] = None,
-    models: Annotated[list[str] | None, _opt(JudgeConfig, "models", "--models", "-m")] = None,
-    prompts: Annotated[str | None, _opt(JudgeConfig, "prompts", "--prompts", "-p")] = None,
-    pairing: Annotated[str | None, _opt(JudgeConfig, "pairing", "--pairing")] = None,
-    pairs_per_prompt: Annotated[int | None, _opt(JudgeConfig, "pairs_per_prompt", "--pairs-per-prompt")] = None,
-    template: Annotated[Path | None, _opt(JudgeConfig, "template", "--template")] = None,
-    temperature: Annotated[float | None, _opt(JudgeConfig, "temperature", "--temperature")] = None,
-    max_tokens: Annotated[int | None, _opt(JudgeConfig, "max_tokens", "--max-tokens")] = None,
-    seed: Annotated[int | None, _opt(JudgeConfig, "seed", "--seed")] = None,
-    concurrency: Annotated[int | None, _opt(JudgeConfig, "concurrency", "--concurrency", "-c")] = None,
-    timeout_s: Annotated[float | None, _opt(JudgeConfig, "timeout_s", "--timeout")] = None,
-    db: Annotated[str | None, _opt(JudgeConfig, "db", "--db")] = None,
-    base_url: Annotated[str | None, typer.Option(help="The judge's OpenAI-compatible server URL (else "
-                                                      "OPENAI_BASE_URL).")] = None,
-    api_key: Annotated[str | None, typer.Option(help="The judge's API key (else OPENAI_API_KEY).")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help=CONFIG_HELP)] = None,
-) -> None:
+arena_app.command("answer")(config_command(
+    AnswerConfig, _answer, _answer.__doc__, extra=(ModelFlags,), flags={
+        "prompts": ("--prompts", "-p"), "model": ("--model", "-m"), "concurrency": ("--concurrency", "-c"),
+        "timeout_s": ("--timeout",)}))
+
+
+def _judge(cfg: JudgeConfig, model: ModelFlags) -> None:
     """Judge stored answers pairwise (two games per pair, positions swapped); resumable."""
-    names = [n for entry in models or [] for n in _names(entry) or ()] or None
-    cfg = _resolve(JudgeConfig, config, dict(
-        judge=judge, baseline=baseline, models=names, prompts=prompts, pairing=pairing,
-        pairs_per_prompt=pairs_per_prompt, template=template, temperature=temperature, max_tokens=max_tokens,
-        seed=seed, concurrency=concurrency, timeout_s=timeout_s, db=db))
+    names = [n for entry in cfg.models or [] for n in _names(entry) or ()] or None
+    cfg = cfg.model_copy(update={"models": names})
     bar, state = _bar(), {}
 
     def on_start(summary) -> None:
@@ -150,8 +99,7 @@ def judge_command(
         bar.update(state["id"], advance=1, note=f"unparseable {summary.unparseable} · failed {summary.errors}")
 
     with bar:
-        summary = asyncio.run(judge_async(cfg, options=model_options(base_url, None, None, api_key=api_key),
-                                          on_start=on_start, on_game=on_game))
+        summary = asyncio.run(judge_async(cfg, options=model.options(), on_start=on_start, on_game=on_game))
     console.print(
         f"{summary.source} on {summary.prompt_set}: {len(summary.models)} models, {summary.pairing} pairing, "
         f"{summary.planned} games planned, {summary.done_before} judged before; this time {summary.judged} "
@@ -163,6 +111,12 @@ def judge_command(
         console.print("failed games are retried when the same command runs again.", style="yellow")
     console.print(f"next: toolgym arena leaderboard --source '{summary.source}'"
                   + (f" --baseline '{summary.baseline}'" if summary.baseline else ""))
+
+
+arena_app.command("judge")(config_command(
+    JudgeConfig, _judge, _judge.__doc__, extra=(ModelFlags,), flags={
+        "judge": ("--judge", "-j"), "baseline": ("--baseline", "-b"), "models": ("--models", "-m"),
+        "prompts": ("--prompts", "-p"), "concurrency": ("--concurrency", "-c"), "timeout_s": ("--timeout",)}))
 
 
 @arena_app.command("import-votes")
@@ -205,10 +159,10 @@ def leaderboard_command(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Ratings with confidence intervals, win rates and the benchmark's separability and agreement."""
-    cfg = _resolve(LeaderboardConfig, config, dict(
+    cfg = resolve_config(config, dict(
         source=source, category=category, method=method, ci=ci, n_boot=n_boot, confidence=confidence, seed=seed,
         style_control=style_control, style_features=_names(style_features), baseline=baseline,
-        strong_weight=strong_weight, prior=prior, elo_k=elo_k, anchor=anchor, db=db))
+        strong_weight=strong_weight, prior=prior, elo_k=elo_k, anchor=anchor, db=db), LeaderboardConfig)
     if html is not None:
         html = check_output(html, force=force, flag="--html", reading=database_files(cfg.db))
     ranking = read_reference(reference) if reference is not None else None

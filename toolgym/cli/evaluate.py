@@ -13,43 +13,21 @@ import typer
 from ..errors import RunFailed, UserError
 from ..models import write_replay
 from ..models.bfcl_results import read_bfcl_results
-from ..run import RunConfig, evaluate_async, load_config_file
+from ..run import RunConfig, evaluate_async
 from ..store import Store
-from .app import Interrupted, app, console, model_opt, model_options, opt, resolve_config
+from .app import Interrupted, app, console, resolve_config
+from .flags import ModelFlags, UserFlags, config_command
 from .progress import RunProgress
 from .summary import print_run_summary, print_scores, scores_json
 
 __all__ = ["eval_command", "run_eval", "score_command", "score_responses"]
 
-BASE_URL_HELP = "OpenAI-compatible server URL (else OPENAI_BASE_URL)."
-TOOL_MODE_HELP = "native (the API's tools field) or prompt (tools in the system prompt, calls parsed from text)."
-PARSER_HELP = "Tool-call parser for raw text: hermes, llama3, pythonic, mistral."
 RESPONSES_HELP = "Recorded outputs (JSONL: task id -> raw text or OpenAI-style tool_calls)."
 BFCL_RESULTS_HELP = "A folder of BFCL's own result files (BFCL_v4_<category>_result.json), instead of --responses."
 
-
-class EvalFile(RunConfig):
-    """What an `eval --config` YAML file may set: the run's fields and how to reach the model."""
-
-    base_url: str | None = None
-    """OpenAI-compatible server URL of the model (`--base-url`)."""
-    api_key: str | None = None
-    """API key of the model's server (`--api-key`)."""
-    tool_mode: str | None = None
-    """native or prompt (`--tool-mode`)."""
-    parser: str | None = None
-    """Tool-call parser for raw text (`--parser`)."""
-    request_timeout: float | None = None
-    """Per-request timeout in seconds (`--request-timeout`)."""
-    extra_body: dict | None = None
-    """Extra request fields, a mapping (`--extra-body`)."""
-    user_base_url: str | None = None
-    """The simulated user's server URL (`--user-base-url`)."""
-    user_api_key: str | None = None
-    """The simulated user's API key (`--user-api-key`)."""
-
-
-_MODEL_KEYS = tuple(k for k in EvalFile.model_fields if k not in RunConfig.model_fields)
+EVAL_FLAGS = {"model": ("--model", "-m"), "repeats": ("--repeats", "-k"), "concurrency": ("--concurrency", "-c"),
+              "timeout_s": ("--timeout",)}
+"""Flags of `eval` named otherwise than their RunConfig field (short forms; `--timeout` is the rollout's)."""
 
 
 def run_eval(config: RunConfig, options=None, user_options=None) -> str:
@@ -87,62 +65,14 @@ def _interrupted(config: RunConfig, shown: RunProgress) -> str:
     return f"{run.done} of {shown.counts.total} stored; run the same command to resume"
 
 
-@app.command("eval")
-def eval_command(
-    suite: Annotated[str, typer.Argument(help=RunConfig.model_fields["suite"].description)],
-    model: Annotated[str | None, opt("model", "--model", "-m")] = None,
-    split: Annotated[str | None, opt("split", "--split")] = None,
-    repeats: Annotated[int | None, opt("repeats", "--repeats", "-k")] = None,
-    temperature: Annotated[float | None, opt("temperature", "--temperature")] = None,
-    top_p: Annotated[float | None, opt("top_p", "--top-p")] = None,
-    max_tokens: Annotated[int | None, opt("max_tokens", "--max-tokens")] = None,
-    seed: Annotated[int | None, opt("seed", "--seed")] = None,
-    concurrency: Annotated[int | None, opt("concurrency", "--concurrency", "-c")] = None,
-    limit: Annotated[int | None, opt("limit", "--limit")] = None,
-    mode: Annotated[str | None, opt("mode", "--mode")] = None,
-    db: Annotated[str | None, opt("db", "--db")] = None,
-    run: Annotated[str | None, opt("run", "--run")] = None,
-    timeout_s: Annotated[float | None, opt("timeout_s", "--timeout")] = None,
-    max_turns: Annotated[int | None, opt("max_turns", "--max-turns")] = None,
-    max_tool_calls: Annotated[int | None, opt("max_tool_calls", "--max-tool-calls")] = None,
-    user_model: Annotated[str | None, opt("user_model", "--user-model")] = None,
-    sandbox: Annotated[str | None, opt("sandbox", "--sandbox")] = None,
-    max_infra_errors: Annotated[float | None, opt("max_infra_errors", "--max-infra-errors")] = None,
-    executor: Annotated[str | None, opt("executor", "--executor")] = None,
-    base_url: Annotated[str | None, typer.Option(help=BASE_URL_HELP)] = None,
-    tool_mode: Annotated[str | None, typer.Option(help=TOOL_MODE_HELP)] = None,
-    parser: Annotated[str | None, typer.Option(help=PARSER_HELP)] = None,
-    api_key: Annotated[str | None, model_opt("api_key", "--api-key")] = None,
-    request_timeout: Annotated[float | None, model_opt("timeout_s", "--request-timeout")] = None,
-    extra_body: Annotated[str | None, model_opt("extra_body", "--extra-body")] = None,
-    user_base_url: Annotated[str | None, typer.Option(help="Simulated user's server URL (else --base-url).")] = None,
-    user_api_key: Annotated[str | None, typer.Option(help="Simulated user's API key (else --api-key).")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="YAML file of options; flags override it.")] = None,
-) -> None:
-    """Evaluate a model on a suite; running the same command again resumes the run."""
-    flags = dict(suite=suite, model=model, split=split, repeats=repeats, temperature=temperature, top_p=top_p,
-                 max_tokens=max_tokens, seed=seed, concurrency=concurrency, limit=limit, mode=mode, db=db,
-                 run=run, timeout_s=timeout_s, max_turns=max_turns, max_tool_calls=max_tool_calls,
-                 user_model=user_model, sandbox=sandbox, max_infra_errors=max_infra_errors, executor=executor)
-    model_flags = dict(base_url=base_url, api_key=api_key, tool_mode=tool_mode, parser=parser,
-                       request_timeout=request_timeout, extra_body=extra_body, user_base_url=user_base_url,
-                       user_api_key=user_api_key)
-    if config:  # one file for both: the run's fields, and the model keys, each below its flag
-        from_file = load_config_file(config, EvalFile)
-        model_flags = {k: v if v is not None else from_file.get(k) for k, v in model_flags.items()}
-        flags = {k: v for k, v in from_file.items() if k not in _MODEL_KEYS} | {
-            k: v for k, v in flags.items() if v is not None}
-    m = model_flags
-    cfg = resolve_config(None, flags)
-    options = model_options(m["base_url"], m["tool_mode"], m["parser"], api_key=m["api_key"],
-                            request_timeout=m["request_timeout"], extra_body=m["extra_body"])
-    user_options = None
-    if m["user_base_url"] or m["user_api_key"]:  # the simulated user may live on another server
-        user_options = model_options(m["user_base_url"] or m["base_url"], None, None,
-                                     api_key=m["user_api_key"] or m["api_key"], request_timeout=m["request_timeout"],
-                                     flag_prefix="--user-")
-    name = run_eval(cfg, options, user_options)
-    print_run_summary(cfg.db, [name])
+def _eval(config: RunConfig, model: ModelFlags, user: UserFlags) -> None:
+    name = run_eval(config, model.options(), user.options(model))
+    print_run_summary(config.db, [name])
+
+
+eval_command = app.command("eval")(config_command(
+    RunConfig, _eval, "Evaluate a model on a suite; running the same command again resumes the run.",
+    extra=(ModelFlags, UserFlags), flags=EVAL_FLAGS, arguments=("suite",)))
 
 
 @app.command("score")

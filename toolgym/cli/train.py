@@ -7,18 +7,13 @@ is written once. Precedence: defaults < `--config FILE` < flags.
 
 from __future__ import annotations
 
-import inspect
-import types
-import typing
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Any
 
 import typer
-from pydantic import BaseModel, ValidationError
 from rich.table import Table
 
-from ..errors import UserError
 from ..train import (
     METHODS,
     LoopConfig,
@@ -31,10 +26,11 @@ from ..train import (
     method_runner,
     run_loop,
 )
-from .app import app, config_values, console, db_option, invalid_value
+from .app import app, console, db_option
 from .evaluate import run_eval
+from .flags import config_command
 
-__all__ = ["config_command", "data_app", "train_app"]
+__all__ = ["data_app", "train_app"]
 
 data_app = typer.Typer(help="Build training data from stored runs.", no_args_is_help=True)
 train_app = typer.Typer(help="Fine-tune a local model with TRL (SFT, DPO, GRPO).", no_args_is_help=True)
@@ -103,49 +99,6 @@ def _print_data(record: Any, out: Path) -> None:
     skipped = ", ".join(f"{k} {v}" for k, v in sorted(record.skipped.items()))
     console.print(f"wrote {record.rows} {record.kind} rows from {record.tasks_with_rows}/{record.tasks} train tasks "
                   f"to {out}" + (f" (left out: {skipped})" if skipped else ""))
-
-
-def config_command(config_cls: type[BaseModel], handler: Callable[[Any], None], doc: str) -> Callable[..., None]:
-    """A Typer command with one option per field of `config_cls` (help = the field's docstring) and --config."""
-
-    def command(**flags: Any) -> None:
-        config_file = flags.pop("config", None)
-        values = config_values(config_cls, config_file, flags)
-        try:
-            config = config_cls(**values)
-        except ValidationError as e:
-            raise UserError(invalid_value(config_cls, e)) from None
-        handler(config)
-
-    params = []
-    for name, field in config_cls.model_fields.items():
-        flag = "--" + name.replace("_", "-")
-        kind = _option_type(field.annotation)
-        decls = [f"{flag}/--no-{flag[2:]}"] if kind is bool else [flag]
-        option = typer.Option(*decls, help=field.description, show_default=_shown(field.default))
-        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
-                                        annotation=Annotated[kind | None, option]))
-    params.append(inspect.Parameter("config", inspect.Parameter.KEYWORD_ONLY, default=None,
-                                    annotation=Annotated[Path | None, typer.Option("--config", help=CONFIG_HELP)]))
-    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-    command.__annotations__ = {p.name: p.annotation for p in params}
-    command.__doc__ = doc
-    return command
-
-
-def _option_type(annotation: Any) -> type:
-    """The plain type Typer parses for a field (Literal and Optional unwrapped; pydantic validates the rest)."""
-    origin = get_origin(annotation)
-    if origin is Literal:
-        return type(get_args(annotation)[0])
-    if origin in (types.UnionType, typing.Union):
-        inner = [a for a in get_args(annotation) if a is not type(None)]
-        return _option_type(inner[0])
-    return annotation
-
-
-def _shown(default: Any) -> str | bool:
-    return False if default is None or default is ... else str(default)
 
 
 def _train_log(step: int, max_steps: int, metrics: dict[str, float]) -> None:
