@@ -13,14 +13,14 @@ import typer
 from ..errors import RunFailed, UserError
 from ..models import write_replay
 from ..models.bfcl_results import read_bfcl_results
-from ..run import RunConfig, evaluate_async
+from ..run import RunConfig, evaluate_async, score_responses
 from ..store import Store
-from .app import Interrupted, app, console, resolve_config
+from .app import Interrupted, app, console
 from .flags import ModelFlags, UserFlags, config_command
 from .progress import RunProgress
 from .summary import print_run_summary, print_scores, scores_json
 
-__all__ = ["eval_command", "run_eval", "score_command", "score_responses"]
+__all__ = ["eval_command", "run_eval", "score_command"]
 
 RESPONSES_HELP = "Recorded outputs (JSONL: task id -> raw text or OpenAI-style tool_calls)."
 BFCL_RESULTS_HELP = "A folder of BFCL's own result files (BFCL_v4_<category>_result.json), instead of --responses."
@@ -100,48 +100,3 @@ def score_command(
         print(json.dumps(scores_json(rows, mode), indent=2))
     else:
         print_scores(f"{source.name} on {suite} ({mode} mode)", rows, 1, mode)
-
-
-async def score_responses(
-    suite_spec: str,
-    responses: Path,
-    mode: str,
-    split: str,
-    parser: str | None,
-    bfcl_categories: list[str] | None = None,
-):
-    """Score a replay file; returns one ResultRecord per task of the split.
-
-    With `bfcl_categories`, only the tasks of those BFCL categories are scored (the ones a BFCL
-    result folder answers).
-    """
-    from ..envs import ENVIRONMENTS
-    from ..models import ModelOptions, load_model
-    from ..run import EpisodeLimits, plan_jobs, run_jobs
-    from ..store import ResultRecord
-    from ..suites import load_suite
-    from ..types import SamplingConfig
-
-    cfg = resolve_config(None, {"suite": suite_spec, "mode": mode, "split": split})
-    the_suite = load_suite(cfg.suite)
-    tasks = the_suite.split(None if cfg.split == "all" else cfg.split)
-    if bfcl_categories is not None:
-        tasks = [t for t in tasks if t.metadata.get("bfcl_category") in bfcl_categories]
-        if not tasks:
-            raise UserError(
-                f"the BFCL results answer the categories {bfcl_categories}, and suite {suite_spec!r} has "
-                "none of them; use --suite bfcl"
-            )
-    env = ENVIRONMENTS.get(the_suite.environment)(mode=cfg.mode)
-    model = load_model(f"replay:{responses}", ModelOptions(parser=parser))
-    rows: list[ResultRecord] = []
-
-    async def collect(result) -> None:
-        r, v = result.rollout, result.verdict
-        rows.append(ResultRecord(r.task_id, result.category, r.sample, v.passed if v else None,
-                                 v.reward if v else None, v.failure if v else None, v.explanation if v else "",
-                                 r.latency_s, r.usage.prompt_tokens, r.usage.completion_tokens, r.error))
-
-    await run_jobs(model, env, plan_jobs(tasks, 1, set()), SamplingConfig(), EpisodeLimits(),
-                   concurrency=16, on_result=collect)
-    return rows

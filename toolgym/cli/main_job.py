@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..check import reference_calls
-from ..outputs import atomic_file, check_output
-from ..run import STOP_MARKER, RunConfig
-from ..suites import load_suite
-from ..types import Task, ToolCall
+from ..outputs import check_output
+from ..run import RunConfig
+from ..suites import load_suite, write_reference_answers
 from .app import app, console, db_option, model_options
 from .evaluate import run_eval
 from .jsonout import JSON_HELP, emit
@@ -22,59 +19,11 @@ suite_app = typer.Typer(help="Inspect suites and write their reference answers."
 app.add_typer(suite_app, name="suite")
 
 
-def reference_lines(task: Task) -> list[dict]:
-    """A task's reference answer as replay lines.
-
-    The expected calls; or the gold actions turn by turn, then an answer stating the required facts;
-    or the reference code in a python block.
-    """
-    exp = task.expected
-    if "gold_turns" in task.metadata:
-        return _bfcl_multi_turn_lines(task)
-    if exp.gold_actions is not None:
-        lines = [{"id": task.id, "turn": i, "tool_calls": [ToolCall(name=a.name, arguments=a.arguments,
-                                                                    id=f"gold_{i}").to_openai()]}
-                 for i, a in enumerate(exp.gold_actions)]
-        lines.append({"id": task.id, "turn": len(lines), "content": " ".join(["Done.", *exp.facts])})
-        # a scripted user may speak again after that answer: one short reply per remaining turn
-        more = [t for t in task.metadata.get("user_turns", []) if STOP_MARKER not in t]
-        return lines + [{"id": task.id, "turn": len(lines) + j, "content": "Noted."} for j in range(len(more))]
-    if exp.calls is None and exp.reference is not None:
-        return [{"id": task.id, "content": f"```python\n{exp.reference}\n```"}]
-    calls = reference_calls(exp.calls or [], task.tools)
-    if "relevance" in task.category and "irrelevance" not in task.category and task.tools:
-        calls = [ToolCall(name=task.tools[0].name)]  # BFCL's live_relevance: any call to a fitting function
-    if not calls:
-        return [{"id": task.id, "content": "I can't help with that using the available tools."}]
-    return [{"id": task.id, "tool_calls": [c.to_openai() for c in calls]}]
-
-
-def _bfcl_multi_turn_lines(task: Task) -> list[dict]:
-    """BFCL's gold calls, one assistant message a user turn, each turn closed by a short answer."""
-    lines: list[dict] = []
-    order = {t.name: list(t.parameters.get("properties", {})) for t in task.tools}
-    for calls in task.metadata["gold_turns"]:
-        if calls:
-            out = []
-            for i, c in enumerate(calls):
-                args = dict(zip(order.get(c["name"], []), c.get("positional", []), strict=False))
-                args.update(c.get("arguments", {}))
-                out.append(ToolCall(name=c["name"], arguments=args, id=f"gold_{len(lines)}_{i}").to_openai())
-            lines.append({"id": task.id, "turn": len(lines), "tool_calls": out})
-        lines.append({"id": task.id, "turn": len(lines), "content": "Done."})
-    return lines
-
-
-def write_reference_answers(suite_spec: str, out: Path, split: str = "all", *, force: bool = False) -> int:
-    """Write the suite's reference answers as a replay file; returns the number of tasks."""
+def _write_reference(suite_spec: str, out: Path, split: str = "all", *, force: bool = False) -> int:
+    """Write a suite's reference answers as a replay file (the path checked before the suite loads)."""
     check_output(out, force=force)
     suite = load_suite(suite_spec)
-    tasks = suite.split(None if split == "all" else split)
-    with atomic_file(out) as f:
-        for task in tasks:
-            for line in reference_lines(task):
-                f.write(json.dumps(line) + "\n")
-    return len(tasks)
+    return write_reference_answers(suite.split(None if split == "all" else split), out, force=force)
 
 
 @suite_app.command("reference")
@@ -85,7 +34,7 @@ def reference_command(
     force: Annotated[bool, typer.Option(help="Replace --out when it exists.")] = False,
 ) -> None:
     """Write a suite's reference answers as a replay file (for `toolgym score` or `--model replay:FILE`)."""
-    n = write_reference_answers(suite, out, split, force=force)
+    n = _write_reference(suite, out, split, force=force)
     console.print(f"wrote {n} reference answers to {out}")
 
 
@@ -147,7 +96,7 @@ def main_job(
         config = RunConfig(suite="fc-core", model="tiny", split="test", concurrency=32, db=db, limit=limit)
     else:
         replay = Path(db).with_suffix(".reference.jsonl") if "://" not in db else Path("reference.jsonl")
-        write_reference_answers("fc-core", replay, "test", force=True)  # the job's own file
+        _write_reference("fc-core", replay, "test", force=True)  # the job's own file
         console.print(f"the tiny model is not installed; scoring fc-core's reference answers ({replay}) "
                       "through the replay backend instead", style="yellow")
         config = RunConfig(suite="fc-core", model=f"replay:{replay}", split="test", db=db, limit=limit,

@@ -7,6 +7,7 @@ from .executors import Executor, LocalExecutor, executor_for
 from .limits import Budget, EpisodeLimits, label_limit
 from .loop import run_episode
 from .scheduler import Job, Result, plan_jobs, run_job, run_jobs, sample_seed
+from .score import score_responses
 from .user import STOP_MARKER, USER_NAME, ScriptedUser, SimulatedUser, User, user_for
 from .writer import BatchWriter
 
@@ -36,4 +37,5 @@ __all__ = [
     "run_job",
     "run_jobs",
     "sample_seed",
+    "score_responses",
 ]

@@ -22,12 +22,11 @@ from dataclasses import dataclass
 
 from ..errors import InfraError, UserError
 from ..models import Model
+from ..suites.suite import STOP_MARKER
 from ..types import Message, SamplingConfig, Task
 
 __all__ = ["STOP_MARKER", "USER_NAME", "ScriptedUser", "SimulatedUser", "User", "UserReply", "user_for"]
 
-#: a user says this to end the conversation
-STOP_MARKER = "###STOP###"
 #: `Message.name` of every message a simulated or scripted user adds
 USER_NAME = "user_sim"
 

@@ -21,10 +21,12 @@ from .compact import CompactTasks
 from .from_python import ENTRY_POINT_GROUP, entry_point_names, load_entry_point_suite, load_python_suite
 from .jsonl import load_jsonl_suite
 from .limit import head_by_category
-from .suite import Suite
+from .reference import reference_lines, stated_calls, write_reference_answers
+from .suite import STOP_MARKER, Suite
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "STOP_MARKER",
     "SUITES",
     "CompactTasks",
     "Suite",
@@ -34,6 +36,9 @@ __all__ = [
     "load_jsonl_suite",
     "load_python_suite",
     "load_suite",
+    "reference_lines",
+    "stated_calls",
+    "write_reference_answers",
 ]
 
 #: bundled suite name -> factory

@@ -13,7 +13,11 @@ from pydantic import BaseModel, ConfigDict, SkipValidation
 from ..types import Split, Task
 from .compact import CompactTasks
 
-__all__ = ["Suite"]
+__all__ = ["STOP_MARKER", "Suite"]
+
+#: a user turn holding this ends the episode (`user_stop`): suites write it into scripted user turns,
+#: and the simulated user is told to say it
+STOP_MARKER = "###STOP###"
 
 
 class Suite(BaseModel):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 
-from ..check import reference_calls
 from ..models import openai_tools, template_message
-from ..types import Message, Task, ToolCall
+from ..suites import stated_calls
+from ..types import Message, Task
 
 __all__ = ["REFUSAL", "answer_key", "answer_messages", "chat_message", "chat_tools", "reference_answer"]
 
@@ -56,11 +56,7 @@ def reference_answer(task: Task) -> Message:
     A parameter that may be omitted (its accepted values start with `""`) is left out, so the answer
     passes what the request states and nothing else.
     """
-    expected = task.expected.calls or []
-    calls = []
-    for call, exp in zip(reference_calls(expected), expected, strict=True):
-        stated = {k: v for k, v in call.arguments.items() if exp.arguments.get(k, [None])[:1] != [""]}
-        calls.append(ToolCall(name=call.name, arguments=stated))
+    calls = stated_calls(task)
     if not calls:
         return Message(role="assistant", content=REFUSAL)
     return Message(role="assistant", content=None, tool_calls=calls)

@@ -22,7 +22,7 @@ import random
 import re
 from typing import Any
 
-from ...check import reference_calls
+from ...suites import stated_calls
 from ...types import Message, Task, ToolCall
 from ..conversions import openai_tools, template_message
 
@@ -41,12 +41,7 @@ _LETTERS = re.compile(r"[A-Za-z]+")
 
 def target_calls(task: Task) -> list[ToolCall]:
     """The calls to train on: the reference calls without the parameters the request does not state."""
-    expected = task.expected.calls or []
-    out = []
-    for call, exp in zip(reference_calls(expected), expected, strict=True):
-        stated = {k: v for k, v in call.arguments.items() if not (exp.arguments[k][:1] == [""])}
-        out.append(ToolCall(name=call.name, arguments=stated))
-    return out
+    return stated_calls(task)
 
 
 def task_conversation(task: Task, calls: list[ToolCall] | None = None, with_tools: bool = True) -> dict[str, Any]:

@@ -1,0 +1,83 @@
+"""A task's reference answer: what the verifier accepts, for replay files, training targets and audits.
+
+One place builds it for every caller: `toolgym suite reference` and `make run` write it as replay
+lines (`reference_lines`), SFT/DPO and the tiny recipe train on the stated calls (`stated_calls`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..check import reference_calls
+from ..outputs import atomic_file, check_output
+from ..types import Task, ToolCall
+from .suite import STOP_MARKER
+
+__all__ = ["reference_lines", "stated_calls", "write_reference_answers"]
+
+
+def stated_calls(task: Task) -> list[ToolCall]:
+    """The reference calls without the parameters the request leaves out (accepted values starting with "").
+
+    Such an answer passes on what the request states and nothing else: the training target.
+    """
+    expected = task.expected.calls or []
+    calls = []
+    for call, exp in zip(reference_calls(expected), expected, strict=True):
+        stated = {k: v for k, v in call.arguments.items() if exp.arguments.get(k, [None])[:1] != [""]}
+        calls.append(ToolCall(name=call.name, arguments=stated))
+    return calls
+
+
+def reference_lines(task: Task) -> list[dict]:
+    """A task's reference answer as replay lines.
+
+    The expected calls; or the gold actions turn by turn, then an answer stating the required facts;
+    or the reference code in a python block.
+    """
+    exp = task.expected
+    if "gold_turns" in task.metadata:
+        return _bfcl_multi_turn_lines(task)
+    if exp.gold_actions is not None:
+        lines = [{"id": task.id, "turn": i, "tool_calls": [ToolCall(name=a.name, arguments=a.arguments,
+                                                                    id=f"gold_{i}").to_openai()]}
+                 for i, a in enumerate(exp.gold_actions)]
+        lines.append({"id": task.id, "turn": len(lines), "content": " ".join(["Done.", *exp.facts])})
+        # a scripted user may speak again after that answer: one short reply per remaining turn
+        more = [t for t in task.metadata.get("user_turns", []) if STOP_MARKER not in t]
+        return lines + [{"id": task.id, "turn": len(lines) + j, "content": "Noted."} for j in range(len(more))]
+    if exp.calls is None and exp.reference is not None:
+        return [{"id": task.id, "content": f"```python\n{exp.reference}\n```"}]
+    calls = reference_calls(exp.calls or [], task.tools)
+    if "relevance" in task.category and "irrelevance" not in task.category and task.tools:
+        calls = [ToolCall(name=task.tools[0].name)]  # BFCL's live_relevance: any call to a fitting function
+    if not calls:
+        return [{"id": task.id, "content": "I can't help with that using the available tools."}]
+    return [{"id": task.id, "tool_calls": [c.to_openai() for c in calls]}]
+
+
+def _bfcl_multi_turn_lines(task: Task) -> list[dict]:
+    """BFCL's gold calls, one assistant message a user turn, each turn closed by a short answer."""
+    lines: list[dict] = []
+    order = {t.name: list(t.parameters.get("properties", {})) for t in task.tools}
+    for calls in task.metadata["gold_turns"]:
+        if calls:
+            out = []
+            for i, c in enumerate(calls):
+                args = dict(zip(order.get(c["name"], []), c.get("positional", []), strict=False))
+                args.update(c.get("arguments", {}))
+                out.append(ToolCall(name=c["name"], arguments=args, id=f"gold_{len(lines)}_{i}").to_openai())
+            lines.append({"id": task.id, "turn": len(lines), "tool_calls": out})
+        lines.append({"id": task.id, "turn": len(lines), "content": "Done."})
+    return lines
+
+
+def write_reference_answers(tasks: list[Task], out: Path, *, force: bool = False) -> int:
+    """Write the tasks' reference answers as a replay file; returns the number of tasks."""
+    check_output(out, force=force)
+    with atomic_file(out) as f:
+        for task in tasks:
+            for line in reference_lines(task):
+                f.write(json.dumps(line) + "\n")
+    return len(tasks)
