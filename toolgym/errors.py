@@ -3,6 +3,8 @@
 * ToolgymError
   + UserError    bad input the user can fix: suite file, schema, URL, model name
   + InfraError   timeout, HTTP 5xx, rate limit: retried, then recorded as infra_error
+    + RequestRejected  a 4xx about one request (context overflow, a refused field): that
+                       rollout fails as `request_rejected`, scored, not retried on resume
   + ToolError    raised inside a tool: becomes the tool message the model sees
   + RunFailed    a run stopped because its infrastructure failed (every rollout, or past
                  --max-infra-errors): what was done is stored, the run is marked `failed`
@@ -19,7 +21,7 @@ from typing import Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-__all__ = ["InfraError", "RunFailed", "ToolError", "ToolgymError", "UserError", "invalid_input"]
+__all__ = ["InfraError", "RequestRejected", "RunFailed", "ToolError", "ToolgymError", "UserError", "invalid_input"]
 
 
 class ToolgymError(Exception):
@@ -32,6 +34,15 @@ class UserError(ToolgymError):
 
 class InfraError(ToolgymError):
     """A transport or server failure (timeout, 5xx, 429): retried, then stored as `infra_error`."""
+
+
+class RequestRejected(InfraError):
+    """A 4xx about one request, not the run: the rollout fails as `request_rejected` (scored; resume skips it).
+
+    What the model wrote made the server refuse it (the conversation outgrew the context, a field the
+    server refuses), so retrying the same request cannot help. An `InfraError` to the backends (never
+    retried) and to the simulated user (whose refusals are not the agent's failure).
+    """
 
 
 class ToolError(ToolgymError):

@@ -61,6 +61,7 @@ class FailureKind(StrEnum):
     TEST_FAILURE = "test_failure"
     LIMIT_REACHED = "limit_reached"
     INFRA_ERROR = "infra_error"
+    REQUEST_REJECTED = "request_rejected"
 
 
 class Tool(BaseModel):

@@ -2,7 +2,8 @@
 
 `transformers serve` answers HTTP 400 when the model's `<tool_call>` holds broken JSON: that rollout
 is the model's parse error, explained with the server's words; a 400 for a context overflow is
-recorded on its rollout, kept out of accuracy; the other rollouts go on. An error about the whole
+recorded on its rollout as a `request_rejected` failure (scored, not retried on resume); the other
+rollouts go on. An error about the whole
 run (a bad key) stops it at once.
 """
 
@@ -41,13 +42,18 @@ def test_one_rejected_request_is_recorded_and_the_run_goes_on(tmp_path):
                   "5": status(400, "This model's maximum context length is 1024 tokens; you requested 1300")}
     with OpenAIServer(_rejecting(rejections)) as server:
         run = run_against(server, suite, db)
-    assert run.done == n - 1 and run.infra_errors == 1  # the context overflow is kept out of accuracy
+        sent = len(server.requests)
+        again = run_against(server, suite, db)  # a resume sends nothing: no rollout is left to retry
+        assert len(server.requests) == sent and again.status == "finished"
+    assert run.done == n and run.infra_errors == 0  # the context overflow is the model's failure, scored
     with Store(db) as store:
         rows = {r.task_id: r for r in store.results(run.id)}
+        assert ("t0005", 0) in store.done_keys(run.id)  # so a resume does not send it again
     parse, overflow = rows["t0003"], rows["t0005"]
     assert parse.failure == "parse_error" and not parse.passed
     assert "the server could not parse the model output as tool calls (HTTP 400" in parse.explanation
-    assert overflow.failure == "infra_error" and "outgrew the model's context" in overflow.error
+    assert overflow.failure == "request_rejected" and overflow.passed is False and overflow.error is None
+    assert "outgrew the model's context" in overflow.explanation
     others = [r for task_id, r in rows.items() if task_id not in ("t0003", "t0005")]
     assert sum(r.passed for r in others) == run.passed >= expected_passes(n) - 2
 

@@ -37,7 +37,8 @@ naming the URL, the last status and the attempts. Other 4xx answers are sorted b
   model's `<tool_call>` holds broken JSON or a name that is not a string): a Completion with
   `parse_error` quoting the server, scored as the model's parse error, and the run goes on;
 * this request only, for another reason (context too long, a field the server refuses): a
-  `RequestRejected` (an `InfraError`), which the run records on that rollout, kept out of accuracy.
+  `RequestRejected`, which the run records on that rollout as a `request_rejected` failure (scored,
+  not retried on resume: the same request would be refused again).
 
 A 200 whose tool-call arguments are not valid JSON is the model's fault too: a Completion with
 `parse_error`, never retried.
@@ -55,7 +56,7 @@ from typing import Any, NamedTuple
 
 import httpx
 
-from ..errors import InfraError, UserError
+from ..errors import RequestRejected, UserError
 from ..redact import redact_text, redact_url
 from ..types import Completion, Message, SamplingConfig, Tool, Usage
 from .conversions import choose_parser, completion_from_openai, openai_message, openai_tools
@@ -84,10 +85,6 @@ _NO_TOOL_SUPPORT = re.compile(
     r"|tools? (is|are) not supported", re.IGNORECASE)
 _UNKNOWN_MODEL = re.compile(r"model\b.{0,80}\b(does not exist|not found|unknown|is not served)", re.I | re.S)
 _TOO_LONG = re.compile(r"context length|context window|maximum context|too long|max_model_len|prompt is too", re.I)
-
-
-class RequestRejected(InfraError):
-    """A 4xx about one request, not the run (context too long, a refused field): recorded on that rollout."""
 
 
 class _ApiNames:

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..envs import Environment
-from ..errors import InfraError
+from ..errors import InfraError, RequestRejected
 from ..models import Model
 from ..suites import CompactTasks
 from ..types import FailureKind, Rollout, SamplingConfig, Task, Verdict
@@ -127,6 +127,10 @@ async def run_job(
             run_episode(model, env, task, seeded, limits, sample=job.sample, user=user),
             timeout=limits.timeout_s + _GRACE_S,
         )
+    except RequestRejected as e:  # the model's conversation was refused: its failure, scored, not retried
+        rollout = Rollout(task_id=task.id, sample=job.sample, seed=seeded.seed, messages=list(task.messages),
+                          end_reason="error")
+        return Result(rollout, task.category, Verdict.fail(FailureKind.REQUEST_REJECTED, str(e)[:300]))
     except (InfraError, TimeoutError) as e:
         msg = str(e) or f"rollout timed out after {limits.timeout_s:g} s"
         rollout = Rollout(task_id=task.id, sample=job.sample, seed=seeded.seed, messages=list(task.messages),
