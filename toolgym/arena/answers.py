@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .._version import __version__
-from ..errors import UserError
+from ..errors import ToolgymError, UserError
 from ..models import Model, ModelOptions
 from ..run import BatchWriter, EpisodeLimits, Progress, Result, executor_for, plan_jobs
+from ..run.evaluate import ending
 from ..run.executors import check_executor
-from ..store import RunInfo, RunManifest, Store
+from ..store import RunInfo, RunManifest, RunStatus, Store
 from ..suites import head_by_category
 from ..types import Message, Rollout, SamplingConfig
 from .environment import ArenaEnvironment
@@ -134,13 +135,20 @@ async def answer_async(
                 on_result(result, progress)
 
         limits = EpisodeLimits(timeout_s=config.timeout_s, max_turns=1)
+        status: RunStatus = "interrupted"  # Ctrl-C (CancelledError, KeyboardInterrupt) leaves it so
+        cause: str | None = None
         try:
             await executor.run_jobs(model, ArenaEnvironment(), plan_jobs(tasks, 1, done), config.sampling(), limits,
                                     concurrency=config.concurrency, on_result=record)
+            status, cause = ending(progress)  # as `eval`: failed when no answer got past the infrastructure
+        except Exception as e:
+            status, cause = "failed", str(e) if isinstance(e, ToolgymError) else f"{type(e).__name__}: {e}"
+            raise
         finally:
             await writer.flush()  # on Ctrl-C too: what finished is kept
-        finished = store.get_run(run.name)
-        store.set_status(run.id, "finished" if finished.done == len(tasks) else "interrupted")
+            if status == "finished" and store.get_run(run.name).done < len(tasks):
+                status = "interrupted"  # answers left to retry: the same command finishes them
+            await asyncio.to_thread(store.set_status, run.id, status, cause)
         return store.get_run(run.name)
     finally:
         store.close()

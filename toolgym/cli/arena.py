@@ -21,6 +21,7 @@ from ..arena import (
     judge_async,
     read_reference,
 )
+from ..errors import RunFailed
 from ..outputs import atomic_file, check_output
 from ..report import ELO_NOTE, leaderboard_html, leaderboard_table, quality_table, style_table
 from ..store import database_files
@@ -77,6 +78,8 @@ def _answer(cfg: AnswerConfig, model: ModelFlags) -> None:
     if info.infra_errors:
         console.print(f"{info.infra_errors} answers failed on infrastructure errors; run the same "
                       "command again to retry them.", style="yellow")
+    if info.status == "failed":
+        raise RunFailed(f"{info.name}: {info.cause}")
 
 
 arena_app.command("answer")(config_command(
