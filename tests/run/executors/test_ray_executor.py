@@ -229,3 +229,15 @@ def test_arena_answers_on_ray_are_the_answers_a_local_run_stores(tmp_path, ray_c
         info = store.get_run(runs["ray"].name)
         texts = [store.rollout(info.id, f"p{i}", 0).messages[-1].content for i in range(len(LENGTHS["alpha"]))]
     assert texts == [" ".join(["word"] * n) for n in LENGTHS["alpha"]]
+
+
+def test_a_local_model_that_cannot_load_is_the_same_one_line_error(tmp_path, ray_cluster):
+    from toolgym.errors import UserError
+
+    cfg = RunConfig(suite="fc-core", model=f"hf:{tmp_path / 'missing'}", limit=1, db=str(tmp_path / "x.db"),
+                    executor=f"ray:{ray_cluster.address}")
+    with pytest.raises(UserError) as on_ray:
+        evaluate(cfg)
+    with pytest.raises(UserError) as local:
+        evaluate(cfg.model_copy(update={"executor": "local"}))
+    assert str(on_ray.value) == str(local.value) and "does not exist" in str(local.value)

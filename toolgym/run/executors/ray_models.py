@@ -13,9 +13,9 @@ import zlib
 from typing import Any
 
 import ray
-from ray.exceptions import RayActorError
+from ray.exceptions import RayActorError, RayTaskError
 
-from ...errors import InfraError
+from ...errors import InfraError, UserError
 from ...models import Model, ModelOptions, load_model
 from ...types import Completion, Message, SamplingConfig, Tool
 
@@ -26,10 +26,16 @@ class ModelServer:
     """A Ray actor holding one loaded backend; `generate` calls share its batching event loop."""
 
     def __init__(self, spec: str, options: ModelOptions) -> None:
-        self.model = load_model(spec, options)
+        self.error: UserError | None = None
+        try:
+            self.model = load_model(spec, options)
+        except UserError as e:  # kept for `describe`: a failed constructor would only say the actor died
+            self.error = e
 
     async def describe(self) -> dict:
-        """The backend's manifest entry."""
+        """The backend's manifest entry; raises the `UserError` that stopped the model from loading."""
+        if self.error is not None:
+            raise self.error
         return self.model.describe()
 
     async def generate(
@@ -75,5 +81,12 @@ def start_model_servers(spec: str, options: ModelOptions) -> ActorModel:
     # Ray restarts a server whose process or node died and re-sends the calls it had not answered
     server_class = ray.remote(max_restarts=3, max_task_retries=3, **resources)(ModelServer)
     servers = [server_class.remote(spec, options) for _ in range(max(1, gpus))]
-    described = ray.get(servers[0].describe.remote())  # waits for the weights: a load error surfaces here
+    try:
+        described = ray.get(servers[0].describe.remote())  # waits for the weights: a load error surfaces here
+    except RayTaskError as e:
+        for server in servers:
+            ray.kill(server)
+        if isinstance(e.cause, UserError):  # a bad spec or directory: the same one line as a local run
+            raise UserError(str(e.cause)) from None
+        raise
     return ActorModel(spec, servers, described)
