@@ -91,6 +91,9 @@ def main() -> None:
               f"text {sizes['text'] * per / 2**20:.2f} MiB, ratio {sizes['images'] / sizes['text']:.2f}")
         print(f"store size per 1,000 tasks x 4 samples (images): {size_of(k4) * per / 2**20:.2f} MiB "
               f"({size_of(k4) / sizes['images']:.2f}x one sample: images are stored once)")
+        extra = (size_of(k4) - sizes["images"]) / 3  # each sample after the first: transcript rows only
+        print(f"each further sample of an image task: {extra * per / 2**20:.2f} MiB per 1,000 rollouts, "
+              f"{extra / sizes['text']:.2f}x a text-only rollout")
         for i, what in enumerate(("wall", "CPU")):
             med = {k: statistics.median(t[i] for t in v) for k, v in times.items()}
             ratio = med["images"] / med["text"]
