@@ -14,9 +14,10 @@ HEAVY = ("torch", "transformers", "trl", "fastapi", "datasets")
 EXPORTED = [
     "DPORunConfig", "Domain", "Environment", "Episode", "Expected", "ExpectedCall", "FunctionCallingEnv",
     "GRPORunConfig", "InfraError", "Message", "Model", "ModelOptions", "RunConfig", "SFTRunConfig",
-    "SamplingConfig", "StatefulEnv", "Suite", "Task", "Tool", "ToolCall", "ToolError", "ToolgymError",
+    "SamplingConfig", "StatefulEnv", "StatefulMetadata", "Suite", "Task", "Tool", "ToolCall", "ToolError",
+    "ToolgymError",
     "UserError", "Verdict", "__version__", "evaluate", "evaluate_async", "load_model", "load_suite",
-    "state_tool", "tool", "train_dpo", "train_grpo", "train_sft",
+    "state_tool", "suite", "tool", "train_dpo", "train_grpo", "train_sft",
 ]
 
 

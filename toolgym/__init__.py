@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` imports on first use
-    from .envs import Domain, Environment, Episode, FunctionCallingEnv, StatefulEnv, state_tool
+    from .envs import Domain, Environment, Episode, FunctionCallingEnv, StatefulEnv, StatefulMetadata, state_tool
     from .errors import InfraError, ToolError, ToolgymError, UserError
     from .models import Model, ModelOptions, load_model
     from .run import RunConfig, evaluate, evaluate_async
-    from .suites import Suite, load_suite
+    from .suites import Suite, load_suite, suite
     from .tools import tool
     from .train import DPORunConfig, GRPORunConfig, SFTRunConfig, train_dpo, train_grpo, train_sft
     from .types import Expected, ExpectedCall, Message, SamplingConfig, Task, Tool, ToolCall, Verdict
@@ -38,6 +38,7 @@ _EXPORTS: dict[str, str] = {
     "RunConfig": ".run",
     # what a suite is made of
     "Suite": ".suites",
+    "suite": ".suites",
     "load_suite": ".suites",
     "Task": ".types",
     "Expected": ".types",
@@ -54,6 +55,7 @@ _EXPORTS: dict[str, str] = {
     "FunctionCallingEnv": ".envs",
     "StatefulEnv": ".envs",
     "Domain": ".envs",
+    "StatefulMetadata": ".envs",
     "state_tool": ".envs",
     # models
     "load_model": ".models",
@@ -74,9 +76,9 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [  # the same names as _EXPORTS (a test checks), written out for linters and type checkers
-    "__version__", "evaluate", "evaluate_async", "RunConfig", "Suite", "load_suite", "Task", "Expected",
+    "__version__", "evaluate", "evaluate_async", "RunConfig", "Suite", "suite", "load_suite", "Task", "Expected",
     "ExpectedCall", "Message", "Tool", "ToolCall", "Verdict", "SamplingConfig", "tool", "Environment",
-    "Episode", "FunctionCallingEnv", "StatefulEnv", "Domain", "state_tool", "load_model", "Model",
+    "Episode", "FunctionCallingEnv", "StatefulEnv", "Domain", "StatefulMetadata", "state_tool", "load_model", "Model",
     "ModelOptions", "train_sft", "train_dpo", "train_grpo", "SFTRunConfig", "DPORunConfig", "GRPORunConfig",
     "ToolgymError", "UserError", "InfraError", "ToolError",
 ]

@@ -65,7 +65,7 @@ def test_live_relevance_has_no_gold_answer_and_is_skipped_with_the_reason() -> N
 @pytest.mark.parametrize("name", ["fc-core", "retail", "files"])
 def test_bundled_suites_replay_their_gold_answers_cleanly(name: str) -> None:
     suite = load_suite(name)
-    the_env = ENVIRONMENTS.get(suite.environment)(mode="toolgym")
+    the_env = suite.env
     failures, checked, skipped = replay_gold(the_env, suite.tasks)
     assert failures == [] and checked == len(suite.tasks) and skipped == []
 

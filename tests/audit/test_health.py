@@ -9,7 +9,6 @@ import pytest
 
 from tests.run.suite_factory import make_tasks
 from toolgym.audit import audit_suite, rescore_run
-from toolgym.envs import ENVIRONMENTS
 from toolgym.run import RunConfig, evaluate
 from toolgym.store import Store
 from toolgym.suites import load_suite
@@ -52,7 +51,7 @@ def world(tmp_path: Path):
 def test_unsolved_tasks_and_label_suspects(world) -> None:
     _, suite_path, db = world
     suite = load_suite(f"jsonl:{suite_path}")
-    env = ENVIRONMENTS.get(suite.environment)(mode="toolgym")
+    env = suite.env
     with Store(db) as store:
         runs = [store.get_run(n) for n in ("a", "b", "c")]
         report = audit_suite(suite, env, "toolgym", store=store, runs=runs)
@@ -73,7 +72,7 @@ def test_rescore_under_a_fixed_key_writes_a_new_run_and_the_audit_shows_the_chan
     write_suite(suite_path, fix_t0=True)
     suite = load_suite(f"jsonl:{suite_path}")
     assert suite.version != old_version
-    env = ENVIRONMENTS.get(suite.environment)(mode="toolgym")
+    env = suite.env
     with Store(db) as store:
         info = store.get_run("a")
         summary = rescore_run(store, info, suite, env, "toolgym", "a-fixed")

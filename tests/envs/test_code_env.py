@@ -45,7 +45,7 @@ def fenced(code: str) -> str:
 
 
 def test_registered_as_code_and_multi_turn() -> None:
-    env = ENVIRONMENTS.get("code")(mode="bfcl")
+    env = ENVIRONMENTS.get("code")()
     assert isinstance(env, CodeEnv) and env.single_turn is False
 
 

@@ -32,9 +32,9 @@ def fs_task(gold: list[ToolCall], **expected) -> Task:
                 metadata={"domain": "files", "initial_state": {"cwd": "/home/user", "tree": tree}})
 
 
-def test_the_factory_accepts_and_ignores_the_verifier_mode():
-    env = ENVIRONMENTS.get("stateful")(mode="bfcl")
-    assert isinstance(env, StatefulEnv) and env.single_turn is False
+def test_the_verifier_mode_does_not_change_a_stateful_environment():
+    env = ENVIRONMENTS.get("stateful")()
+    assert isinstance(env, StatefulEnv) and env.single_turn is False and env.with_mode("bfcl") is env
 
 
 def test_state_tool_hides_the_state_parameter_and_its_description():

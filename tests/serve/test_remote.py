@@ -9,7 +9,7 @@ pytest.importorskip("uvicorn", reason="the environment server needs uvicorn (too
 
 from tests.helpers.openai_server import call_first_tool  # noqa: E402
 from tests.helpers.uvicorn_server import UvicornThread  # noqa: E402
-from toolgym.envs import ENVIRONMENTS, RemoteEnvironment  # noqa: E402
+from toolgym.envs import RemoteEnvironment  # noqa: E402
 from toolgym.errors import InfraError, ToolError, UserError  # noqa: E402
 from toolgym.models import ModelOptions  # noqa: E402
 from toolgym.run import RunConfig, evaluate  # noqa: E402
@@ -29,11 +29,11 @@ def _answer(task) -> list[Message]:
 @pytest.mark.parametrize("spec", ["fc-core", "retail", "files"])
 def test_every_task_gets_the_same_verdicts_local_and_remote(spec):
     suite = load_suite(spec)
-    local = ENVIRONMENTS.get(suite.environment)()
+    local = suite.env
     with UvicornThread(create_env_app(suite)) as server:
         remote_suite = load_suite(f"remote:{server.url}")
         assert remote_suite.version == suite.version and len(remote_suite.tasks) == len(suite.tasks)
-        remote = ENVIRONMENTS.get(remote_suite.environment)()
+        remote = remote_suite.env
         assert isinstance(remote, RemoteEnvironment) and remote.single_turn == local.single_turn
         compared = 0
         for task in remote_suite.tasks:

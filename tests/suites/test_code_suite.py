@@ -23,7 +23,7 @@ def test_registered_with_its_environment_kind() -> None:
     assert "code" in SUITES.names()
     suite = load_suite("code")
     assert suite.name == "code" and suite.environment == "code" and suite.version == SUITE.version
-    assert isinstance(ENVIRONMENTS.get(suite.environment)(mode="toolgym"), CodeEnv)
+    assert isinstance(suite.env, CodeEnv) and isinstance(ENVIRONMENTS.get(suite.environment)(), CodeEnv)
 
 
 def test_splits_and_categories() -> None:

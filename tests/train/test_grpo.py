@@ -39,9 +39,9 @@ def test_fc_core_prompts_are_rewarded_by_the_verifier(tmp_path, monkeypatch):
 
 
 def test_stateful_tasks_run_as_tool_using_rollouts(tmp_path):
-    suite = Suite(name="notes", environment="stateful", tasks=[TASK, TASK.model_copy(update={"id": "n2"})])
+    suite = Suite(name="notes", env=StatefulEnv(domains=[NOTES]), tasks=[TASK, TASK.model_copy(update={"id": "n2"})])
     config = GRPORunConfig(model="tiny", suite="notes", out=tmp_path / "model", max_steps=2, batch_size=2,
                            num_generations=2, max_completion_length=32, logging_steps=1, threads=2, max_tool_calls=2)
-    result = train_grpo(config, suite=suite, env=StatefulEnv(domains=[NOTES]))
+    result = train_grpo(config, suite=suite)
     assert result.steps == 2 and result.config["verifier_errors"] == 0
     assert any("tools/call_frequency" in entry for entry in result.log)

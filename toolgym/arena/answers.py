@@ -24,7 +24,6 @@ from ..run.executors import check_executor
 from ..store import RunInfo, RunManifest, RunStatus, Store
 from ..suites import head_by_category
 from ..types import Message, Rollout, SamplingConfig
-from .environment import ArenaEnvironment
 from .prompts import load_prompts, prompt_set_name, question_text
 
 __all__ = [
@@ -138,7 +137,7 @@ async def answer_async(
         status: RunStatus = "interrupted"  # Ctrl-C (CancelledError, KeyboardInterrupt) leaves it so
         cause: str | None = None
         try:
-            await executor.run_jobs(model, ArenaEnvironment(), plan_jobs(tasks, 1, done), config.sampling(), limits,
+            await executor.run_jobs(model, suite.env, plan_jobs(tasks, 1, done), config.sampling(), limits,
                                     concurrency=config.concurrency, on_result=record)
             status, cause = ending(progress)  # as `eval`: failed when no answer got past the infrastructure
         except Exception as e:

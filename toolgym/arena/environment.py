@@ -20,10 +20,8 @@ ANSWER_RECORDED = "arena_answer"
 class ArenaEnvironment(Environment):
     """Single-turn answers to arena prompts; the verdict says "recorded", never "correct"."""
 
+    kind = "arena"
     single_turn = True
-
-    def __init__(self, mode: str = "arena") -> None:
-        self.mode = mode
 
     def verify(self, task: Task, transcript: list[Message]) -> Verdict:
         """A trivial passing verdict: the answer is stored and waits for a judge."""

@@ -21,6 +21,7 @@ from ..errors import UserError, invalid_input
 from ..inputs import parse_json, read_text
 from ..suites import Suite, load_suite
 from ..types import Message, Task, text_of
+from .environment import ArenaEnvironment
 
 __all__ = ["DEFAULT_CATEGORY", "PromptRecord", "load_prompts", "prompt_set_name", "question_text"]
 
@@ -72,7 +73,7 @@ def load_prompts(spec: str) -> Suite:
     tasks = suite.split("test")
     if not tasks:
         raise UserError(f"suite {spec!r} has no test tasks to use as arena prompts")
-    return Suite(name=f"arena:{spec}", environment="arena", tasks=tasks)
+    return Suite(name=f"arena:{spec}", env=ArenaEnvironment(), tasks=tasks)
 
 
 def prompt_set_name(suite: Suite) -> str:
@@ -101,7 +102,7 @@ def _read_file(path: Path) -> Suite:
         tasks.append(task)
     if not tasks:
         raise UserError(f'{path}: no prompts found; write one JSON object per line with "id" and "prompt"')
-    return Suite(name=f"arena:{path.name}", environment="arena", tasks=tasks)
+    return Suite(name=f"arena:{path.name}", env=ArenaEnvironment(), tasks=tasks)
 
 
 def _read_line(where: str, line: str) -> PromptRecord:

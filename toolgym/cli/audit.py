@@ -20,11 +20,9 @@ RUNS_HELP = "Stored runs of several models (repeat the option, or A,B)."
 
 
 def _env(suite, mode: str):
-    from ..envs import ENVIRONMENTS
-
     if mode not in ("toolgym", "bfcl"):
         raise UserError(f"--mode: expected toolgym or bfcl, got {mode!r}")
-    return ENVIRONMENTS.get(suite.environment)(mode=mode)
+    return suite.env.with_mode(mode)
 
 
 def _run_names(values: list[str] | None) -> list[str]:

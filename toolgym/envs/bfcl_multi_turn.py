@@ -31,10 +31,10 @@ import json
 import random
 from typing import Any
 
-from ..check import same
+from ..check import Mode, same
 from ..errors import UserError
 from ..types import FailureKind, Message, Task, ToolCall, Verdict
-from .environment import Environment, Episode
+from .environment import Environment, Episode, ModeMixin, check_mode
 
 __all__ = ["BfclMultiTurnEnv", "BfclMultiTurnEpisode", "split_turns"]
 
@@ -115,15 +115,14 @@ def split_turns(task: Task, transcript: list[Message]) -> list[list[list[ToolCal
     return turns
 
 
-class BfclMultiTurnEnv(Environment):
+class BfclMultiTurnEnv(ModeMixin, Environment):
     """BFCL's multi-turn categories, verified by BFCL's state and response checks."""
 
+    kind = "bfcl_multi_turn"
     single_turn = False
 
-    def __init__(self, mode: str = "toolgym") -> None:
-        if mode not in ("bfcl", "toolgym"):
-            raise UserError(f"bfcl_multi_turn: unknown verifier mode {mode!r}; use 'bfcl' or 'toolgym'")
-        self.mode = mode
+    def __init__(self, mode: Mode = "toolgym") -> None:
+        self.mode: Mode = check_mode(mode, self.kind)
 
     def reset(self, task: Task) -> BfclMultiTurnEpisode:
         """Fresh back-end instances for one rollout."""

@@ -24,6 +24,7 @@ import json
 import re
 import secrets
 import textwrap
+from typing import Literal
 
 from ..errors import InfraError, ToolError, UserError
 from ..tools import tool
@@ -82,14 +83,16 @@ class CodeEnv(Environment):
         False
     """
 
+    kind = "code"
     single_turn = False
     blocking = True
 
-    def __init__(self, mode: str | None = None, *, sandbox: SandboxConfig | None = None) -> None:
-        # `mode` is the function-calling verifier's setting (bfcl/toolgym); every factory receives it
-        # and a code verifier has no such choice, so any value is accepted
-        self.mode = mode
+    def __init__(self, *, sandbox: SandboxConfig | None = None) -> None:
         self.sandbox = sandbox or SandboxConfig()
+
+    def with_sandbox(self, isolation: Literal["auto", "bwrap", "namespaces", "process"]) -> CodeEnv:
+        """A copy whose sandbox uses `isolation` (a run's `--sandbox`); the original is unchanged."""
+        return CodeEnv(sandbox=self.sandbox.model_copy(update={"isolation": isolation}))
 
     def reset(self, task: Task) -> CodeEpisode:
         """A fresh episode: each tool call gets its own sandbox, so no state is shared."""

@@ -6,11 +6,15 @@ loop in `run/` drives it through `reset`, `Episode.call` and `verify`.
 
 from __future__ import annotations
 
+import copy
 from abc import ABC, abstractmethod
+from typing import ClassVar
 
+from ..check import Mode
+from ..errors import UserError
 from ..types import Content, Message, Task, ToolCall, Verdict
 
-__all__ = ["Environment", "Episode"]
+__all__ = ["Environment", "Episode", "ModeMixin", "check_mode"]
 
 
 class Episode:
@@ -25,13 +29,29 @@ class Episode:
 
 
 class Environment(ABC):
-    """A kind of task and its verifier."""
+    """A kind of task and its verifier.
+
+    A `Suite` holds one instance (`suite.env`); `evaluate`, `train_*`, `arena` and the servers take it
+    from there, so a user's own environment runs everywhere a bundled one does.
+    """
+
+    #: kind name a Suite records for it (`Suite.environment`, run manifests); "" for a user's own class,
+    #: which then records its class name
+    kind: ClassVar[str] = ""
 
     #: True when the agent loop should stop after the first assistant turn (single-turn function calling).
     single_turn: bool = True
     #: True when tool calls or verification block for long (a sandboxed process): the engine then runs
     #: them in a worker thread so other rollouts keep going.
     blocking: bool = False
+
+    def with_mode(self, mode: Mode) -> Environment:
+        """This environment judging in verifier `mode` (a run's `--mode`).
+
+        Kinds whose verdicts have one meaning (state comparison, hidden tests) return themselves; a kind
+        that matches calls returns a copy set to `mode` (`ModeMixin`).
+        """
+        return self
 
     def reset(self, task: Task) -> Episode:
         """Fresh state for one rollout of `task`."""
@@ -40,3 +60,24 @@ class Environment(ABC):
     @abstractmethod
     def verify(self, task: Task, transcript: list[Message]) -> Verdict:
         """Judge a finished transcript of `task`."""
+
+
+class ModeMixin:
+    """For kinds whose verdicts depend on the verifier mode: `mode` checked when set, `with_mode` copies."""
+
+    mode: Mode = "toolgym"
+
+    def with_mode(self, mode: Mode) -> Environment:
+        """A copy of this environment that judges in `mode`; the original is unchanged."""
+        if mode == self.mode:
+            return self  # type: ignore[return-value]
+        other = copy.copy(self)
+        other.mode = check_mode(mode, getattr(self, "kind", "") or type(self).__name__)
+        return other  # type: ignore[return-value]
+
+
+def check_mode(mode: str, owner: str) -> Mode:
+    """`mode` when it is a verifier mode; a UserError naming `owner` and the choices otherwise."""
+    if mode not in ("bfcl", "toolgym"):
+        raise UserError(f"{owner}: unknown verifier mode {mode!r}; use 'bfcl' or 'toolgym'")
+    return mode  # type: ignore[return-value]

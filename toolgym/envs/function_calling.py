@@ -10,12 +10,12 @@ from __future__ import annotations
 from ..check import Mode, check_calls
 from ..errors import UserError
 from ..types import FailureKind, Message, Task, Verdict
-from .environment import Environment
+from .environment import Environment, ModeMixin, check_mode
 
 __all__ = ["FunctionCallingEnv"]
 
 
-class FunctionCallingEnv(Environment):
+class FunctionCallingEnv(ModeMixin, Environment):
     """Verifies the last assistant message's tool calls against the task's acceptable call sets.
 
     Examples:
@@ -24,12 +24,11 @@ class FunctionCallingEnv(Environment):
         True
     """
 
+    kind = "function_calling"
     single_turn = True
 
     def __init__(self, mode: Mode = "toolgym", *, dots_as_underscores: bool = False) -> None:
-        if mode not in ("bfcl", "toolgym"):
-            raise UserError(f"function_calling: unknown verifier mode {mode!r}; use 'bfcl' or 'toolgym'")
-        self.mode: Mode = mode
+        self.mode: Mode = check_mode(mode, self.kind)
         self.dots_as_underscores = dots_as_underscores
 
     def verify(self, task: Task, transcript: list[Message]) -> Verdict:

@@ -247,16 +247,11 @@ class MCPEpisode(Episode):
 
 
 class MCPEnv(Environment):
-    """Multi-turn tasks whose tools live on MCP servers, verified by facts, required tools and outcome checks.
+    """Multi-turn tasks whose tools live on MCP servers, verified by facts, required tools and outcome checks."""
 
-    `mode` is accepted for a uniform factory signature and ignored.
-    """
-
+    kind = "mcp"
     single_turn = False
     blocking = True  # starting servers and calling them blocks: the engine uses worker threads
-
-    def __init__(self, mode: str = "toolgym") -> None:
-        self.mode = mode
 
     def reset(self, task: Task) -> MCPEpisode:
         """Fresh sessions (and a fresh workdir) for one rollout; InfraError when a server does not start."""

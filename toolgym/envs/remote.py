@@ -25,16 +25,17 @@ from typing import Any
 
 import httpx
 
+from ..check import Mode
 from ..errors import InfraError, ToolError, UserError
 from ..types import Message, Split, Task, ToolCall, Verdict
-from .environment import Environment, Episode
+from .environment import Environment, Episode, ModeMixin, check_mode
 
 __all__ = ["RemoteEnvironment", "RemoteEpisode"]
 
 _PAGE = 500
 
 
-class RemoteEnvironment(Environment):
+class RemoteEnvironment(ModeMixin, Environment):
     """A client of `toolgym serve-env URL`.
 
     Args:
@@ -50,7 +51,7 @@ class RemoteEnvironment(Environment):
     def __init__(
         self,
         url: str,
-        mode: str = "toolgym",
+        mode: Mode = "toolgym",
         *,
         token: str | None = None,
         info: dict[str, Any] | None = None,
@@ -59,7 +60,7 @@ class RemoteEnvironment(Environment):
         if not url.startswith(("http://", "https://")):
             raise UserError(f"remote environment URL {url!r} must start with http:// or https://")
         self.url = url.rstrip("/")
-        self.mode = mode
+        self.mode: Mode = check_mode(mode, "remote environment")
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout_s)
         self._info = info

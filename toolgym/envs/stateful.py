@@ -1,8 +1,9 @@
 """Stateful environments: tools read and change a JSON database; an attempt is judged by the state it leaves.
 
-A *domain* (`Domain`, registered in `DOMAINS` by the suite that defines it) holds the tool
-implementations and, optionally, a builder of initial states. A task names its domain and carries
-everything else as JSON, so tasks stay plain data (no Python callables in a `Task`):
+A *domain* (`Domain`, given to `StatefulEnv(domains=...)` by the suite that defines it, or registered
+in `DOMAINS`) holds the tool implementations and, optionally, a builder of initial states. A task
+names its domain and carries everything else as JSON, so tasks stay plain data (no Python callables
+in a `Task`); `StatefulMetadata` is the schema of its metadata, parsed once per task:
 
 | where in the Task                    | what                                                            |
 | ------------------------------------ | --------------------------------------------------------------- |
@@ -66,6 +67,7 @@ from ..tools import ToolDefinitionError, tool
 from ..types import Content, FailureKind, ImagePart, Message, Task, TextPart, Tool, ToolCall, Verdict
 from .environment import Environment, Episode
 from .state import explain_diff, state_hash
+from .stateful_metadata import StatefulMetadata
 
 __all__ = ["DOMAINS", "Domain", "StatefulEnv", "StatefulEpisode", "executed_calls", "state_tool"]
 
@@ -194,20 +196,32 @@ class StatefulEpisode(Episode):
 class StatefulEnv(Environment):
     """Multi-turn tasks over a JSON database, verified by final state, facts and required actions.
 
-    `mode` is accepted for a uniform factory signature and ignored: state comparison has one meaning.
+    Examples:
+        >>> notes = Domain("notes", ())
+        >>> StatefulEnv(domains=[notes]).kind
+        'stateful'
     """
 
+    kind = "stateful"
     single_turn = False
 
-    def __init__(self, mode: str = "toolgym", *, domains: Iterable[Domain] | None = None) -> None:
-        self.mode = mode
+    def __init__(self, *, domains: Iterable[Domain] | None = None) -> None:
+        """`domains`: the worlds this environment runs; None: any domain registered in `DOMAINS`."""
         self._domains = None if domains is None else {d.name: d for d in domains}
+        self._parsed: dict[str, tuple[Task, StatefulMetadata]] = {}
+
+    def metadata(self, task: Task) -> StatefulMetadata:
+        """The task's typed metadata, parsed on first use and kept (a UserError locating a bad field)."""
+        known = self._parsed.get(task.id)
+        if known is not None and known[0] is task:
+            return known[1]
+        meta = StatefulMetadata.of(task)
+        self._parsed[task.id] = (task, meta)
+        return meta
 
     def domain(self, task: Task) -> Domain:
         """The domain that runs `task`; a UserError naming the task and the known domains otherwise."""
-        name = task.metadata.get("domain")
-        if not isinstance(name, str):
-            raise UserError(f'task {task.id!r}: metadata.domain is missing; name a stateful domain, e.g. "retail"')
+        name = self.metadata(task).domain
         if self._domains is None:
             try:
                 return DOMAINS.get(name)
@@ -219,15 +233,16 @@ class StatefulEnv(Environment):
 
     def initial_state(self, task: Task) -> State:
         """A fresh copy of the task's initial state (from `initial_state`, else the domain and `state_seed`)."""
-        state = task.metadata.get("initial_state")
-        if state is None and isinstance(task.metadata.get("state_seed"), int):
+        meta = self.metadata(task)
+        state = meta.initial_state
+        if state is None and meta.state_seed is not None:
             domain = self.domain(task)
             if domain.build_state is None:
                 raise UserError(
                     f"task {task.id!r}: metadata.state_seed is set but domain {domain.name!r} cannot build "
                     "states from a seed; give metadata.initial_state instead"
                 )
-            state = domain.build_state(task.metadata["state_seed"])
+            state = domain.build_state(meta.state_seed)
         if not isinstance(state, dict):
             raise UserError(
                 f"task {task.id!r}: metadata.initial_state must be a JSON object (got {type(state).__name__}); "
@@ -293,7 +308,7 @@ class StatefulEnv(Environment):
         return 0.0, (FailureKind.STATE_MISMATCH, f"final state differs from the goal: {explain_diff(goal, final)}")
 
     def _check_actions(self, task: Task, made: list[ToolCall]) -> _Check | None:
-        names = task.metadata.get("required_actions")
+        names = self.metadata(task).required_actions
         if not names:
             return None
         wanted = [a for a in task.expected.gold_actions or [] if a.name in names]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .._version import __version__
-from ..envs import ENVIRONMENTS, CodeEnv, Environment, isolation_level
+from ..envs import CodeEnv, Environment, isolation_level
 from ..errors import RunFailed, ToolgymError
 from ..models import Model, ModelOptions
 from ..store import RunInfo, RunManifest, RunStatus, Store
@@ -93,10 +93,10 @@ def environment_for(config: RunConfig, suite: Suite) -> tuple[Environment, str |
         UserError: the suite runs code and `config.sandbox` does not work here (under `auto`: no
             bubblewrap); raised before any model call, so nothing is lost.
     """
-    env = ENVIRONMENTS.get(suite.environment)(mode=config.mode)
+    env = suite.env.with_mode(config.mode)
     if not isinstance(env, CodeEnv):
         return env, None
-    env.sandbox = env.sandbox.model_copy(update={"isolation": config.sandbox})
+    env = env.with_sandbox(config.sandbox)
     return env, isolation_level(env.sandbox)
 
 

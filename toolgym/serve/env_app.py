@@ -31,7 +31,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from .._version import __version__
-from ..envs import ENVIRONMENTS, Environment
+from ..envs import Environment
 from ..errors import InfraError, ToolError, UserError
 from ..models import TOOL_PARSERS
 from ..suites import Suite
@@ -177,10 +177,10 @@ def create_env_app(
         token: Bearer token every `/v1` route requires; None serves without one (loopback only, see the CLI).
         max_episodes: Open episodes at most; more are refused with 429.
         ttl_s: Seconds of inactivity after which an episode expires.
-        environment: Builds the environment for a verifier mode (default: the suite's registered kind).
+        environment: Builds the environment for a verifier mode (default: the suite's own, `suite.env`).
     """
     tasks = {t.id: t for t in suite.tasks}
-    build = environment or (lambda mode: ENVIRONMENTS.get(suite.environment)(mode=mode))
+    build = environment or suite.env.with_mode
     envs: dict[str, Environment] = {}
     table = EpisodeTable(max_episodes, ttl_s)
 

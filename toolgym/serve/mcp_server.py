@@ -19,7 +19,7 @@ import logging
 from collections import OrderedDict
 from typing import Any
 
-from ..envs import ENVIRONMENTS, Environment, Episode
+from ..envs import Environment, Episode
 from ..errors import ToolError, UserError
 from ..suites import Suite
 from ..types import Task, ToolCall
@@ -54,7 +54,7 @@ def create_mcp_server(
     from mcp.server.lowlevel import Server
 
     task = served_task(suite, task_id)
-    env = env or ENVIRONMENTS.get(suite.environment)()
+    env = env or suite.env
     if env.single_turn:
         raise UserError(f"suite {suite.name!r} ({suite.environment}) has no tool implementations: its calls are "
                         "answers, not actions; serve a stateful suite (retail, files) or code")

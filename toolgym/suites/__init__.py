@@ -5,16 +5,15 @@ Specs: `fc-core`, `vision-core` (bundled), `bfcl` / `bfcl:CATEGORY[,...]` (BFCL 
 Task per line), `remote:URL` (the tasks of a `toolgym serve-env` server, verified there), `mcp:FILE`
 (tasks whose tools come from MCP servers), `py:FILE.py:NAME` and `module:NAME` (a suite defined in
 Python), and the names of installed plugins' suites (entry-point group `toolgym.suites`; see
-`from_python.py`).
+`from_python.py`). Every spec gives a `Suite` that holds its environment (`suite.env`); a suite of
+one's own is a function decorated with `@suite("name")` (`registered.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import UserError
-from ..registry import Registry
 from .bfcl import is_bfcl_category, load_bfcl, load_bfcl_package
 from .checks import check_tasks
 from .compact import CompactTasks
@@ -22,6 +21,7 @@ from .from_python import ENTRY_POINT_GROUP, entry_point_names, load_entry_point_
 from .jsonl import load_jsonl_suite
 from .limit import head_by_category
 from .reference import reference_lines, stated_calls, write_reference_answers
+from .registered import SUITES, suite
 from .suite import STOP_MARKER, Suite
 
 __all__ = [
@@ -39,48 +39,46 @@ __all__ = [
     "reference_lines",
     "stated_calls",
     "write_reference_answers",
+    "suite",
 ]
 
-#: bundled suite name -> factory
-SUITES: Registry[Callable[[], Suite]] = Registry("suite")
 
-
-@SUITES.register("fc-core")
+@suite("fc-core")
 def _fc_core() -> Suite:
     from .fc_core import fc_core
 
     return fc_core()
 
 
-@SUITES.register("code")
+@suite("code")
 def _code() -> Suite:
     from .code import code_suite
 
     return code_suite()
 
 
-@SUITES.register("retail")
+@suite("retail")
 def _retail() -> Suite:
     from .retail import retail
 
     return retail()
 
 
-@SUITES.register("mcp-tools")
+@suite("mcp-tools")
 def _mcp_tools() -> Suite:
     from .mcp_tools import mcp_tools
 
     return mcp_tools()
 
 
-@SUITES.register("files")
+@suite("files")
 def _files() -> Suite:
     from .files import files
 
     return files()
 
 
-@SUITES.register("vision-core")
+@suite("vision-core")
 def _vision_core() -> Suite:
     from .vision_core import vision_core
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..envs import FunctionCallingEnv
 from ..errors import UserError
 from ..inputs import parse_json, read_text
 from ..types import Expected, ExpectedCall, Message, Task, Tool
@@ -458,7 +459,7 @@ def load_bfcl(directory: Path, categories: list[str] | None = None) -> Suite:
     wanted = _wanted(categories, available, directory)
     tasks = [t for cat in wanted for t in _load_category(cat, *available[cat])]
     name = f"bfcl:{directory}" + (f":{','.join(categories)}" if categories else "")
-    return Suite(name=name, environment="function_calling", tasks=tasks)
+    return Suite(name=name, env=FunctionCallingEnv(), tasks=tasks)
 
 
 def load_bfcl_package(categories: list[str] | None = None) -> Suite:

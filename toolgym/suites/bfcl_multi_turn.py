@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..envs import BfclMultiTurnEnv
 from ..errors import UserError
 from ..types import Expected, Message, Task, Tool, ToolCall
 from .suite import Suite
@@ -148,4 +149,4 @@ def load_bfcl_multi_turn(data: Path, categories: list[str]) -> Suite:
             if row.get("id") not in answers:
                 raise UserError(f"{where}: no possible answer in {answers_path}; add its ground_truth line")
             tasks.append(_task(row, answers[row["id"]], category, data, where))
-    return Suite(name="bfcl:" + ",".join(categories), environment="bfcl_multi_turn", tasks=tasks)
+    return Suite(name="bfcl:" + ",".join(categories), env=BfclMultiTurnEnv(), tasks=tasks)

@@ -11,10 +11,11 @@ Specs:
       [project.entry-points."toolgym.suites"]
       bank = "toolgym_bank:suite"
 
-`NAME` is a `Suite` or a function without arguments that returns one. The suite takes the spec as
-its name, so that runs record it and `data` can load the suite of a stored run again. Importing the file or module
-is what registers its stateful domains (`DOMAINS.register`), so its tasks run under any command
-that takes a suite spec (`eval`, `arena answer`, `data`, `loop`, `train`).
+`NAME` is a `Suite`, a function without arguments that returns one, or a function decorated with
+`@suite("name")` (which then also answers to that name). The suite takes the spec as its name, so
+that runs record it and `data` can load the suite of a stored run again. The suite holds its
+environment (`Suite.env`, e.g. `StatefulEnv(domains=[...])`), so its tasks run under any command that
+takes a suite spec (`eval`, `arena answer`, `data`, `loop`, `train`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from types import ModuleType
 from typing import Any
 
 from ..errors import UserError
+from .registered import SUITE_MARK
 from .suite import Suite
 
 __all__ = ["ENTRY_POINT_GROUP", "entry_point_names", "load_entry_point_suite", "load_python_suite"]
@@ -134,6 +136,8 @@ def _as_suite(obj: Any, where: str) -> Suite:
 
 
 def _is_factory(name: str, value: Any) -> bool:
+    if getattr(value, SUITE_MARK, None) is not None:  # an @suite function, whatever its name
+        return True
     return callable(value) and not name.startswith("_") and not isinstance(value, type) and "suite" in name.lower()
 
 

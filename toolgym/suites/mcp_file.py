@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from ..envs import list_server_tools
+from ..envs import MCPEnv, list_server_tools
 from ..envs.mcp import MCPStartError
 from ..errors import UserError
 from ..types import Expected, Message, Task
@@ -78,4 +78,4 @@ def load_mcp_suite(path: Path, name: str | None = None) -> Suite:
         tasks.append(Task(id=str(entry["id"]), messages=messages, tools=tools_by_servers[names],
                           category=entry.get("category", names[0]), split=entry.get("split", "test"),
                           expected=Expected(facts=entry.get("facts", [])), metadata={"mcp": spec}))
-    return Suite(name=name or data.get("name") or f"mcp:{path}", environment="mcp", tasks=tasks)
+    return Suite(name=name or data.get("name") or f"mcp:{path}", env=MCPEnv(), tasks=tasks)

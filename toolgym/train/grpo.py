@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..envs import ENVIRONMENTS, Environment, RemoteEnvironment, StatefulEnv
+from ..envs import RemoteEnvironment, StatefulEnv
 from ..models import model_parser
 from ..suites import Suite, head_by_category
 from .config import TrainResult
@@ -30,10 +30,10 @@ __all__ = ["GRPOMethod", "train_grpo"]
 class GRPOMethod(TrainMethod[GRPORunConfig], name="grpo", config=GRPORunConfig, trl=("GRPOConfig", "GRPOTrainer")):
     """Reinforcement learning (TRL GRPOTrainer) on a --suite's train prompts, rewarded by its verifier; saves a model directory hf:OUT loads."""  # noqa: E501
 
-    def __init__(self, config: GRPORunConfig, suite: Suite | None = None, env: Environment | None = None) -> None:
-        """See `train_grpo` for `suite` and `env`."""
+    def __init__(self, config: GRPORunConfig, suite: Suite | None = None) -> None:
+        """See `train_grpo` for `suite`."""
         super().__init__(config)
-        self.suite, self.env = suite, env
+        self.suite = suite
 
     def prepare(self) -> None:
         """The train tasks (first --limit per category) and the environment that verifies them."""
@@ -42,7 +42,7 @@ class GRPOMethod(TrainMethod[GRPORunConfig], name="grpo", config=GRPORunConfig, 
             self.suite, self.tasks = grpo_tasks(config.suite, config.data, config.limit)
         else:
             self.tasks = head_by_category(self.suite.split("train"), config.limit)
-        self.env = self.env or ENVIRONMENTS.get(self.suite.environment)(mode=config.mode)
+        self.env = self.suite.env.with_mode(config.mode)
 
     def dataset(self, model: Any, tokenizer: Any) -> Dataset:
         """Prompts rendered with the tokenizer (one turn) or conversations with their domain (tool rollouts)."""
@@ -91,18 +91,16 @@ def train_grpo(
     *,
     on_log: LogFn | None = None,
     suite: Suite | None = None,
-    env: Environment | None = None,
 ) -> TrainResult:
     """Optimise `config.model` against the verifier of the suite's train tasks and save it into `config.out`.
 
     Args:
         config: What to train, on which prompts, how.
         on_log: Called at each logging step with (step, max_steps, metrics); None keeps TRL's progress bar.
-        suite: The suite itself, instead of loading `config.suite` (a suite built in code).
-        env: The environment that verifies, instead of the suite's registered kind (e.g. a
-            `StatefulEnv` with its own domains).
+        suite: The suite itself, instead of loading `config.suite` (a suite built in code); its
+            environment (`suite.env`) verifies.
     """
-    return run_method(GRPOMethod(config, suite, env), on_log=on_log)
+    return run_method(GRPOMethod(config, suite), on_log=on_log)
 
 
 def _set_response_template(tokenizer: Any, parser: str) -> None:

@@ -13,6 +13,7 @@ Examples:
 
 from __future__ import annotations
 
+from ...envs import CodeEnv
 from ..suite import Suite
 from .lists import LISTS
 from .numbers import NUMBERS
@@ -28,4 +29,4 @@ PROBLEMS: dict[str, list[Problem]] = {"strings": STRINGS, "lists": LISTS, "math"
 def code_suite() -> Suite:
     """The bundled `code` suite: one task per problem, environment kind `code`."""
     tasks = [p.task(category) for category, problems in PROBLEMS.items() for p in problems]
-    return Suite(name="code", environment="code", tasks=tasks)
+    return Suite(name="code", env=CodeEnv(), tasks=tasks)

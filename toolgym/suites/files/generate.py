@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from ...envs import DOMAINS, Domain
+from ...envs import DOMAINS, Domain, StatefulEnv
 from ...types import Expected, Message, Split, Task
 from ..suite import Suite
 from .tasks import GENERATORS, Draft, Scene
@@ -57,7 +57,7 @@ def build_files(seed: int = 0, n_train: int = 40, n_test: int = 40) -> Suite:
                 rng.shuffle(deck)
             scene = Scene(build_fs(f"{seed}:{split}:{i}"), rng)
             tasks.append(_task(deck.pop()(scene), scene, f"files-{split}-{i:03d}", split))
-    return Suite(name="files", environment="stateful", tasks=tasks)
+    return Suite(name="files", env=StatefulEnv(domains=[FILES]), tasks=tasks)
 
 
 def files() -> Suite:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from ...envs import DOMAINS, Domain
+from ...envs import DOMAINS, Domain, StatefulEnv
 from ...types import Expected, Message, Split, Task
 from ..suite import Suite
 from .policy import POLICY
@@ -64,7 +64,7 @@ def build_retail(seed: int = 0, n_train: int = 40, n_test: int = 40) -> Suite:
             if draft.auth is None:
                 draft.auth = "name" if auth_rng else "email"
             tasks.append(_task(draft, scene, f"retail-{split}-{i:03d}", split))
-    return Suite(name="retail", environment="stateful", tasks=tasks)
+    return Suite(name="retail", env=StatefulEnv(domains=[RETAIL]), tasks=tasks)
 
 
 def retail() -> Suite:
