@@ -1,5 +1,8 @@
 """Environment kinds: what the tasks are, how an attempt acts on the world, how it is verified.
 
+`__all__` holds what users and the layers below use; an episode class, a sandbox's raw result or the
+canonical JSON form stay in their modules (`envs.mcp`, `envs.sandbox`, `envs.state`).
+
 A `Suite` holds its environment instance (`suite.env`). `ENVIRONMENTS` maps a kind name to the class
 a Suite built with only a kind name (`Suite(environment="stateful", ...)`, a JSONL file's kind) gets.
 """
@@ -11,10 +14,10 @@ from .bfcl_multi_turn import BfclMultiTurnEnv
 from .code import PYTHON_TOOL, CodeEnv, extract_code
 from .environment import Environment, Episode, ModeMixin, check_mode
 from .function_calling import FunctionCallingEnv
-from .mcp import MCPEnv, MCPEpisode, MCPSession, list_server_tools
-from .remote import RemoteEnvironment, RemoteEpisode
-from .sandbox import SandboxConfig, SandboxResult, isolation_level, run_python
-from .state import canonical_json, explain_diff, state_diff, state_hash
+from .mcp import MCPEnv, list_server_tools
+from .remote import RemoteEnvironment
+from .sandbox import SandboxConfig, isolation_level, run_python
+from .state import explain_diff, state_diff, state_hash
 from .stateful import DOMAINS, Domain, StatefulEnv, StatefulEpisode, executed_calls, state_tool
 from .stateful_metadata import StatefulMetadata
 
@@ -22,8 +25,6 @@ __all__ = [
     "DOMAINS",
     "BfclMultiTurnEnv",
     "MCPEnv",
-    "MCPEpisode",
-    "MCPSession",
     "ModeMixin",
     "PYTHON_TOOL",
     "CodeEnv",
@@ -33,13 +34,10 @@ __all__ = [
     "Episode",
     "FunctionCallingEnv",
     "RemoteEnvironment",
-    "RemoteEpisode",
     "SandboxConfig",
-    "SandboxResult",
     "StatefulEnv",
     "StatefulEpisode",
     "StatefulMetadata",
-    "canonical_json",
     "check_mode",
     "executed_calls",
     "explain_diff",
