@@ -122,7 +122,7 @@ MEMORY_CHILD = """
 import sys
 sys.path.insert(0, {root!r})
 import ray
-ray.init(num_cpus=2, **{init!r})
+ray.init(address="local", num_cpus=2, **{init!r})
 from toolgym.run import RunConfig, evaluate
 cfg = RunConfig(suite="jsonl:{suite}", model="replay:{replay}", split="all", db={db!r}, concurrency=64,
                 executor="ray")
@@ -159,7 +159,7 @@ def main() -> None:
     import ray
 
     if args.only in (None, "cpu", "io"):
-        ray.init(num_cpus=2, **RAY_INIT)
+        ray.init(address="local", num_cpus=2, **RAY_INIT)
         try:
             if args.only in (None, "cpu"):
                 cpu_bound(args.repeats, 1 if args.quick else 2, 8 if args.quick else None)

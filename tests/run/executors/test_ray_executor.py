@@ -241,3 +241,31 @@ def test_a_local_model_that_cannot_load_is_the_same_one_line_error(tmp_path, ray
     with pytest.raises(UserError) as local:
         evaluate(cfg.model_copy(update={"executor": "local"}))
     assert str(on_ray.value) == str(local.value) and "does not exist" in str(local.value)
+
+
+def ray_daemons() -> set[int]:
+    """Pids of Ray's per-cluster daemons (raylet, gcs_server) now running on this machine."""
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and any(name in (entry / "cmdline").read_bytes().split(b"\0")[0]
+                                            for name in (b"raylet", b"gcs_server")):
+                pids.add(int(entry.name))
+        except OSError:
+            continue
+    return pids
+
+
+def test_executor_ray_alone_starts_a_cluster_for_the_run_and_stops_it(tmp_path):
+    n = 30
+    suite = f"jsonl:{write_suite(tmp_path / 's.jsonl', n)}"
+    model = f"replay:{write_replay(tmp_path / 'r.jsonl', n)}"
+    before = ray_daemons()
+    out = subprocess.run([sys.executable, "-m", "toolgym", "eval", suite, "--model", model, "--split", "all",
+                          "--db", str(tmp_path / "ray.db"), "--run", "r", "--executor", "ray"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    time.sleep(1)  # the daemons exit as the driver does
+    assert ray_daemons() - before == set(), "the run's Ray cluster outlived it"
+    local = evaluate(RunConfig(suite=suite, model=model, split="all", db=str(tmp_path / "local.db")))
+    assert outcomes(str(tmp_path / "ray.db"), "r") == outcomes(str(tmp_path / "local.db"), local.name)

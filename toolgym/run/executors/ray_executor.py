@@ -71,7 +71,8 @@ class RayExecutor(Executor):
         if ray.is_initialized():  # a caller's (or a test's) cluster: used, and left running
             return
         try:
-            ray.init(address=self.address, include_dashboard=False, log_to_driver=False,
+            # `ray` alone starts a cluster of its own ("local"), even where `ray start` runs one already
+            ray.init(address=self.address or "local", include_dashboard=False, log_to_driver=False,
                      logging_level=logging.WARNING)
         except (ConnectionError, ValueError, RuntimeError) as e:
             where = f"at {self.address!r}" if self.address else "on this machine"
