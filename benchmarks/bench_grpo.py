@@ -66,10 +66,10 @@ def figures(before: list[Record], after: list[Record]) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="tiny")
-    parser.add_argument("--steps", type=int, default=40)
+    parser.add_argument("--steps", type=int, default=48)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--generations", type=int, default=8)
-    parser.add_argument("--learning-rate", type=float, default=3e-4)
+    parser.add_argument("--learning-rate", type=float, default=5e-4)
     parser.add_argument("--max-completion-length", type=int, default=96)
     parser.add_argument("--categories", default="simple,multiple", help="train tasks of these categories (comma list)")
     parser.add_argument("--prompts", type=int, default=32, help="train tasks to optimise on")
