@@ -113,3 +113,12 @@ def test_outcomes_judge_moves_failures_it_blames_on_the_simulated_user(tmp_path,
     assert "1 agent failures were the simulated user's fault" in out
     assert "agent failure 1 50.0" in out and "user failure 1 50.0" in out
     assert "accuracy excluding user faults 1 0.0" in out
+
+
+def test_audit_and_plan_read_the_database_toolgym_db_names(world, capsys, monkeypatch) -> None:  # noqa: F811
+    _, suite, db = world
+    monkeypatch.setenv("TOOLGYM_DB", db)  # the shared --db option: no --db given, the variable names the store
+    cli("audit", f"jsonl:{suite}", "--runs", "a,b,c")
+    assert "1 probable label errors" in flat(capsys.readouterr().out)
+    cli("plan", "--run", "a", "--run", "c", "--delta", "0.2")
+    assert "runs a and c (8 shared tasks x 1 and 1)" in flat(capsys.readouterr().out)

@@ -10,11 +10,10 @@ import typer
 from rich.table import Table
 
 from ..errors import UserError
-from .app import app, console
+from .app import app, console, db_option
 
 __all__ = ["audit_command", "rescore_command"]
 
-DB_HELP = "SQLite file path or SQLAlchemy URL of the store."
 MODE_HELP = "Verifier mode: toolgym or bfcl."
 RUNS_HELP = "Stored runs of several models (repeat the option, or A,B)."
 
@@ -34,7 +33,7 @@ def audit_command(
     suite: Annotated[str, typer.Argument(help="Suite spec: fc-core, bfcl:DIR[:categories], jsonl:FILE.")],
     runs: Annotated[list[str] | None, typer.Option("--runs", help=RUNS_HELP)] = None,
     mode: Annotated[str, typer.Option(help=MODE_HELP)] = "toolgym",
-    db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
+    db: Annotated[str, db_option()] = "toolgym.db",
     show: Annotated[int, typer.Option(help="Rows shown per table (all go to --json).")] = 20,
     out: Annotated[Path | None, typer.Option("--json", help="Write the whole report as JSON here.")] = None,
 ) -> None:
@@ -108,7 +107,7 @@ def rescore_command(
     new: Annotated[str | None, typer.Option("--run", help="Name of the new run (default: RUN-rescored).")] = None,
     suite: Annotated[str | None, typer.Option(help="Suite spec (default: the run's).")] = None,
     mode: Annotated[str | None, typer.Option(help=MODE_HELP + " (default: the run's).")] = None,
-    db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
+    db: Annotated[str, db_option()] = "toolgym.db",
 ) -> None:
     """Re-grade a stored run's rollouts under the current suite version and verifier, into a new run."""
     from ..audit import rescore_run
@@ -145,7 +144,7 @@ def conformance_command(
     prefix: Annotated[str | None, typer.Option(help="Run names start with this (default: conformance-MODEL).")] = None,
     concurrency: Annotated[int, typer.Option(help="Rollouts in flight at once.")] = 8,
     timeout: Annotated[float, typer.Option(help="Wall-clock limit of one rollout, in seconds.")] = 300.0,
-    db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
+    db: Annotated[str, db_option()] = "toolgym.db",
 ) -> None:
     """One checkpoint under every tool-call parser x tool mode x chat-template option: which serving setup to use."""
     import asyncio

@@ -25,11 +25,10 @@ from ..stats import (
     variance_from_runs,
 )
 from ..store import Store
-from .app import app, console
+from .app import app, console, db_option
 
 __all__ = ["outcomes_command", "plan_command", "power_note"]
 
-DB_HELP = "SQLite file path or SQLAlchemy URL of the store."
 JUDGE_HELP = "Model spec of a judge of the simulated user's turns: failures it blames on the user move there."
 SUITE_HELP = "Suite the comparison will run on (its size caps the tasks)."
 RUN_HELP = "Stored pilot run(s): A, or A and B (repeat the option)."
@@ -69,7 +68,7 @@ def plan_command(
     power: Annotated[float, typer.Option(help="Target power.")] = 0.8,
     alpha: Annotated[float, typer.Option(help="Two-sided significance level.")] = 0.05,
     split: Annotated[str, typer.Option(help="Split of SUITE that will be evaluated.")] = "test",
-    db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
+    db: Annotated[str, db_option()] = "toolgym.db",
 ) -> None:
     """Tasks x repeats a paired comparison needs to detect a difference, from pilot runs or an assumed accuracy."""
     runs = run or []
@@ -132,7 +131,7 @@ def power_note(a_records: list[Record], b_records: list[Record], p_value: float)
 def outcomes_command(
     run: Annotated[str, typer.Argument(help="Run name.")],
     judge: Annotated[str | None, typer.Option(help=JUDGE_HELP)] = None,
-    db: Annotated[str, typer.Option(help=DB_HELP)] = "toolgym.db",
+    db: Annotated[str, db_option()] = "toolgym.db",
 ) -> None:
     """Agent failures, simulated-user failures and infrastructure errors of a run, with CIs."""
     with Store(db) as store:
