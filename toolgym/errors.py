@@ -61,6 +61,7 @@ def invalid_input(
     flag: bool = False,
     quote: bool = True,
     missing_hint: str = "",
+    partial: bool = False,
 ) -> UserError:
     """The one UserError for a pydantic `ValidationError`: where, which field, what is wrong, the value, a fix.
 
@@ -68,9 +69,11 @@ def invalid_input(
     whether it came from a flag, a config file or a data file. `where` is the file:line (or empty);
     `flag` names the field as its command-line flag (`--max-tokens`); `model` lists the known fields
     for an unknown one and suggests the closest choice of a Literal field; `quote` writes the field
-    name as a Python string ('id'); `missing_hint` follows "is missing".
+    name as a Python string ('id'); `missing_hint` follows "is missing". With `partial` (a config
+    file, which flags complete), the first error other than a missing field is the one named.
     """
-    first = error.errors()[0]
+    errors = error.errors()
+    first = next((e for e in errors if e["type"] != "missing"), errors[0]) if partial else errors[0]
     loc = first["loc"]
     prefix = f"{where}: " if where else ""
     if flag:

@@ -28,7 +28,7 @@ from ..train import (
 )
 from .app import app, console, db_option
 from .evaluate import run_eval
-from .flags import config_command
+from .flags import ModelFlags, config_command
 
 __all__ = ["data_app", "train_app"]
 
@@ -133,9 +133,14 @@ for _name in METHODS.names():  # one command per training method, its flags from
     train_app.command(_name)(_command)
 
 
-def _loop(config: LoopConfig) -> None:
+def _loop(config: LoopConfig, model: ModelFlags) -> None:
+    flags = model.options()  # the same model flags as eval's; the loop sets device and batch size
+
+    def evaluate(run: Any, options: Any) -> str:
+        return run_eval(run, flags.model_copy(update={"device": options.device, "batch_size": options.batch_size}))
+
     hooks = LoopHooks(
-        evaluate=lambda run, options: run_eval(run, options),
+        evaluate=evaluate,
         on_train_log=_train_log,
         on_stage=lambda line: console.print(line, style="bold cyan"),
         on_round=_print_round,
@@ -173,4 +178,4 @@ def _rounds_table(rounds: list[RoundResult]) -> Table:
 
 app.command("loop")(config_command(
     LoopConfig, _loop, "Post-training loop: sample the train split, fine-tune on what passed, evaluate the test "
-    "split; every round stored and compared with the start (paired test)."))
+    "split; every round stored and compared with the start (paired test).", extra=(ModelFlags,)))

@@ -86,8 +86,10 @@ def load_config_file(path: Path, model: type[BaseModel] = RunConfig) -> dict[str
             raise UserError(f"{where}: unknown key {key!r}{hint} Known: {', '.join(model.model_fields)}")
     try:
         model.model_validate(data)
-    except ValidationError as e:
-        loc = e.errors()[0]["loc"]
-        top = str(loc[0]) if loc else ""
-        raise invalid_input(e, f"{path}:{lines[top]}" if top in lines else str(path), quote=False) from None
+    except ValidationError as e:  # fields it leaves out (a required --judge) may come from flags
+        wrong = [err for err in e.errors() if err["type"] != "missing"]
+        if wrong:
+            top = str(wrong[0]["loc"][0]) if wrong[0]["loc"] else ""
+            where = f"{path}:{lines[top]}" if top in lines else str(path)
+            raise invalid_input(e, where, quote=False, partial=True) from None
     return data
