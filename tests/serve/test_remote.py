@@ -26,7 +26,7 @@ def _answer(task) -> list[Message]:
     return [*task.messages, Message(role="assistant", content=None if calls else "I can't", tool_calls=calls)]
 
 
-@pytest.mark.parametrize("spec", ["fc-core", "retail", "files"])
+@pytest.mark.parametrize("spec", ["fc-core", "retail", "files", "vision-core"])
 def test_every_task_gets_the_same_verdicts_local_and_remote(spec):
     suite = load_suite(spec)
     local = suite.env

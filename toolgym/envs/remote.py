@@ -27,7 +27,7 @@ import httpx
 
 from ..check import Mode
 from ..errors import InfraError, ToolError, UserError
-from ..types import Message, Split, Task, ToolCall, Verdict
+from ..types import Content, Message, Split, Task, ToolCall, Verdict
 from .environment import Environment, Episode, ModeMixin, check_mode
 
 __all__ = ["RemoteEnvironment", "RemoteEpisode"]
@@ -137,7 +137,7 @@ class RemoteEpisode(Episode):
         self.state: Any = None
         """The episode's state as the server last reported it (stateful environments), else None."""
 
-    def call(self, call: ToolCall) -> str:
+    def call(self, call: ToolCall) -> Content:
         """Run one call on the server; its failure raises `ToolError` with the text the model should see."""
         if self.id is None:
             opened = self.env.request("POST", "/v1/episodes", json={"task_id": self.task_id, "mode": self.env.mode})
@@ -148,7 +148,7 @@ class RemoteEpisode(Episode):
         result = answer["results"][0]
         if result.get("error") is not None:
             raise ToolError(result["error"])
-        return result["content"]
+        return Message(role="tool", content=result["content"]).content  # text, or parts (an image)
 
     def close(self) -> None:
         """Close the server's episode (if one was opened); a failure here loses nothing, the server expires it."""

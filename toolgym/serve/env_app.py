@@ -36,7 +36,7 @@ from ..errors import InfraError, ToolError, UserError
 from ..models import TOOL_PARSERS
 from ..suites import Suite
 from ..train.rewards import completion_messages
-from ..types import Message, Task, Tool, ToolCall, Verdict
+from ..types import Content, Message, Task, Tool, ToolCall, Verdict
 from .episodes import EpisodeTable, TooManyEpisodes
 
 __all__ = ["create_env_app"]
@@ -114,8 +114,8 @@ class ToolResult(_Body):
     """The call's id."""
     name: str
     """The tool called."""
-    content: str | None = None
-    """The tool's result, when it succeeded."""
+    content: Content | None = None
+    """The tool's result, when it succeeded: text, or text and image parts."""
     error: str | None = None
     """Why it failed (the model sees `Error: ` and this), when it failed."""
 
