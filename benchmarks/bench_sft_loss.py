@@ -22,9 +22,9 @@ from trl import SFTTrainer
 
 from toolgym.models.hf_tokenizer import load_tokenizer
 from toolgym.models.tiny import TINY_MODEL_DIR
-from toolgym.models.tiny.data import task_conversation
-from toolgym.models.tiny.train import Stage, TrainConfig, _encode, _trainer, model_config
 from toolgym.suites.fc_core import build_fc_core
+from toolgym.train.tiny.data import task_conversation
+from toolgym.train.tiny.recipe import Stage, TinyConfig, _encode, _trainer, model_config
 
 
 def _timed(loss_fn, model, batch) -> tuple[float, float]:
@@ -42,7 +42,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    cfg = TrainConfig()
+    cfg = TinyConfig()
     tokenizer = load_tokenizer(TINY_MODEL_DIR)
     tasks = build_fc_core(seed=0, n_train=16 * args.batches, n_test=0).split("train")
     rows = _encode(tokenizer, [task_conversation(t) for t in tasks], cfg.max_length)

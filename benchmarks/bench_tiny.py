@@ -7,7 +7,7 @@ tasks that need a call, and the parse-error rate. Beside the tiny model it score
 measured in the same run, so the figure reads against something: `gold` (the reference answers,
 which must score 100%) and `first-tool` (call the first offered tool with no arguments, which shows
 what the categories give away for free). For a local model it then prints the answer probe
-(`toolgym.models.tiny.probe`): teacher-forced accuracy of the reference answers' tokens by their job
+(`toolgym.train.tiny.probe`): teacher-forced accuracy of the reference answers' tokens by their job
 (call or abstain, tool name, argument key, starting or continuing a copy, values not in the request),
 which says where the failures above come from.
 
@@ -26,9 +26,9 @@ import torch
 from toolgym.check import check_calls, reference_calls
 from toolgym.models import ModelOptions, load_model
 from toolgym.models.local import LocalModel
-from toolgym.models.tiny.probe import answer_probe
 from toolgym.stats import accuracy
 from toolgym.suites import load_suite
+from toolgym.train.tiny.probe import answer_probe
 from toolgym.types import SamplingConfig, Task, ToolCall
 
 

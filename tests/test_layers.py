@@ -92,3 +92,15 @@ def test_import_toolgym_stays_light():
             "print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"importing toolgym pulled in heavy modules: {out.stdout.strip()}"
+
+
+def test_training_code_lives_in_train():
+    """The tiny model's recipe is in train/tiny/; models/ (weights and loaders) never imports TRL."""
+    trainers = []
+    for path in (PKG / "models").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            trainers += [f"{path.relative_to(PKG.parent)} imports {n}" for n in names if n.split(".")[0] == "trl"]
+    assert not trainers, "\n".join(trainers)
+    assert (PKG / "train" / "tiny" / "recipe.py").is_file() and not (PKG / "models" / "tiny" / "train.py").exists()

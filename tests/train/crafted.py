@@ -17,7 +17,7 @@ from toolgym.types import FailureKind, Message, Rollout, Task, Usage
 
 needs_tiny = pytest.mark.skipif(
     not (TINY_MODEL_DIR / "model.safetensors").is_file(),
-    reason="needs the tiny model's weights: python -m toolgym.models.tiny.train",
+    reason="needs the tiny model's weights: python -m toolgym.train.tiny",
 )
 
 
@@ -34,7 +34,7 @@ def _tiny_test_accuracy() -> float:
 needs_capable_tiny = pytest.mark.skipif(
     _tiny_test_accuracy() < 0.02,
     reason="needs a trained tiny model: the bundled one is a smoke-test placeholder that passes almost no "
-    "fc-core task, so sampling finds nothing to train on (python -m toolgym.models.tiny)",
+    "fc-core task, so sampling finds nothing to train on (python -m toolgym.train.tiny)",
 )
 
 

@@ -48,7 +48,7 @@ def local_model_dir(spec: str) -> Path:
             raise UserError(f"model spec {spec!r}: the bundled model takes no name; write 'tiny'")
         if not (TINY_MODEL_DIR / "model.safetensors").is_file():
             raise UserError(f"the tiny model's weights are missing in {TINY_MODEL_DIR}; train them: "
-                            "python -m toolgym.models.tiny.train")
+                            "python -m toolgym.train.tiny")
         return TINY_MODEL_DIR
     if kind != "hf":
         raise UserError(f"model spec {spec!r} names no local model; write tiny, smollm2 or hf:PATH")

@@ -5,7 +5,8 @@ load keeps its own pre-tokenizer (`toolgym.models.hf_tokenizer`).
 
 The directory holds a Hugging Face model (config.json, model.safetensors in bfloat16, tokenizer.json,
 chat_template.jinja). `tiny` on the command line loads it with the local backend; the tests use it.
-Retrain it with `python -m toolgym.models.tiny` (`train.py` holds the recipe; `training.json` the figures).
+Its recipe is training code and lives in `toolgym.train.tiny`: retrain it with `python -m toolgym.train.tiny`
+(`training.json` holds the figures of the run that made these weights).
 Importing this package loads nothing: it only names the directory.
 """
 

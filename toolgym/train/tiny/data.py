@@ -22,17 +22,15 @@ import random
 import re
 from typing import Any
 
+from ...models.conversions import openai_tools, template_message
 from ...suites import stated_calls
 from ...types import Message, Task, ToolCall
-from ..conversions import openai_tools, template_message
+from ..chat import REFUSAL
 
 __all__ = [
     "REFUSAL", "echo_conversation", "echo_pieces", "encode_conversation", "letter_pieces", "plain_token_ids",
     "target_calls", "task_conversation", "with_new_names",
 ]
-
-#: What the tiny model answers when none of its tools fits the request.
-REFUSAL = "None of the available tools can do that, so I cannot help with this request."
 
 _CONSONANTS = "bcdfghklmnprstvz"
 _VOWELS = "aeiou"

@@ -2,13 +2,17 @@
 
 One command, seeded, CPU only (two threads)::
 
-    python -m toolgym.models.tiny            # writes toolgym/models/tiny/ (figures in training.json)
+    python -m toolgym.train.tiny             # writes toolgym/models/tiny/ (figures in training.json)
+
+The bundled weights were trained by this recipe when it lived in `toolgym/models/tiny/`
+(`training.json` records `python -m toolgym.models.tiny --out /tmp/tiny-run9`); the same settings
+now run as `python -m toolgym.train.tiny --out DIR`.
 
 Recipe:
 
 1. Build fc-core with a large train split; each train task becomes a conversation ending in the
-   calls the verifier accepts, as `<tool_call>` blocks, or a refusal in text for irrelevance tasks
-   (`data.py`).
+   calls the verifier accepts (`suites.stated_calls`, as `train.chat.reference_answer`), as `<tool_call>` blocks, or
+   `train.chat.REFUSAL` in text for irrelevance tasks (`data.py`).
 2. Train the byte-level BPE on those conversations as the chat template renders them (`tokenizer.py`):
    a value gets the same tokens in the request and in the call. Then rename the copied values of a
    share of the tasks (`Stage.renamed`; all of them by default) to names made of random vocabulary
@@ -18,7 +22,8 @@ Recipe:
    tool call (gradient descent does not find that circuit in this budget; `warmup.py` has the
    echo warm-up that earlier recipes used, which learns to copy by position only), plus a second
    pair that matches one token further back, for words that follow a repeated token (a space).
-4. SFT with TRL's SFTTrainer, loss on assistant tokens only, on every category with the tool schemas
+4. SFT with TRL's SFTTrainer (its arguments from `train.runtime.common_args`, each stage's settings an
+   `SFTRunConfig`), loss on assistant tokens only, on every category with the tool schemas
    rendered; refusal rows (irrelevance) twice each (`Stage.refusal_repeats`: without, the
    model never abstained). `Stage.echo_share` can add echo rows; off by default, they did not help
    (2.75% with 10% echo rows, 2.5% without, fc-core test). The loss weighs the decision tokens
@@ -26,8 +31,8 @@ Recipe:
    the tool name and of each value ×3 (which part of the request fills the slot): 22.0% against
    18.25% unweighted on fc-core test (35 tasks won, 20 lost, exact McNemar p = 0.058), irrelevance
    78% against 50%.
-5. Save in bfloat16 and report accuracy per category on the test split; the figures go to
-   `training.json` beside the weights.
+5. Save in bfloat16 and report accuracy per category on the test split (`toolgym.run.evaluate` on the
+   saved directory, `evaluate.py`); the figures go to `training.json` beside the weights.
 """
 
 from __future__ import annotations
@@ -49,12 +54,13 @@ from datasets import Dataset
 from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast, set_seed
 from trl import SFTConfig
 
+from ...models.hf_tokenizer import save_tokenizer
+from ...models.tiny import TINY_MODEL_DIR
+from ...models.tiny.tokenizer import build_tokenizer
 from ...suites.fc_core import build_fc_core
 from ...types import Task
-from ..hf_tokenizer import save_tokenizer
-from ..local import LocalModel
-from ..model import ModelOptions
-from . import TINY_MODEL_DIR
+from ..runtime import common_args
+from ..sft_config import SFTRunConfig
 from .circuit import install_copy_circuit
 from .data import (
     echo_conversation,
@@ -65,13 +71,12 @@ from .data import (
     task_conversation,
     with_new_names,
 )
-from .evaluate import accuracy_by_category, copy_probe, verify_tasks
-from .probe import answer_probe
-from .tokenizer import build_tokenizer
+from .evaluate import accuracy_on_test
+from .probe import answer_probe, copy_probe
 from .trainer import AnswerLossSFTTrainer, AnswerWeights
 from .warmup import copy_accuracies, copy_warmup
 
-__all__ = ["Stage", "TrainConfig", "main", "model_config", "train"]
+__all__ = ["Stage", "TinyConfig", "main", "model_config", "train"]
 
 TEMPLATE = (TINY_MODEL_DIR / "chat_template.jinja").read_text()
 
@@ -102,10 +107,21 @@ class Stage:
     value_start_weight: float = 1.0
     """Loss weight of the first token of the tool name and of each value (which part of the request fills it)."""
 
+    def sft_config(self, cfg: TinyConfig) -> SFTRunConfig:
+        """The stage's training settings as the trainers' config (warm-up: a tenth of the steps, at most 100)."""
+        return SFTRunConfig(
+            max_steps=self.steps, learning_rate=self.learning_rate, batch_size=self.batch_size,
+            scheduler=self.schedule, warmup=min(100, self.steps // 10), weight_decay=0.01, max_length=cfg.max_length,
+            logging_steps=50, seed=cfg.seed, threads=cfg.threads, device="cpu", assistant_only_loss=False,
+        )
+
 
 @dataclass
-class TrainConfig:
-    """Everything that decides the trained weights; recorded in `training.json`."""
+class TinyConfig:
+    """Everything that decides the trained weights (architecture, data, stages); recorded in `training.json`.
+
+    Each stage's optimisation settings are a `toolgym.train.SFTRunConfig` (`Stage.sft_config`).
+    """
 
     seed: int = 0
     n_train: int = 28000
@@ -129,7 +145,7 @@ class TrainConfig:
     )
 
 
-def model_config(cfg: TrainConfig, tokenizer: PreTrainedTokenizerFast) -> LlamaConfig:
+def model_config(cfg: TinyConfig, tokenizer: PreTrainedTokenizerFast) -> LlamaConfig:
     """The tiny model's architecture: Qwen2's layers (biased q/k/v), typed llama (tied embeddings, ~1M parameters).
 
     Typed llama, not qwen2, so that a stock `AutoTokenizer` keeps the tokenizer's own pre-tokenizer
@@ -173,7 +189,7 @@ def _with_echo(rows: list[dict[str, Any]], stage: Stage, pieces: list[str], rng:
     return rows
 
 
-def _tokenizer(cfg: TrainConfig, rows: list[dict[str, Any]]) -> PreTrainedTokenizerFast:
+def _tokenizer(cfg: TinyConfig, rows: list[dict[str, Any]]) -> PreTrainedTokenizerFast:
     probe = build_tokenizer([""], vocab_size=300)
     probe.chat_template = TEMPLATE
     corpus = [probe.apply_chat_template(r["messages"], tools=json.loads(r["tools"]), tokenize=False) for r in rows]
@@ -193,36 +209,22 @@ def _encode(tokenizer: PreTrainedTokenizerFast, rows: list[dict[str, Any]], max_
     )
 
 
-def _trainer(model, tokenizer, stage: Stage, rows: Dataset, cfg: TrainConfig, work: Path) -> AnswerLossSFTTrainer:
+def _trainer(model, tokenizer, stage: Stage, rows: Dataset, cfg: TinyConfig, work: Path) -> AnswerLossSFTTrainer:
     """TRL's SFTTrainer for one stage, on tokenized rows (labels are the assistant tokens only)."""
+    settings = stage.sft_config(cfg)
     args = SFTConfig(
-        output_dir=str(work / stage.name),
-        max_steps=stage.steps,
-        per_device_train_batch_size=stage.batch_size,
-        learning_rate=stage.learning_rate,
-        lr_scheduler_type=stage.schedule,
-        warmup_steps=min(100, stage.steps // 10),
-        weight_decay=0.01,
-        max_length=cfg.max_length,
+        **common_args(settings, "cpu", work / stage.name, logging=True),
+        max_length=settings.max_length,
         assistant_only_loss=False,  # the rows come tokenized: TRL masks the loss by their assistant_masks
         train_sampling_strategy="group_by_length",
-        logging_steps=50,
-        save_strategy="no",
-        report_to=[],
-        activation_checkpointing=False,  # TRL turns it on; a 1M model has no memory to save
-        gradient_checkpointing=False,
-        seed=cfg.seed,
-        use_cpu=True,
-        bf16=False,
-        disable_tqdm=True,
-        dataloader_num_workers=0,
+        gradient_checkpointing=False,  # TRL turns it on; a 1M model has no memory to save
     )
     weights = AnswerWeights(stage.decision_weight, stage.value_start_weight)
     return AnswerLossSFTTrainer(model=model, args=args, train_dataset=rows, processing_class=tokenizer,
                                 answer_weights=weights if weights != AnswerWeights() else None)
 
 
-def _run_stage(model, tokenizer, stage: Stage, rows: Dataset, cfg: TrainConfig, work: Path) -> dict:
+def _run_stage(model, tokenizer, stage: Stage, rows: Dataset, cfg: TinyConfig, work: Path) -> dict:
     trainer = _trainer(model, tokenizer, stage, rows, cfg, work)
     start = time.perf_counter()
     result = trainer.train()
@@ -244,7 +246,7 @@ def _save(model, tokenizer: PreTrainedTokenizerFast, out: Path) -> None:
     save_tokenizer(tokenizer, out)
 
 
-def train(cfg: TrainConfig, out: Path, command: str = "python -m toolgym.models.tiny") -> dict[str, Any]:
+def train(cfg: TinyConfig, out: Path, command: str = "python -m toolgym.train.tiny") -> dict[str, Any]:
     """Train, save into `out` and return the record (config, stage losses, wall time, test accuracy)."""
     start = time.perf_counter()
     datasets.disable_progress_bars()  # TRL maps the rows three times; the log keeps the training figures
@@ -274,10 +276,9 @@ def train(cfg: TrainConfig, out: Path, command: str = "python -m toolgym.models.
         answer_kinds = answer_probe(model, tokenizer, test_tasks)
         _save(model, tokenizer, Path(work) / "model")
         train_s = time.perf_counter() - start
-        local = LocalModel(Path(work) / "model", ModelOptions(device="cpu", batch_size=64))
-        accuracy = accuracy_by_category(test_tasks, verify_tasks(local, test_tasks, max_tokens=256))
+        accuracy = accuracy_on_test(Path(work) / "model", suite, Path(work) / "test.db")
         out.mkdir(parents=True, exist_ok=True)
-        for f in (Path(work) / "model").iterdir():
+        for f in (Path(work) / "model").iterdir():  # the model's files only, not the evaluation's store
             shutil.copyfile(f, out / f.name)
     record = {
         "command": command,
@@ -296,18 +297,18 @@ def train(cfg: TrainConfig, out: Path, command: str = "python -m toolgym.models.
 
 
 def main() -> None:
-    """Command line: `python -m toolgym.models.tiny [--out DIR] [--seed N] [--steps-scale X]`."""
+    """Command line: `python -m toolgym.train.tiny [--out DIR] [--seed N] [--steps-scale X]`."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=TINY_MODEL_DIR, help="where the model files go")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--n-train", type=int, default=TrainConfig.n_train)
-    parser.add_argument("--threads", type=int, default=TrainConfig.threads)
+    parser.add_argument("--n-train", type=int, default=TinyConfig.n_train)
+    parser.add_argument("--threads", type=int, default=TinyConfig.threads)
     parser.add_argument("--steps-scale", type=float, default=1.0, help="multiply every stage's steps (smoke runs)")
     args = parser.parse_args()
-    base = TrainConfig()
+    base = TinyConfig()
     stages = tuple(replace(s, steps=max(1, round(s.steps * args.steps_scale))) for s in base.stages)
-    cfg = TrainConfig(seed=args.seed, n_train=args.n_train, threads=args.threads, stages=stages)
-    record = train(cfg, args.out, " ".join(["python -m toolgym.models.tiny", *sys.argv[1:]]))
+    cfg = TinyConfig(seed=args.seed, n_train=args.n_train, threads=args.threads, stages=stages)
+    record = train(cfg, args.out, " ".join(["python -m toolgym.train.tiny", *sys.argv[1:]]))
     print(json.dumps({k: record[k] for k in ("train_wall_s", "total_wall_s", "test_accuracy")}, indent=2))
 
 

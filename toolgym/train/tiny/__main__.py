@@ -1,4 +1,4 @@
-"""`python -m toolgym.models.tiny`: retrain the bundled tiny model (see `train.py` for the recipe).
+"""`python -m toolgym.train.tiny`: retrain the bundled tiny model (see `recipe.py` for the recipe).
 
 Idle OpenMP threads are told to sleep instead of spinning before torch loads: on a machine whose
 cores are shared with other work, spinning threads made a training step ten times slower (measured:
@@ -9,6 +9,6 @@ import os
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from .train import main  # noqa: E402 - torch must load after the variable is set
+from .recipe import main  # noqa: E402 - torch must load after the variable is set
 
 main()

@@ -13,8 +13,9 @@ from transformers import Qwen2Config, Qwen2ForCausalLM  # noqa: E402
 
 from toolgym.models.hf_tokenizer import load_tokenizer  # noqa: E402
 from toolgym.models.tiny import TINY_MODEL_DIR  # noqa: E402
-from toolgym.models.tiny.circuit import install_copy_circuit, slow_pairs  # noqa: E402
-from toolgym.models.tiny.data import (  # noqa: E402
+from toolgym.suites.fc_core import build_fc_core  # noqa: E402
+from toolgym.train.tiny.circuit import install_copy_circuit, slow_pairs  # noqa: E402
+from toolgym.train.tiny.data import (  # noqa: E402
     REFUSAL,
     _strings,
     echo_conversation,
@@ -24,10 +25,9 @@ from toolgym.models.tiny.data import (  # noqa: E402
     task_conversation,
     with_new_names,
 )
-from toolgym.models.tiny.train import Stage, TrainConfig, _encode, _rows, _trainer, train  # noqa: E402
-from toolgym.models.tiny.trainer import AnswerWeights  # noqa: E402
-from toolgym.models.tiny.warmup import _Rows, copy_accuracies, copy_warmup  # noqa: E402
-from toolgym.suites.fc_core import build_fc_core  # noqa: E402
+from toolgym.train.tiny.recipe import Stage, TinyConfig, _encode, _rows, _trainer, train  # noqa: E402
+from toolgym.train.tiny.trainer import AnswerWeights  # noqa: E402
+from toolgym.train.tiny.warmup import _Rows, copy_accuracies, copy_warmup  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +184,7 @@ def test_sft_rows_are_tokenized_once_and_score_the_answer_only(tasks, tokenizer,
     assert len(_encode(tokenizer, rows, max_length=40)) == 0  # too long: dropped, never cut
     config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
                          num_attention_heads=2, num_key_value_heads=2, tie_word_embeddings=True)
-    trainer = _trainer(Qwen2ForCausalLM(config), tokenizer, Stage("tools", 1, 1e-3), encoded, TrainConfig(), tmp_path)
+    trainer = _trainer(Qwen2ForCausalLM(config), tokenizer, Stage("tools", 1, 1e-3), encoded, TinyConfig(), tmp_path)
     for example in trainer.train_dataset:
         scored = [t for t in example["labels"] if t != -100]
         answer = tokenizer.decode(scored)
@@ -202,7 +202,7 @@ def test_answer_loss_equals_trls_own_sft_loss(tasks, tokenizer, tmp_path):
     config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
                          num_attention_heads=2, num_key_value_heads=2, tie_word_embeddings=True)
     model = Qwen2ForCausalLM(config)
-    ours = _trainer(model, tokenizer, Stage("tools", 1, 1e-3), encoded, TrainConfig(), tmp_path)
+    ours = _trainer(model, tokenizer, Stage("tools", 1, 1e-3), encoded, TinyConfig(), tmp_path)
     batch = ours._prepare_inputs(ours.data_collator([ours.train_dataset[i] for i in range(6)]))
     model.train()
     fast = ours.compute_loss(model, dict(batch))
@@ -215,7 +215,7 @@ def test_answer_loss_equals_trls_own_sft_loss(tasks, tokenizer, tmp_path):
 
 def test_one_command_retrain_writes_a_loadable_model_and_its_record(tmp_path):
     """The whole recipe at toy size: data, tokenizer, warm-up, SFT, bf16 save, test accuracy."""
-    cfg = TrainConfig(n_train=60, n_test=10, vocab_size=400, hidden_size=32, intermediate_size=64, layers=2,
+    cfg = TinyConfig(n_train=60, n_test=10, vocab_size=400, hidden_size=32, intermediate_size=64, layers=2,
                       heads=2, warmup_steps=2, stages=(Stage("tools", 2, 1e-3, batch_size=4, echo_share=0.1),))
     record = train(cfg, tmp_path / "model")
     assert [s["stage"] for s in record["stages"]] == ["copy_circuit", "copy_warmup", "tools"]
@@ -253,9 +253,9 @@ def test_weighted_answer_loss_is_the_weighted_mean_of_token_losses(tasks, tokeni
                          num_attention_heads=2, num_key_value_heads=2, tie_word_embeddings=True)
     model = Qwen2ForCausalLM(config)
     model.train()
-    plain = _trainer(model, tokenizer, Stage("tools", 1, 1e-3), encoded, TrainConfig(), tmp_path)
+    plain = _trainer(model, tokenizer, Stage("tools", 1, 1e-3), encoded, TinyConfig(), tmp_path)
     heavy = _trainer(model, tokenizer, Stage("tools", 1, 1e-3, decision_weight=5.0, value_start_weight=3.0),
-                     encoded, TrainConfig(), tmp_path)
+                     encoded, TinyConfig(), tmp_path)
     assert plain.answer_weights is None and heavy.answer_weights == AnswerWeights(5.0, 3.0)
     batch = plain._prepare_inputs(plain.data_collator([plain.train_dataset[i] for i in range(4)]))
     with torch.no_grad():

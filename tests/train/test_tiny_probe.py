@@ -10,10 +10,15 @@ from transformers import AutoModelForCausalLM  # noqa: E402
 
 from toolgym.models.hf_tokenizer import load_tokenizer  # noqa: E402
 from toolgym.models.tiny import TINY_MODEL_DIR  # noqa: E402
-from toolgym.models.tiny.data import encode_conversation, task_conversation  # noqa: E402
-from toolgym.models.tiny.evaluate import copy_probe  # noqa: E402
-from toolgym.models.tiny.probe import KINDS, _char_kinds, _token_kinds, answer_probe  # noqa: E402
 from toolgym.suites.fc_core import build_fc_core  # noqa: E402
+from toolgym.train.tiny.data import encode_conversation, task_conversation  # noqa: E402
+from toolgym.train.tiny.probe import (  # noqa: E402
+    KINDS,
+    _char_kinds,
+    _token_kinds,
+    answer_probe,
+    copy_probe,  # noqa: E402
+)
 from toolgym.types import Expected, ExpectedCall, Message, Task, Tool  # noqa: E402
 
 _SHORT = {"syntax": ".", "name": "N", "key": "K", "value": "V", "text": "t"}
