@@ -90,5 +90,7 @@ def print_run_summary(db: str, names: Sequence[str]) -> None:
             run = store.get_run(name)
             m = run.manifest
             status = run.status + (f": {run.cause}" if run.cause else "")
+            if run.status == "stale":
+                status += " (its process is gone; run the same command to resume)"
             title = f"{run.name} · {m.model} on {m.suite}@{m.suite_version} ({m.split}, {m.mode} mode) · {status}"
             print_scores(title, list(store.results(run.id)), m.repeats, m.mode)

@@ -81,9 +81,19 @@ def _add_images(conn: Connection) -> None:
     images.create(conn, checkfirst=True)
 
 
+def _add_run_owner(conn: Connection) -> None:
+    """Version 7: a run records the process (pid, host) working on it, so a killed one is told from a live one."""
+    if inspect(conn).has_table(runs.name):
+        have = {c["name"] for c in inspect(conn).get_columns(runs.name)}
+        for name, kind in (("pid", "INTEGER"), ("host", "VARCHAR(255)")):
+            if name not in have:
+                conn.exec_driver_sql(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
+
+
 #: version N -> the step that turns a version N-1 database into version N.
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _scrub_credentials, 3: _add_battle_voter, 4: _index_view_filters, 5: _add_run_cause, 6: _add_images,
+    7: _add_run_owner,
 }
 
 

@@ -12,10 +12,11 @@ from .manifest import RunManifest
 
 __all__ = ["ResultRecord", "RunInfo", "RunStatus"]
 
-RunStatus = Literal["running", "finished", "interrupted", "failed"]
-"""A run's last known state: `running` while an invocation works on it (a process killed with SIGKILL
-leaves it behind), `finished` when an invocation went through every rollout, `interrupted` on
-Ctrl-C, `failed` when an invocation stopped on an error (`RunInfo.cause` says which)."""
+RunStatus = Literal["running", "finished", "interrupted", "failed", "stale"]
+"""A run's last known state: `running` while an invocation works on it, `finished` when an invocation
+went through every rollout, `interrupted` on Ctrl-C, `failed` when an invocation stopped on an error
+(`RunInfo.cause` says which). `stale` is never stored: it is read for a `running` run whose process
+(pid on this host) is gone, killed by SIGKILL or a crash; the same command resumes it."""
 
 
 class RunInfo(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -124,7 +126,23 @@ def run_info(row: Mapping[str, Any], url: str) -> RunInfo:
     created = row["created_at"]  # SQLite gives it back naive, PostgreSQL in the session's zone
     created = created.astimezone(UTC) if created.tzinfo else created.replace(tzinfo=UTC)
     counts = {k: row[k] for k in ("rollouts", "done", "passed", "infra_errors", "unscored")}
+    status = row["status"]
+    if status == "running" and _gone(row.get("pid"), row.get("host")):
+        status = "stale"
     return RunInfo(
-        id=row["id"], name=row["name"], manifest=manifest, created_at=created, status=row["status"],
+        id=row["id"], name=row["name"], manifest=manifest, created_at=created, status=status,
         cause=row["cause"], **counts
     )
+
+
+def _gone(pid: int | None, host: str | None) -> bool:
+    """Whether the process that set a run `running` has ended; only this host's processes can be checked."""
+    if pid is None or host != socket.gethostname():
+        return False
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # it exists, owned by another user
+        return False
+    return False

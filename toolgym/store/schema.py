@@ -40,8 +40,8 @@ __all__ = ["KEY", "SCHEMA_VERSION", "VERDICT", "images", "meta", "metadata", "ro
 #: older database up to date, and a database from a newer toolgym is refused, not misread.
 #: 1: the first; 2: URL credentials redacted in stored errors and manifests; 3: arena_battles.voter;
 #: 4: rollouts indexed by category and by failure kind (the web view's filters); 5: runs.cause;
-#: 6: images, content-addressed (transcripts point at them).
-SCHEMA_VERSION = 6
+#: 6: images, content-addressed (transcripts point at them); 7: runs.pid and runs.host (who runs it).
+SCHEMA_VERSION = 7
 
 #: The columns that identify one attempt within a run.
 KEY = ("run_id", "task_id", "sample")
@@ -70,6 +70,8 @@ runs = Table(
     Column("manifest", _Json, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("status", String(20), nullable=False),
+    Column("pid", Integer),  # the process that last set it `running`, and its host: a killed one reads `stale`
+    Column("host", String(255)),
     # why a run ended `failed` (NULL otherwise); added in schema 5
     Column("cause", Text),
 )

@@ -10,6 +10,8 @@ thread-safe (one Engine, a pooled connection per call); the scheduler calls it f
 from __future__ import annotations
 
 import difflib
+import os
+import socket
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -109,7 +111,8 @@ class Store:
         if cause is not None and status != "failed":
             raise ValueError(f"only a failed run has a cause (status {status!r}, cause {cause!r})")
         with self._writing() as conn:
-            conn.execute(update(runs).where(runs.c.id == run_id).values(status=status, cause=_cause(cause)))
+            owner = {"pid": os.getpid(), "host": socket.gethostname()} if status == "running" else {}
+            conn.execute(update(runs).where(runs.c.id == run_id).values(status=status, cause=_cause(cause), **owner))
 
     def delete_run(self, run_id: int) -> None:
         """Remove a run with its rollouts and transcripts, in one transaction."""
