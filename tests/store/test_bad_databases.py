@@ -127,9 +127,9 @@ def test_an_older_schema_is_migrated_and_its_stored_credentials_scrubbed(tmp_pat
 def test_a_newer_schema_is_refused_naming_both_versions(tmp_path: Path, capsys) -> None:
     db = tmp_path / "new.db"
     write_run(db)
-    sql(db, "UPDATE toolgym_meta SET value = '7' WHERE key = 'schema_version'")
+    sql(db, f"UPDATE toolgym_meta SET value = '{SCHEMA_VERSION + 1}' WHERE key = 'schema_version'")
     err = cli_error(capsys, "runs", "--db", str(db))
-    assert f"newer toolgym (schema 7, this one reads {SCHEMA_VERSION})" in err and "pip install -U toolgym" in err
+    assert f"newer toolgym (schema {SCHEMA_VERSION + 1}, this one reads {SCHEMA_VERSION})" in err and "pip install -U toolgym" in err
 
 
 def test_a_schema_version_that_is_not_a_number_is_named(tmp_path: Path, capsys) -> None:
