@@ -129,7 +129,8 @@ def test_a_newer_schema_is_refused_naming_both_versions(tmp_path: Path, capsys) 
     write_run(db)
     sql(db, f"UPDATE toolgym_meta SET value = '{SCHEMA_VERSION + 1}' WHERE key = 'schema_version'")
     err = cli_error(capsys, "runs", "--db", str(db))
-    assert f"newer toolgym (schema {SCHEMA_VERSION + 1}, this one reads {SCHEMA_VERSION})" in err and "pip install -U toolgym" in err
+    assert f"newer toolgym (schema {SCHEMA_VERSION + 1}, this one reads {SCHEMA_VERSION})" in err
+    assert "pip install -U toolgym" in err
 
 
 def test_a_schema_version_that_is_not_a_number_is_named(tmp_path: Path, capsys) -> None:
