@@ -96,12 +96,18 @@ def main(argv: list[str] | None = None) -> dict:
           "--max-steps", str(args.grpo_steps), "--learning-rate", str(args.grpo_lr), "--parser", args.parser,
           "--num-generations", str(args.num_generations), "--max-completion-length", str(args.completion_tokens))
     stage("eval after", "eval", "fc-core", "--model", f"hf:{out / 'grpo'}", "--run", "after", *evaluation)
-    wall = round(time.perf_counter() - start, 1)
+    result = report(db, args.model, stages, round(time.perf_counter() - start, 1))
+    print(json.dumps(result, indent=2))
+    return result
+
+
+def report(db: str, model: str, stages: dict[str, float], wall: float) -> dict:
+    """Accuracy before and after with 95% intervals and the paired difference, from the store."""
     comparison = json.loads(toolgym("compare", "before", "after", "--db", db, "--json", capture=True))["comparison"]
     summary = json.loads(toolgym("show", "before", "after", "--db", db, "--json", capture=True))
     d = comparison["overall"]
-    result = {
-        "model": args.model,
+    return {
+        "model": model,
         "accuracy": _accuracies(summary),
         "after_minus_before": {"diff": [round(d["value"], 4), round(d["low"], 4), round(d["high"], 4)],
                                "p": d["p_value"], "test": d["test"], "tasks": d["n_tasks"]},
@@ -109,13 +115,12 @@ def main(argv: list[str] | None = None) -> dict:
         "wall_s": wall,
         "goal_s": GOAL_S,
     }
-    print(json.dumps(result, indent=2))
-    return result
 
 
 def _accuracies(summary: list[dict]) -> dict[str, list[float]]:
     """`{run: [accuracy, low, high]}` from `toolgym show --json`."""
-    return {s["run"]["name"]: [round(s["accuracy"][k], 4) for k in ("value", "low", "high")] for s in summary}
+    return {s["run"]["name"]: [round(s["accuracy"]["overall"][k], 4) for k in ("value", "low", "high")]
+            for s in summary}
 
 
 if __name__ == "__main__":
