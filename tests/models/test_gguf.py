@@ -93,8 +93,9 @@ def test_conversion_is_a_plain_checkpoint_and_the_second_load_is_a_cache_hit(cac
 @pytest.mark.slow
 def test_smollm2_evaluates_fc_core_in_prompt_mode(smollm2_cache, tmp_path, capsys):
     db = tmp_path / "runs.db"
+    # a generous rollout timeout: on a loaded 2-core machine one batch of 3 prompts took over 300 s
     main(["eval", "fc-core", "--model", "smollm2", "--limit", "3", "--max-tokens", "40", "--db", str(db),
-          "--run", "smol"])
+          "--run", "smol", "--timeout", "3000"])
     assert "overall" in capsys.readouterr().out
     with sqlite3.connect(db) as con:
         manifest = json.loads(con.execute("select manifest from runs where name = 'smol'").fetchone()[0])
