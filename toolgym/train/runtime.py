@@ -33,6 +33,7 @@ __all__ = [
     "prepare_out",
     "resolve_device",
     "run_trainer",
+    "save_model",
 ]
 
 RESULT_FILE = "toolgym_train.json"
@@ -148,17 +149,34 @@ def attach_logging(trainer: Any, on_log: LogFn | None) -> None:
 
 def finish(trainer: Any, tokenizer: PreTrainedTokenizerBase, result: TrainResult, out: Path) -> TrainResult:
     """Save the trained model (LoRA merged), tokenizer and `toolgym_train.json` into `out`."""
+    model = trainer.model
+    if hasattr(model, "merge_and_unload"):  # a peft model: fold the adapters into the weights
+        model = model.merge_and_unload()
+    save_model(model, tokenizer, out)
+    result.log = [dict(entry) for entry in trainer.state.log_history]
+    (out / RESULT_FILE).write_text(result.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    return result
+
+
+def save_model(model: Any, tokenizer: Any, out: Path, generation: Any = None) -> None:
+    """Write `model` and its tokenizer (or processor) into `out` as a directory `hf:OUT` loads.
+
+    Args:
+        model: The model to save, in the dtype it should keep.
+        tokenizer: Its tokenizer, or a vision-language model's processor; saved left-padded, for generation.
+        out: The directory.
+        generation: The generation config to save; default: the model's own, with the tokenizer's
+            end and padding tokens.
+    """
     from transformers import GenerationConfig
 
     from ..models.hf_tokenizer import save_tokenizer
 
-    model = trainer.model
-    if hasattr(model, "merge_and_unload"):  # a peft model: fold the adapters into the weights
-        model = model.merge_and_unload()
-    generation = getattr(model, "generation_config", None) or GenerationConfig()
     text = getattr(tokenizer, "tokenizer", tokenizer)  # a processor's tokenizer, or the tokenizer
-    generation.eos_token_id = generation.eos_token_id if generation.eos_token_id is not None else text.eos_token_id
-    generation.pad_token_id = text.pad_token_id
+    if generation is None:
+        generation = getattr(model, "generation_config", None) or GenerationConfig()
+        generation.eos_token_id = generation.eos_token_id if generation.eos_token_id is not None else text.eos_token_id
+        generation.pad_token_id = text.pad_token_id
     model.generation_config = generation
     model.save_pretrained(out)
     if text is not tokenizer:  # a vision-language model's processor
@@ -167,9 +185,6 @@ def finish(trainer: Any, tokenizer: PreTrainedTokenizerBase, result: TrainResult
     else:
         tokenizer.padding_side = "left"  # what generation wants; training set its own
         save_tokenizer(tokenizer, out)  # a stock AutoTokenizer load of the checkpoint tokenizes alike
-    result.log = [dict(entry) for entry in trainer.state.log_history]
-    (out / RESULT_FILE).write_text(result.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    return result
 
 
 def run_trainer(trainer: Any) -> tuple[int, float | None, float]:

@@ -54,12 +54,11 @@ from datasets import Dataset
 from transformers import GenerationConfig, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast, set_seed
 from trl import SFTConfig
 
-from ...models.hf_tokenizer import save_tokenizer
 from ...models.tiny import TINY_MODEL_DIR
 from ...models.tiny.tokenizer import build_tokenizer
 from ...suites.fc_core import build_fc_core
 from ...types import Task
-from ..runtime import common_args
+from ..runtime import common_args, save_model
 from ..sft_config import SFTRunConfig
 from .circuit import install_copy_circuit
 from .data import (
@@ -238,12 +237,11 @@ def _run_stage(model, tokenizer, stage: Stage, rows: Dataset, cfg: TinyConfig, w
 
 
 def _save(model, tokenizer: PreTrainedTokenizerFast, out: Path) -> None:
+    """The trainers' save step (`runtime.save_model`), in bfloat16 and with greedy decoding as the default."""
     out.mkdir(parents=True, exist_ok=True)
-    model.generation_config = GenerationConfig(
-        eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id, do_sample=False
-    )
-    model.to(torch.bfloat16).save_pretrained(out)
-    save_tokenizer(tokenizer, out)
+    generation = GenerationConfig(eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
+                                  do_sample=False)
+    save_model(model.to(torch.bfloat16), tokenizer, out, generation)
 
 
 def train(cfg: TinyConfig, out: Path, command: str = "python -m toolgym.train.tiny") -> dict[str, Any]:
