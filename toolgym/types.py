@@ -367,6 +367,9 @@ class Rollout(BaseModel):
     """Tokens summed over all turns."""
     latency_s: float = 0.0
     """Wall time of the rollout, in seconds."""
+    model_s: float = 0.0
+    """Time spent in the model's calls, summed over turns: the request (or the batch's generation), without
+    waiting for a concurrency slot or a batch to start; tools and the simulated user not included."""
     error: str | None = None
     """Infrastructure error that ended the rollout (then it is not scored)."""
     end_reason: str = "answered"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
 from collections.abc import Sequence
 
@@ -93,4 +94,20 @@ def print_run_summary(db: str, names: Sequence[str]) -> None:
             if run.status == "stale":
                 status += " (its process is gone; run the same command to resume)"
             title = f"{run.name} · {m.model} on {m.suite}@{m.suite_version} ({m.split}, {m.mode} mode) · {status}"
-            print_scores(title, list(store.results(run.id)), m.repeats, m.mode)
+            rows = list(store.results(run.id))
+            print_scores(title, rows, m.repeats, m.mode)
+            latency = latency_line(rows)
+            if latency:
+                console.print(latency, soft_wrap=True)
+
+
+def latency_line(rows: Sequence[ResultRecord]) -> str | None:
+    """Median latency per counted rollout, and its time in model calls without queueing (when recorded)."""
+    counted = [r for r in rows if r.counted]
+    if not counted:
+        return None
+    line = f"latency per rollout: median {statistics.median(r.latency_s for r in counted):.2f} s"
+    timed = [r.model_s for r in counted if r.model_s is not None]
+    if timed:
+        line += f"; in model calls, without queueing: median {statistics.median(timed):.2f} s"
+    return line

@@ -226,6 +226,7 @@ class LocalModel(Model):
 
     async def _run(self, batch: list[_Request]) -> None:
         stop = self._stop
+        began = time.perf_counter()  # a request's latency counts from here: waiting for a batch is queueing
         try:
             results = await asyncio.to_thread(self.generate_batch, batch, stop)
         except asyncio.CancelledError:
@@ -239,7 +240,7 @@ class LocalModel(Model):
             if isinstance(result, Exception):
                 r.future.set_exception(result)
             else:
-                latency = time.perf_counter() - r.start
+                latency = time.perf_counter() - max(r.start, began)
                 r.future.set_result(result.model_copy(update={"latency_s": latency}))
 
     async def aclose(self) -> None:

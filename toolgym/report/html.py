@@ -188,6 +188,9 @@ def _figures(s: RunSection) -> str:
     rows = [
         _row(["latency per rollout (s)", _num(f"{f.latency_median_s:.2f}"), _num(f"{f.latency_p90_s:.2f}"),
               _num(f"{f.latency_mean_s:.2f}"), _num("–")]),
+        *([_row(["model time per rollout, without queueing (s)", _num(f"{f.model_median_s:.2f}"),
+                 _num(f"{f.model_p90_s:.2f}"), _num(f"{f.model_mean_s:.2f}"), _num("–")])]
+          if f.model_median_s is not None and f.model_p90_s is not None and f.model_mean_s is not None else []),
         _row(["prompt tokens per rollout", "", "", _num(f"{f.prompt_tokens_mean:.1f}"),
               _num(f"{f.prompt_tokens_total:,}")]),
         _row(["completion tokens per rollout", "", "", _num(f"{f.completion_tokens_mean:.1f}"),

@@ -41,6 +41,12 @@ class Figures(BaseModel):
     """90th percentile of the wall time of a rollout, in seconds."""
     latency_mean_s: float
     """Mean wall time of a rollout, in seconds."""
+    model_median_s: float | None = None
+    """Median time of a rollout in model calls, without queueing (None: stored before it was recorded)."""
+    model_p90_s: float | None = None
+    """90th percentile of the time in model calls, without queueing."""
+    model_mean_s: float | None = None
+    """Mean time of a rollout in model calls, without queueing."""
     prompt_tokens_mean: float
     """Mean prompt tokens per rollout, summed over its turns."""
     completion_tokens_mean: float
@@ -164,6 +170,7 @@ def _figures(rows: Sequence[ResultRecord]) -> Figures | None:
     if not rows:
         return None
     latency = np.array([r.latency_s for r in rows], dtype=float)
+    timed = np.array([r.model_s for r in rows if r.model_s is not None], dtype=float)
     prompt = np.array([r.prompt_tokens for r in rows], dtype=np.int64)
     completion = np.array([r.completion_tokens for r in rows], dtype=np.int64)
     return Figures(
@@ -171,6 +178,9 @@ def _figures(rows: Sequence[ResultRecord]) -> Figures | None:
         latency_median_s=float(np.median(latency)),
         latency_p90_s=float(np.percentile(latency, 90)),
         latency_mean_s=float(latency.mean()),
+        model_median_s=float(np.median(timed)) if len(timed) else None,
+        model_p90_s=float(np.percentile(timed, 90)) if len(timed) else None,
+        model_mean_s=float(timed.mean()) if len(timed) else None,
         prompt_tokens_mean=float(prompt.mean()),
         completion_tokens_mean=float(completion.mean()),
         prompt_tokens_total=int(prompt.sum()),

@@ -63,12 +63,14 @@ async def _play(
     messages = list(task.messages)
     budget = Budget(limits)
     end_reason = "max_turns"
+    model_s = 0.0
     for turn in range(limits.max_turns):
         if turn and (spent := budget.spent()):
             end_reason = spent
             break
         completion = await model.generate(messages, task.tools, sampling, task_id=task.id, sample=sample)
         budget.add(completion.usage)
+        model_s += completion.latency_s
         message = _with_call_ids(completion.to_message(), turn)
         messages.append(message)
         if env.single_turn or (not message.tool_calls and player is None):
@@ -88,7 +90,7 @@ async def _play(
         else:
             messages.extend(_answer_calls(episode, message.tool_calls))
     return Rollout(task_id=task.id, sample=sample, seed=sampling.seed, messages=messages, usage=budget.usage,
-                   latency_s=budget.elapsed(), end_reason=end_reason)
+                   latency_s=budget.elapsed(), model_s=model_s, end_reason=end_reason)
 
 
 def _with_call_ids(message: Message, turn: int) -> Message:

@@ -90,10 +90,17 @@ def _add_run_owner(conn: Connection) -> None:
                 conn.exec_driver_sql(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
 
 
+def _add_model_time(conn: Connection) -> None:
+    """Version 8: a rollout records its time in model calls without queueing (rollouts.model_s; NULL before)."""
+    if inspect(conn).has_table(rollouts.name):
+        if "model_s" not in {c["name"] for c in inspect(conn).get_columns(rollouts.name)}:
+            conn.exec_driver_sql("ALTER TABLE rollouts ADD COLUMN model_s FLOAT")
+
+
 #: version N -> the step that turns a version N-1 database into version N.
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _scrub_credentials, 3: _add_battle_voter, 4: _index_view_filters, 5: _add_run_cause, 6: _add_images,
-    7: _add_run_owner,
+    7: _add_run_owner, 8: _add_model_time,
 }
 
 

@@ -69,6 +69,8 @@ class ResultRecord(NamedTuple):
     completion_tokens: int
     error: str | None
     """Infrastructure or verifier error that kept the rollout from being scored."""
+    model_s: float | None = None
+    """Time in model calls without queueing (`Rollout.model_s`); None for rollouts stored before schema 8."""
 
     @property
     def counted(self) -> bool:

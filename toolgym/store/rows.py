@@ -23,7 +23,7 @@ __all__ = ["RECORD_COLUMNS", "record", "rollout", "rollout_row", "run_info", "tr
 #: The `rollouts` columns a ResultRecord is made of, in its field order.
 RECORD_COLUMNS = (
     "task_id", "category", "sample", "passed", "reward", "failure", "explanation",
-    "latency_s", "prompt_tokens", "completion_tokens", "error",
+    "latency_s", "prompt_tokens", "completion_tokens", "error", "model_s",
 )
 
 _FAILURES = {kind.value: kind for kind in FailureKind}
@@ -34,7 +34,8 @@ def rollout_row(run_id: int, r: Rollout, category: str, v: Verdict | None, now: 
     row = {
         "run_id": run_id, "task_id": r.task_id, "sample": r.sample, "seed": r.seed, "category": category,
         "prompt_tokens": r.usage.prompt_tokens, "completion_tokens": r.usage.completion_tokens,
-        "latency_s": r.latency_s, "error": _text(r.error), "end_reason": r.end_reason, "created_at": now,
+        "latency_s": r.latency_s, "model_s": r.model_s, "error": _text(r.error), "end_reason": r.end_reason,
+        "created_at": now,
     }
     dumped = v.model_dump(mode="json") if v else {}
     row.update({k: dumped.get(k) for k in VERDICT})
@@ -60,12 +61,12 @@ def transcript_row(run_id: int, r: Rollout, images: dict[str, Blob]) -> dict[str
 def record(row: Any) -> ResultRecord:
     """A ResultRecord from a row selecting RECORD_COLUMNS, in that order."""
     (task_id, category, sample, passed, reward, failure, explanation,
-     latency_s, prompt_tokens, completion_tokens, error) = row
+     latency_s, prompt_tokens, completion_tokens, error, model_s) = row
     if failure and failure not in _FAILURES:
         raise _bad_value(task_id, sample, "failure", failure, f"not a failure kind ({', '.join(_FAILURES)})")
     return ResultRecord(
         task_id, category, sample, passed, reward, _FAILURES[failure] if failure else None,
-        explanation or "", latency_s, prompt_tokens, completion_tokens, error,
+        explanation or "", latency_s, prompt_tokens, completion_tokens, error, model_s,
     )
 
 
@@ -89,7 +90,8 @@ def rollout(row: Mapping[str, Any], messages: list[dict[str, Any]]) -> Rollout:
         return Rollout(
             task_id=row["task_id"], sample=row["sample"], seed=row["seed"], messages=parsed,
             usage=Usage(prompt_tokens=row["prompt_tokens"], completion_tokens=row["completion_tokens"]),
-            latency_s=row["latency_s"], error=row["error"], end_reason=row["end_reason"],
+            latency_s=row["latency_s"], model_s=row.get("model_s") or 0.0, error=row["error"],
+            end_reason=row["end_reason"],
         )
     except ValidationError as e:
         field = str(e.errors()[0]["loc"][0])

@@ -40,8 +40,9 @@ __all__ = ["KEY", "SCHEMA_VERSION", "VERDICT", "images", "meta", "metadata", "ro
 #: older database up to date, and a database from a newer toolgym is refused, not misread.
 #: 1: the first; 2: URL credentials redacted in stored errors and manifests; 3: arena_battles.voter;
 #: 4: rollouts indexed by category and by failure kind (the web view's filters); 5: runs.cause;
-#: 6: images, content-addressed (transcripts point at them); 7: runs.pid and runs.host (who runs it).
-SCHEMA_VERSION = 7
+#: 6: images, content-addressed (transcripts point at them); 7: runs.pid and runs.host (who runs it);
+#: 8: rollouts.model_s (time in model calls, without queueing).
+SCHEMA_VERSION = 8
 
 #: The columns that identify one attempt within a run.
 KEY = ("run_id", "task_id", "sample")
@@ -88,6 +89,7 @@ rollouts = Table(
     Column("prompt_tokens", Integer, nullable=False),
     Column("completion_tokens", Integer, nullable=False),
     Column("latency_s", Float, nullable=False),
+    Column("model_s", Float),  # NULL for rollouts stored before schema 8
     Column("error", Text),
     Column("end_reason", String(40), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
