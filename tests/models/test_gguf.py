@@ -100,9 +100,9 @@ def test_smollm2_evaluates_fc_core_in_prompt_mode(smollm2_cache, tmp_path, capsy
     with sqlite3.connect(db) as con:
         manifest = json.loads(con.execute("select manifest from runs where name = 'smol'").fetchone()[0])
         rows = con.execute("select failure, completion_tokens, prompt_tokens from rollouts").fetchall()
-    model = manifest["model"]
-    assert model["tool_mode"] == "prompt" and model["parser"] == "hermes"
-    assert model["path"] == str(smollm2_cache)
+    options = manifest["model_options"]
+    assert manifest["model"] == "smollm2" and options["tool_mode"] == "prompt" and options["parser"] == "hermes"
+    assert options["path"] == str(smollm2_cache)
     assert len(rows) == 3 and all(failure != "infra_error" for failure, _, _ in rows)
     assert all(completion > 0 and prompt > 200 for _, completion, prompt in rows)  # the tools are in the prompt
 
@@ -116,7 +116,8 @@ def test_a_lora_sft_step_on_smollm2_saves_a_loadable_model(smollm2_cache, tmp_pa
 
     out = tmp_path / "smol-sft"
     config = SFTRunConfig(model="smollm2", suite="fc-core", limit=2, out=out, max_steps=1, batch_size=2,
-                          max_length=768, lora=True, lora_r=4, lora_alpha=8, learning_rate=1e-2, threads=2)
+                          max_length=768, lora=True, lora_r=4, lora_alpha=8, learning_rate=1e-2, warmup=0,
+                          scheduler="constant", threads=2)
     result = train_sft(config)
     assert result.steps == 1 and result.train_loss is not None and result.train_loss > 0
     name = "model.layers.0.self_attn.q_proj.weight"
