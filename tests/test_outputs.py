@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from tests.helpers.signals import sigint_default
 from tests.helpers.unprivileged import REPO, as_nobody, shared_dir
 from toolgym.cli import main
 from toolgym.errors import UserError
@@ -134,7 +135,8 @@ def _kill_mid_write(db: Path, tmp_path: Path, sig: signal.Signals) -> tuple[Path
     out.write_text(OLD)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen([sys.executable, "-m", "toolgym", "export", "r", "--out", str(out), "--db", str(db),
-                             "--force"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--force"], env=env, preexec_fn=sigint_default,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     try:
         while time.monotonic() < deadline and proc.poll() is None:

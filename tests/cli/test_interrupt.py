@@ -12,6 +12,7 @@ import pytest
 
 from tests.cli.conftest import toolgym_command, toolgym_env
 from tests.helpers.openai_server import OpenAIServer
+from tests.helpers.signals import sigint_default
 from tests.run.suite_factory import expected_passes, responder
 from toolgym.cli import main
 from toolgym.store import Store
@@ -48,6 +49,7 @@ def test_ctrl_c_stores_what_finished_exits_130_and_the_same_command_resumes(worl
         args = ["eval", f"jsonl:{suite}", "--model", "openai:m", "--base-url", server.url, "--split", "all",
                 "--db", db, "--run", "r", "-c", "2"]
         proc = subprocess.Popen(toolgym_command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=sigint_default,
                                 env=toolgym_env(), cwd=tmp)
         took = _interrupt_when(proc, lambda: _stored(db) >= 4)
         _, err = proc.communicate()
@@ -77,6 +79,7 @@ def test_ctrl_c_stops_the_local_generation_thread(tmp_path):
     args = ["eval", "fc-core", "--model", "tiny", "--temperature", "5", "--max-tokens", "400", "-c", "8",
             "--limit", "400", "--db", db, "--run", "hot"]
     proc = subprocess.Popen(toolgym_command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=sigint_default,
                             env=toolgym_env(), cwd=tmp_path)
     # the first progress line comes once the model is loaded and the run open; then let it generate
     assert proc.stdout is not None and "hot: 400 rollouts to do" in proc.stdout.readline()
