@@ -4,7 +4,8 @@
 comes back. Layout: `schema.py` the tables, `engine.py` URL -> configured Engine, `migrations.py`
 schema versions (which databases open, how older ones are updated), `store.py` the queries, `rows.py`
 objects <-> rows, `manifest.py` the manifest and its diff, `records.py` the returned types,
-`browse.py` paged and filtered reading for the web view.
+`browse.py` paged and filtered reading for the web view, `liveness.py` the heartbeat that tells a
+running run from a stale one.
 """
 
 from .browse import RolloutFilter, RolloutPage, categories, rollout_page, rollouts_by_key, run_without_counts

@@ -97,10 +97,18 @@ def _add_model_time(conn: Connection) -> None:
             conn.exec_driver_sql("ALTER TABLE rollouts ADD COLUMN model_s FLOAT")
 
 
+def _add_heartbeat(conn: Connection) -> None:
+    """Version 9: a running run's process renews runs.heartbeat_at, so one on another host can go `stale`."""
+    if inspect(conn).has_table(runs.name):
+        if "heartbeat_at" not in {c["name"] for c in inspect(conn).get_columns(runs.name)}:
+            kind = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+            conn.exec_driver_sql(f"ALTER TABLE runs ADD COLUMN heartbeat_at {kind}")
+
+
 #: version N -> the step that turns a version N-1 database into version N.
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _scrub_credentials, 3: _add_battle_voter, 4: _index_view_filters, 5: _add_run_cause, 6: _add_images,
-    7: _add_run_owner, 8: _add_model_time,
+    7: _add_run_owner, 8: _add_model_time, 9: _add_heartbeat,
 }
 
 

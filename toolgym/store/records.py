@@ -16,7 +16,8 @@ RunStatus = Literal["running", "finished", "interrupted", "failed", "stale"]
 """A run's last known state: `running` while an invocation works on it, `finished` when an invocation
 went through every rollout, `interrupted` on Ctrl-C, `failed` when an invocation stopped on an error
 (`RunInfo.cause` says which). `stale` is never stored: it is read for a `running` run whose process
-(pid on this host) is gone, killed by SIGKILL or a crash; the same command resumes it."""
+is gone (killed by SIGKILL, a crash, its machine lost): its pid is gone on this host, or its heartbeat
+is older than `liveness.STALE_AFTER_S` on any host. The same command resumes it."""
 
 
 class RunInfo(BaseModel):

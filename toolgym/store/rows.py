@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +12,7 @@ from ..errors import UserError
 from ..redact import redact_text
 from ..types import FailureKind, Message, Rollout, Usage, Verdict
 from .images import Blob, take_images
+from .liveness import read_status
 from .manifest import RunManifest
 from .records import ResultRecord, RunInfo
 from .schema import VERDICT
@@ -128,23 +127,8 @@ def run_info(row: Mapping[str, Any], url: str) -> RunInfo:
     created = row["created_at"]  # SQLite gives it back naive, PostgreSQL in the session's zone
     created = created.astimezone(UTC) if created.tzinfo else created.replace(tzinfo=UTC)
     counts = {k: row[k] for k in ("rollouts", "done", "passed", "infra_errors", "unscored")}
-    status = row["status"]
-    if status == "running" and _gone(row.get("pid"), row.get("host")):
-        status = "stale"
+    status = read_status(row["status"], row.get("pid"), row.get("host"), row.get("heartbeat_at"))
     return RunInfo(
         id=row["id"], name=row["name"], manifest=manifest, created_at=created, status=status,
         cause=row["cause"], **counts
     )
-
-
-def _gone(pid: int | None, host: str | None) -> bool:
-    """Whether the process that set a run `running` has ended; only this host's processes can be checked."""
-    if pid is None or host != socket.gethostname():
-        return False
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # it exists, owned by another user
-        return False
-    return False

@@ -41,8 +41,8 @@ __all__ = ["KEY", "SCHEMA_VERSION", "VERDICT", "images", "meta", "metadata", "ro
 #: 1: the first; 2: URL credentials redacted in stored errors and manifests; 3: arena_battles.voter;
 #: 4: rollouts indexed by category and by failure kind (the web view's filters); 5: runs.cause;
 #: 6: images, content-addressed (transcripts point at them); 7: runs.pid and runs.host (who runs it);
-#: 8: rollouts.model_s (time in model calls, without queueing).
-SCHEMA_VERSION = 8
+#: 8: rollouts.model_s (time in model calls, without queueing); 9: runs.heartbeat_at (`liveness.py`).
+SCHEMA_VERSION = 9
 
 #: The columns that identify one attempt within a run.
 KEY = ("run_id", "task_id", "sample")
@@ -73,6 +73,7 @@ runs = Table(
     Column("status", String(20), nullable=False),
     Column("pid", Integer),  # the process that last set it `running`, and its host: a killed one reads `stale`
     Column("host", String(255)),
+    Column("heartbeat_at", DateTime(timezone=True)),  # renewed while it runs: a silent one reads `stale`
     # why a run ended `failed` (NULL otherwise); added in schema 5
     Column("cause", Text),
 )

@@ -27,6 +27,7 @@ from ..types import FailureKind, Rollout, Verdict
 from . import rows
 from .engine import WRITE, is_read_only, open_engine
 from .images import Blob, fetch_images, put_images, referenced
+from .liveness import Heartbeat
 from .manifest import RunManifest, diff_manifests
 from .migrations import prepare_schema
 from .records import ResultRecord, RunInfo, RunStatus
@@ -59,9 +60,11 @@ class Store:
         self._insert = postgresql.insert if self._engine.dialect.name == "postgresql" else sqlite.insert
         self._upsert_rollout, self._upsert_transcript = self._upsert(rollouts), self._upsert(transcripts)
         prepare_schema(self._engine, self.url)
+        self._heartbeat = Heartbeat(self._beat)
 
     def close(self) -> None:
-        """Close the pooled connections."""
+        """Stop renewing this process's running runs' heartbeats and close the pooled connections."""
+        self._heartbeat.stop()
         self._engine.dispose()
 
     def __enter__(self) -> Store:
@@ -107,15 +110,26 @@ class Store:
         return self._run_infos(runs.c.id == run_id)[0]
 
     def set_status(self, run_id: int, status: RunStatus, cause: str | None = None) -> None:
-        """Record a run's state (`finished` at the end, `interrupted` on Ctrl-C, `failed` with its cause)."""
+        """Record a run's state (`finished` at the end, `interrupted` on Ctrl-C, `failed` with its cause).
+
+        `running` makes this process the run's owner: its pid and host are stored and its heartbeat
+        renewed until another status is set or the store is closed (`liveness.py`).
+        """
         if cause is not None and status != "failed":
             raise ValueError(f"only a failed run has a cause (status {status!r}, cause {cause!r})")
+        owner = {}
+        if status == "running":
+            owner = {"pid": os.getpid(), "host": socket.gethostname(), "heartbeat_at": datetime.now(UTC)}
         with self._writing() as conn:
-            owner = {"pid": os.getpid(), "host": socket.gethostname()} if status == "running" else {}
             conn.execute(update(runs).where(runs.c.id == run_id).values(status=status, cause=_cause(cause), **owner))
+        if status == "running":
+            self._heartbeat.add(run_id)
+        else:
+            self._heartbeat.discard(run_id)
 
     def delete_run(self, run_id: int) -> None:
         """Remove a run with its rollouts and transcripts, in one transaction."""
+        self._heartbeat.discard(run_id)
         with self._writing() as conn:
             conn.execute(delete(transcripts).where(_t.run_id == run_id))
             conn.execute(delete(rollouts).where(_r.run_id == run_id))
@@ -219,6 +233,13 @@ class Store:
         return None if row is None else rows.verdict(row)
 
     # internals
+
+    def _beat(self, run_ids: set[int]) -> None:
+        """Renew the heartbeat of those runs while they are `running` in this process (called by `Heartbeat`)."""
+        mine = and_(runs.c.id.in_(run_ids), runs.c.status == "running", runs.c.pid == os.getpid(),
+                    runs.c.host == socket.gethostname())
+        with self._writing() as conn:
+            conn.execute(update(runs).where(mine).values(heartbeat_at=datetime.now(UTC)))
 
     @contextmanager
     def _reading(self, what: str) -> Iterator[Connection]:
