@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.arena.conftest import LENGTHS, N_PROMPTS, prefer_longer, write_answers, write_prompts
-from tests.helpers.openai_server import OpenAIServer
+from tests.helpers.openai_server import OpenAIServer, hang
 from toolgym.cli import main
 from toolgym.cli.app import console
 
@@ -76,3 +76,23 @@ def test_bad_option_values_name_the_flag(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["arena", "leaderboard", "--db", str(tmp_path / "v.db"), "--ci", "jackknife"])
     assert "--ci:" in flat(capsys.readouterr().err)
+
+
+def test_judging_where_every_game_fails_exits_1_with_the_first_error_and_a_rerun_retries(tmp_path, capsys):
+    """`arena judge` stores games, not a run: its failure is told by its exit status and message (issue 15)."""
+    db = str(tmp_path / "arena.db")
+    prompts = write_prompts(tmp_path / "questions.jsonl")
+    specs = {name: f"replay:{write_answers(tmp_path / f'{name}.jsonl', lengths)}" for name, lengths in LENGTHS.items()}
+    for spec in specs.values():
+        main(["arena", "answer", "--prompts", str(prompts), "--model", spec, "--db", db])
+    judge = ["arena", "judge", "--judge", "openai:judge", "--baseline", specs["gamma"], "--db", db]
+    with OpenAIServer(lambda body: hang(30)) as server, pytest.raises(SystemExit) as exit_info:  # a judge that hangs
+        main([*judge, "--base-url", server.url, "--timeout", "1", "--concurrency", "32"])
+    assert exit_info.value.code == 1
+    err = flat(capsys.readouterr().err)
+    assert f"every game of this call failed: {4 * N_PROMPTS} infrastructure errors; the first:" in err
+    assert "judge timed out after 1 s" in err and "retried when the same command runs again" in err
+    with OpenAIServer(prefer_longer) as server:  # the same command, the judge back: every failed game is asked again
+        main([*judge, "--base-url", server.url])
+        assert len(server.bodies) == 4 * N_PROMPTS
+    assert "this time 28 judged, 4 unparseable" in flat(capsys.readouterr().out)

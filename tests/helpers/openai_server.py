@@ -9,7 +9,7 @@ The code under test talks to it over a real socket (`http://127.0.0.1:PORT/v1`).
 
 Replies are `Reply` values built with `completion(...)`, `calls(...)` or the faults: `status(500)`,
 `rate_limited(retry_after)`, `hang(seconds)`, `truncated()`, `reset()`, `not_json()`,
-`bad_arguments()`.
+`bad_arguments()`. `with_slots(responder, n, ...)` gives the server a concurrency limit.
 
     with OpenAIServer() as server:
         server.script(status(503), completion("hello"))
@@ -27,6 +27,7 @@ import random
 import socket
 import struct
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -50,6 +51,7 @@ __all__ = [
     "status",
     "tool_call",
     "truncated",
+    "with_slots",
 ]
 
 Fault = Literal["hang", "truncate", "reset"]
@@ -154,6 +156,23 @@ def status(code: int, message: str = "injected fault", retry_after: str | None =
 def rate_limited(retry_after_s: float) -> Reply:
     """429 with `Retry-After` in seconds."""
     return status(429, "rate limited", retry_after=f"{retry_after_s:g}")
+
+
+def with_slots(respond: Callable[[Any], Reply], n: int, service_s: float, retry_after_s: float):
+    """A responder with `n` request slots, as a hosted API's concurrency limit: each answer holds a slot
+    for `service_s`, and a request that finds none free gets 429 with `Retry-After: retry_after_s`."""
+    free = threading.BoundedSemaphore(n)
+
+    def answer(body: Any) -> Reply:
+        if not free.acquire(blocking=False):
+            return rate_limited(retry_after_s)
+        try:
+            time.sleep(service_s)
+            return respond(body)
+        finally:
+            free.release()
+
+    return answer
 
 
 def hang(seconds: float) -> Reply:

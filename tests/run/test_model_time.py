@@ -6,16 +6,18 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 
-from tests.helpers.openai_server import OpenAIServer
+from tests.helpers.openai_server import OpenAIServer, with_slots
 from tests.run.reliability_helpers import run_against
 from tests.run.suite_factory import responder, write_suite
 from tests.store.test_store import manifest
 from toolgym.cli import main
+from toolgym.models import ModelOptions
+from toolgym.run import RunConfig, evaluate
 from toolgym.store import Store
 from toolgym.store.schema import SCHEMA_VERSION
 
 
-def test_model_time_leaves_out_the_wait_for_a_slot_and_both_are_printed(tmp_path, capsys):
+def test_model_time_is_recorded_and_both_latencies_are_printed(tmp_path, capsys):
     suite = write_suite(tmp_path / "s.jsonl", 4)
     db = str(tmp_path / "runs.db")
     answer = responder()
@@ -35,6 +37,37 @@ def test_model_time_leaves_out_the_wait_for_a_slot_and_both_are_printed(tmp_path
     assert "latency per rollout: median" in out and "in model calls, without queueing: median" in out
     main(["report", run.name, "--db", db, "--out", str(tmp_path / "r.html")])
     assert "model time per rollout, without queueing (s)" in (tmp_path / "r.html").read_text()
+
+
+def test_waiting_for_a_servers_request_slot_is_not_model_time(tmp_path):
+    """A server that takes one request at a time (a hosted API's concurrency limit: others get 429 and
+    Retry-After) and 0.2 s per answer, against 4 rollouts at once: they queue behind each other."""
+    suite = write_suite(tmp_path / "s.jsonl", 4)
+    db = str(tmp_path / "runs.db")
+    with OpenAIServer(with_slots(responder(), 1, service_s=0.2, retry_after_s=0.05)) as server:
+        run = run_against(server, suite, db, attempts=60, timeout_s=5.0)
+        refused = len(server.requests) - 4
+    with Store(db) as store:
+        records = list(store.results(run.id))
+    assert run.done == 4 and refused > 0  # requests did wait for the slot
+    walls, models = sorted(r.latency_s for r in records), [r.model_s for r in records]
+    assert all(0.18 <= m <= 0.5 for m in models), models  # one answer's time each, not the wait before it
+    assert walls[-1] >= 3 * 0.2 and walls[-1] >= 2.5 * max(models)  # the last one waited for three answers
+    assert sum(models) <= walls[-1] + 0.1  # one slot: the answers followed each other inside the last wall time
+
+
+def test_waiting_for_a_local_batch_is_not_model_time(tmp_path):
+    """The local backend generating one request at a time (batch_size 1) under 6 rollouts at once: each
+    request waits for the generations before it; only its own generation is model time."""
+    cfg = RunConfig(suite="fc-core", model="tiny", limit=6, concurrency=6, max_tokens=16, db=str(tmp_path / "r.db"))
+    run = evaluate(cfg, options=ModelOptions(device="cpu", batch_size=1))
+    with Store(cfg.db) as store:
+        records = list(store.results(run.id))
+    walls, models = [r.latency_s for r in records], [r.model_s for r in records]
+    assert len(records) == 6 and all(m is not None and 0 < m <= w for m, w in zip(models, walls, strict=True))
+    assert sum(walls) >= 2 * max(walls)  # they queued: waits of 1..5 generations on top of their own
+    # one generation at a time: all six fit in the longest wall time; with the waits counted they would not
+    assert sum(models) <= 1.1 * max(walls)
 
 
 def test_a_schema_7_database_gains_the_model_time_column(tmp_path):

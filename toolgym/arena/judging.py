@@ -87,11 +87,19 @@ class JudgeSummary:
     """Games judged in this call whose output held no verdict (stored, excluded from ratings)."""
     errors: int = 0
     """Games the judge could not answer in this call (infrastructure); the next call retries them."""
+    first_error: str | None = None
+    """The first of those errors, to show when every game of the call failed."""
+
+    @property
+    def all_failed(self) -> bool:
+        """True when this call asked the judge something and every game failed on the infrastructure."""
+        return self.errors > 0 and self.judged + self.unparseable == 0
 
     def add(self, record: BattleRecord) -> None:
         """Count one finished game."""
         if record.error is not None:
             self.errors += 1
+            self.first_error = self.first_error or record.error
         elif record.outcome is None:
             self.unparseable += 1
         else:

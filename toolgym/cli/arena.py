@@ -110,6 +110,10 @@ def _judge(cfg: JudgeConfig, model: ModelFlags) -> None:
     if summary.missing_pairs:
         console.print(f"{summary.missing_pairs} pairs were skipped: one of the two models has no "
                       "answer to the prompt (answer it with `toolgym arena answer`).", style="yellow")
+    if summary.all_failed:  # as `eval`: a call the infrastructure stopped does not exit 0
+        raise RunFailed(f"judging with {cfg.judge}: every game of this call failed: {summary.errors} "
+                        f"infrastructure errors; the first: {summary.first_error}. Failed games are retried "
+                        "when the same command runs again")
     if summary.errors:
         console.print("failed games are retried when the same command runs again.", style="yellow")
     console.print(f"next: toolgym arena leaderboard --source '{summary.source}'"
