@@ -1,4 +1,4 @@
-"""Escape attempts against the default (bwrap) sandbox, as root and as an unprivileged user.
+"""Escape attempts against the strong sandboxes (bwrap, the default; podman), as root and as an unprivileged user.
 
 Each probe is model-written code as an attacker would write it: the probes of issue 16 (a shell
 and a second interpreter started past the audit hook, the parent's environment, signalling the
@@ -9,6 +9,11 @@ loop, disk fill, thread bomb, setuid binaries, ptrace, daemons). As `root` they 
 process; as `nobody` one driver process started with `setpriv --reuid=65534 --regid=65534
 --clear-groups` runs them all through `run_python` and reports the results as JSON, so the
 sandbox is launched by an ordinary user exactly as a user's own toolgym would launch it.
+
+Every probe runs under each strong level (`LEVELS`); where a level legitimately shows something
+else (podman's /etc/hostname and /run/.containerenv, its default devices, a uid 0 that exists but
+cannot be reached), `EXPECTED` says so per level. The podman level runs as root only (rootless
+podman is not set up by toolgym): as nobody it must refuse, which its own test checks.
 """
 
 from __future__ import annotations
@@ -29,8 +34,30 @@ import toolgym
 from toolgym.envs import SandboxConfig, run_python
 
 BWRAP = shutil.which("bwrap", path="/usr/local/bin:/usr/bin:/bin")
+PODMAN = shutil.which("podman", path="/usr/local/bin:/usr/bin:/bin")
 SETPRIV = shutil.which("setpriv", path="/usr/bin:/bin")
-pytestmark = pytest.mark.skipif(BWRAP is None, reason="bubblewrap (bwrap) is not installed: apt-get install bubblewrap")
+MISSING = {"bwrap": None if BWRAP else "bubblewrap (bwrap) is not installed: apt-get install bubblewrap",
+           "podman": None if PODMAN else "podman is not installed: apt-get install podman"}  # fmt: skip
+LEVELS = ("bwrap", "podman")
+# what differs between the levels, and only that
+EXPECTED = {
+    "bwrap": {
+        "root": {"dev", "lib", "lib64", "proc", "sandbox", "usr"},
+        "dev": ["fd", "null", "urandom", "zero"],
+        "made": {},  # directories the level itself makes, with their whole contents
+        "setuid(0)": "Invalid argument",  # uid 0 is not even mapped in bwrap's user namespace
+        "environment": "['HOME', 'LANG', 'PATH', 'PWD', 'TMPDIR', 'USER']",  # bwrap --chdir sets PWD
+    },
+    "podman": {
+        "root": {"dev", "etc", "lib", "lib64", "proc", "run", "sandbox", "sys", "usr"},
+        "dev": ["fd", "full", "mqueue", "null", "ptmx", "pts", "random", "shm", "stderr", "stdin", "stdout", "tty",
+                "urandom", "zero"],
+        "made": {"/etc": ["hostname", "mtab"], "/run": [".containerenv", "podman-init"], "/sys": [],
+                 "/dev/pts": [], "/dev/mqueue": [], "/dev/shm": []},
+        "setuid(0)": "Operation not permitted",  # no capabilities, no_new_privs: uid 0 exists but is out of reach
+        "environment": "['HOME', 'HOSTNAME', 'LANG', 'PATH', 'TMPDIR', 'USER']",  # podman sets HOSTNAME=sandbox
+    },
+}  # fmt: skip
 
 REPO = Path(toolgym.__file__).resolve().parent.parent
 SECRET = "sk-toolgym-escape-test-secret"
@@ -117,6 +144,8 @@ print(sorted(os.listdir('/dev')))
 print(os.getcwd(), os.environ['HOME'])
 for path in ('{repo}', '{repo}/toolgym/suites/code/lists.py', '/tmp', '/run', '/home', '/root', '/etc', '/var'):
     print(path, os.path.exists(path))
+print({{d: sorted(os.listdir(d)) for d in ('/etc', '/run', '/sys', '/dev/pts', '/dev/mqueue', '/dev/shm')
+       if os.path.isdir(d)}})
 for path in ('/usr/escape', '/escape'):
     try:
         open(path, 'w')
@@ -234,21 +263,29 @@ def listeners(tmp_path_factory: pytest.TempPathFactory):
     db.unlink(missing_ok=True)
 
 
-@pytest.fixture(scope="module", params=["root", "nobody"])
+@pytest.fixture(scope="module", params=[(level, user) for level in LEVELS for user in ("root", "nobody")],
+                ids=lambda p: "-".join(p))  # fmt: skip
 def outcomes(request: pytest.FixtureRequest, listeners) -> dict[str, dict]:
     """Each probe's SandboxResult (as a dict, plus `parent`: the pid of the process that ran it)."""
+    level, user = request.param
+    if MISSING[level]:
+        pytest.skip(MISSING[level])
+    if level == "podman" and user == "nobody":
+        pytest.skip("the podman level runs as root only (rootless podman needs /etc/subuid ranges and newuidmap, "
+                    "not set up by toolgym); test_podman_is_refused_to_an_ordinary_user checks that it refuses")
     fill, sockets = listeners
     for s in sockets.values():  # start clean: drain what an earlier half may have let through
         while _accepted(s):
             pass
-    if request.param == "root":
+    if user == "root":
         if os.geteuid() != 0:
             pytest.skip("the root half needs root (CI runs as root)")
-        results = _run_all(fill, os.getpid())
+        results = _run_all(fill, os.getpid(), "auto" if level == "bwrap" else level)
     else:
         results = _run_as_nobody(fill)
-    assert {r["isolation"] for r in results.values()} == {"bwrap"}  # the default, for an ordinary user too
+    assert {r["isolation"] for r in results.values()} == {level}  # bwrap: the default, for an ordinary user too
     results["listeners"] = {"reached": [name for name, s in sockets.items() if _accepted(s)]}
+    results["level"] = {"name": level}
     return results
 
 
@@ -261,8 +298,8 @@ def _accepted(server: socket.socket) -> bool:
         return False
 
 
-def _run_all(fill: dict, parent: int) -> dict[str, dict]:
-    config = SandboxConfig(**LIMITS)
+def _run_all(fill: dict, parent: int, isolation: str = "auto") -> dict[str, dict]:
+    config = SandboxConfig(**LIMITS, isolation=isolation)
     results = {}
     for name, code in PROBES.items():
         patient = config.model_copy(update={"wall_s": 60.0}) if name in CPU_BOUND else config
@@ -308,8 +345,7 @@ def test_a_second_interpreter_has_no_network(outcomes) -> None:
 def test_the_parents_environment_is_out_of_reach(outcomes) -> None:
     out = outcomes["environment"]["stdout"]
     assert SECRET not in out and "OPENAI_API_KEY" not in out
-    assert out.splitlines()[0] in ("['HOME', 'LANG', 'PATH', 'TMPDIR', 'USER']",
-                                   "['HOME', 'LANG', 'PATH', 'PWD', 'TMPDIR', 'USER']")  # bwrap --chdir sets PWD
+    assert out.splitlines()[0] == EXPECTED[outcomes["level"]["name"]]["environment"]
     assert f"{outcomes['environment']['parent']} FileNotFoundError" in out
 
 
@@ -317,7 +353,8 @@ def test_the_parent_cannot_be_signalled(outcomes) -> None:
     result = outcomes["signal_parent"]
     lines = result["stdout"].splitlines()
     assert lines[:2] == ["ProcessLookupError", "ProcessLookupError"]  # its pid does not exist in the sandbox
-    assert lines[2] == "pids [1, 2]"  # bwrap's init and the code itself: no host process is visible
+    pids = ast.literal_eval(lines[2].removeprefix("pids "))
+    assert len(pids) == 2 and pids[0] == 1  # the init (bwrap's, podman's catatonit) and the code: no host process
     assert lines[3] == "kill(-1) ProcessLookupError"  # nothing else exists to signal
 
 
@@ -340,12 +377,15 @@ def test_no_network_of_any_kind(outcomes) -> None:
 
 
 def test_only_the_runtime_and_a_scratch_directory_are_visible(outcomes) -> None:
+    expected = EXPECTED[outcomes["level"]["name"]]
     lines = outcomes["filesystem"]["stdout"].splitlines()
-    assert set(ast.literal_eval(lines[0])) <= {"dev", "lib", "lib64", "proc", "sandbox", "usr"}
-    assert ast.literal_eval(lines[1]) == ["fd", "null", "urandom", "zero"]
+    assert set(ast.literal_eval(lines[0])) <= expected["root"]
+    assert ast.literal_eval(lines[1]) == expected["dev"]
     assert lines[2] == "/sandbox /sandbox"
-    assert all(line.endswith(" False") for line in lines[3:11]), lines[3:11]  # repo, hidden tests, /tmp, /run...
-    assert lines[11:] == ["/usr/escape OSError", "/escape OSError"]
+    made = [f"{d} True" for d in expected["made"]]  # the level's own /run and /etc, checked whole below
+    assert all(line.endswith(" False") or line in made for line in lines[3:11]), lines[3:11]  # repo, tests, /tmp...
+    assert ast.literal_eval(lines[11]) == expected["made"]
+    assert lines[12:] == ["/usr/escape OSError", "/escape OSError"]
 
 
 def test_host_processes_are_not_listed(outcomes) -> None:
@@ -361,7 +401,7 @@ def test_no_nested_namespaces_devices_or_unshare(outcomes) -> None:
 
 def test_no_setuid_binaries_no_root_no_ptrace(outcomes) -> None:
     lines = outcomes["setuid_and_ptrace"]["stdout"].splitlines()
-    assert lines[0] == "setuid []" and lines[1] == "setuid(0) Invalid argument"  # uid 0 is not even mapped
+    assert lines[0] == "setuid []" and lines[1] == f"setuid(0) {EXPECTED[outcomes['level']['name']]['setuid(0)']}"
     assert lines[2] == "['CapEff:\\t0000000000000000', 'NoNewPrivs:\\t1']"
     assert lines[3] == "ptrace -1 No such process"
 
@@ -390,6 +430,24 @@ def test_thread_bomb_stops_at_the_process_limit(outcomes) -> None:
 def test_disk_fill_stops_at_the_scratch_size(outcomes) -> None:
     written, error = outcomes["disk_fill"]["stdout"].split(" ", 1)
     assert error.strip() == "No space left on device" and int(written) < 9  # 4 MB of 512 KB files
+
+
+def test_podman_is_refused_to_an_ordinary_user() -> None:
+    if MISSING["podman"] or os.geteuid() != 0 or SETPRIV is None:
+        pytest.skip(MISSING["podman"] or "started from root with util-linux's setpriv")
+    driver = (
+        f"import sys; sys.path.insert(0, {str(REPO)!r})\n"
+        "from toolgym.envs import SandboxConfig, run_python\n"
+        "from toolgym.errors import UserError\n"
+        "try:\n    run_python('print(1)', SandboxConfig(isolation='podman'))\n"
+        "except UserError as e:\n    print('REFUSED', e)\n"
+    )
+    argv = [SETPRIV, "--reuid=65534", "--regid=65534", "--clear-groups", "--", sys.executable, "-c", driver]
+    done = subprocess.run(argv, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}, cwd="/", timeout=120)
+    if "ModuleNotFoundError" in done.stderr or "Permission denied" in done.stderr:
+        pytest.skip(f"uid 65534 cannot run this checkout's interpreter or read it: {done.stderr.strip()[-300:]}")
+    assert done.stdout.startswith("REFUSED sandbox isolation 'podman' needs podman"), (done.stdout, done.stderr)
+    assert "run as root" in done.stdout
 
 
 def _processes_in(namespace: str) -> list[int]:

@@ -39,17 +39,22 @@ class CallGroup:
         return [str(d / "cgroup.procs") for d in self.dirs]
 
     @classmethod
-    def create(cls, memory_bytes: int, processes: int) -> CallGroup | None:
-        """A fresh group limited to `memory_bytes` (no swap) and `processes`; None where none can be made."""
+    def create(cls, memory_bytes: int, processes: int, *, top: bool = False) -> CallGroup | None:
+        """A fresh group limited to `memory_bytes` (no swap) and `processes`; None where none can be made.
+
+        `top` makes it at the top of every hierarchy, the same path in each (`path`), as a container
+        engine's `--cgroup-parent` wants it (podman's own default, `/libpod_parent`, is there too):
+        the engine makes the container's group inside it. Else it is made under this process's group.
+        """
         name = f"toolgym-sandbox-{os.getpid()}-{next(_names)}"
-        own = _own_paths()
+        own = {} if top else _own_paths()
         if (_ROOT / "cgroup.controllers").exists():
             parent = _ROOT / own.get("", "/").lstrip("/")
             if {"memory", "pids"} <= set(_read(parent / "cgroup.subtree_control").split()):
                 limits = {"memory.max": memory_bytes, "memory.swap.max": 0, "pids.max": processes}
                 return cls._make([(parent / name, limits)], unified=True)
             return None
-        memory, pids = own.get("memory"), own.get("pids")
+        memory, pids = (("/", "/") if top else (own.get("memory"), own.get("pids")))
         if memory is None or pids is None:
             return None
         wanted = [
@@ -74,34 +79,49 @@ class CallGroup:
             return None
         return cls(made, unified)
 
+    @property
+    def path(self) -> str:
+        """The group's path below the hierarchy's root (`/name` for a `top` group), as `--cgroup-parent` takes it."""
+        return "/" + self.dirs[0].name if self.dirs else ""
+
     def members(self) -> list[int]:
-        """The pids in the group now."""
-        return [int(p) for p in _read(self.dirs[0] / "cgroup.procs").split()] if self.dirs else []
+        """The pids in the group now, those of its child groups (a container's) included."""
+        return [int(p) for d in self.dirs[:1] for p in _procs(d)]
 
     def oom_kills(self) -> int:
         """How many processes the kernel killed for exceeding the memory limit so far."""
         file = "memory.events" if self.unified else "memory.oom_control"
-        for d in self.dirs:
-            for line in _read(d / file).splitlines():
-                key, _, value = line.partition(" ")
-                if key == "oom_kill":
-                    return int(value)
-        return 0
+        kills = 0
+        for d in self.dirs:  # v1 counts a kill in the victim's own group: a container's, below this one
+            for events in [d / file, *d.glob(f"*/{file}")]:
+                for line in _read(events).splitlines():
+                    key, _, value = line.partition(" ")
+                    if key == "oom_kill":
+                        kills = max(kills, int(value))
+        return kills
 
     def close(self) -> None:
-        """SIGKILL whatever is left in the group, then remove it."""
-        for d in self.dirs:
+        """SIGKILL whatever is left in the group, then remove it (and, for a `top` group, its namesakes).
+
+        A container engine given the group as `--cgroup-parent` makes a directory of that name in
+        every other v1 hierarchy too (cpu, blkio, ...); those go as well once the container's are gone.
+        """
+        namesakes = [] if self.unified or not self.dirs or self.dirs[0].parent != _ROOT / "memory" else \
+            [d for d in _ROOT.glob(f"*/{self.dirs[0].name}") if d not in self.dirs]  # fmt: skip
+        for d in [*self.dirs, *namesakes]:
             if self.unified and (d / "cgroup.kill").exists():
                 _write(d / "cgroup.kill", "1")
             deadline = time.monotonic() + 2
             while True:
-                pids = [int(p) for p in _read(d / "cgroup.procs").split()]
+                pids = [int(p) for p in _procs(d)]
                 for pid in pids:
                     try:
                         os.kill(pid, signal.SIGKILL)
                     except ProcessLookupError:
                         pass
                 try:
+                    for child in [c for c in d.iterdir() if c.is_dir()]:
+                        child.rmdir()  # a container's group, left by an engine killed with it
                     d.rmdir()
                     break
                 except FileNotFoundError:
@@ -120,6 +140,12 @@ def _own_paths() -> dict[str, str]:
         for controller in controllers.split(",") if controllers else [""]:
             found[controller] = path
     return found
+
+
+def _procs(group: Path) -> list[str]:
+    """The pids in `group` and in its child groups (one level: a container engine's)."""
+    files = [group / "cgroup.procs", *group.glob("*/cgroup.procs")]
+    return [p for f in files for p in _read(f).split()]
 
 
 def _read(path: Path) -> str:

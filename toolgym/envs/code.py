@@ -90,7 +90,7 @@ class CodeEnv(Environment):
     def __init__(self, *, sandbox: SandboxConfig | None = None) -> None:
         self.sandbox = sandbox or SandboxConfig()
 
-    def with_sandbox(self, isolation: Literal["auto", "bwrap", "namespaces", "process"]) -> CodeEnv:
+    def with_sandbox(self, isolation: Literal["auto", "bwrap", "podman", "namespaces", "process"]) -> CodeEnv:
         """A copy whose sandbox uses `isolation` (a run's `--sandbox`); the original is unchanged."""
         return CodeEnv(sandbox=self.sandbox.model_copy(update={"isolation": isolation}))
 

@@ -1,6 +1,7 @@
 """How each isolation level starts: the bootstrap every sandboxed interpreter runs, and the argv per level.
 
 `command` builds what `run_python` launches: under `bwrap` the bubblewrap argv (`bwrap.py`), under
+`podman` a `podman run` of a container (`container.py`), under
 the weak levels the earlier `unshare` + `mount` setup (`namespaces`) or the interpreter alone with an
 audit-hook guard (`process`). As root, each run gets a fresh unprivileged uid of its own
 (`sandbox_uid`), to which bwrap and the `process` interpreter drop with util-linux's setpriv.
@@ -18,6 +19,7 @@ import subprocess
 from typing import TYPE_CHECKING
 
 from . import bwrap
+from . import container as podman
 
 if TYPE_CHECKING:
     from .sandbox import Isolation, SandboxConfig
@@ -120,10 +122,21 @@ JOIN = 'n="$1"; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1"; shift; n=$((n - 
 
 
 def command(
-    isolation: Isolation, python: str, config: SandboxConfig, uid: int | None, workdir: str | None
+    isolation: Isolation, python: str, config: SandboxConfig, uid: int | None, workdir: str | None,
+    container: tuple[str, str | None] = ("", None),
 ) -> tuple[list[str], dict[str, str], str]:
-    """The argv, environment and working directory of one run; as root it drops to `uid` itself."""
+    """The argv, environment and working directory of one run; as root it drops to `uid` itself.
+
+    `container` is the podman level's container name and cgroup parent (`container.command`).
+    """
     interpreter = [python, "-I", "-c", _BOOT, boot_config(config, guard=isolation == "process")]
+    if isolation == "podman":  # the environment goes to the container; podman itself gets a plain one
+        name, parent = container
+        inside = _environment(bwrap.SCRATCH, "/usr/bin:/bin")
+        limits = (config.disk_mb, config.memory_mb, config.processes + 1, config.open_files)  # +1: catatonit
+        argv = podman.command(python, limits, uid or _NOBODY, name, parent, inside, interpreter[1:])
+        return argv, {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8",
+                      "TMPDIR": "/var/tmp"}, "/"  # fmt: skip
     if isolation == "bwrap":
         argv = bwrap.command(python, config.disk_mb, interpreter[1:])
         return _drop(argv, uid), _environment(bwrap.SCRATCH, "/usr/bin:/bin"), "/"

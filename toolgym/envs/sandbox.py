@@ -12,6 +12,10 @@ Isolation (`SandboxConfig.isolation`, the CLI's `--sandbox`); `isolation_level()
   visible. As root, bwrap is started as a fresh unprivileged uid of its own per run; as an
   ordinary user it needs unprivileged user namespaces (or a setuid bwrap). Where it does not work,
   `auto` refuses to run code and says how to install it or how to ask for a weak mode by name.
+* `podman` (strong, by name, as root): a Podman container per call, of an image holding only the
+  interpreter and its standard library, built offline and cached by content hash; no network,
+  read-only root, a scratch tmpfs, a seccomp filter. `container.py` says what exactly it sees and
+  why Podman; it costs more per call than bwrap (`benchmarks/bench_sandbox.py`).
 * `namespaces` (weak, by name only): the earlier hand-rolled setup (`unshare` + `mount`, root only):
   no network, own PID namespace, private /tmp, but the rest of the host's filesystem (the
   repository, /run sockets) stays readable.
@@ -27,8 +31,9 @@ sets `RLIMIT_CPU` (SIGXCPU), `RLIMIT_AS` (MemoryError), `RLIMIT_NPROC` (fork fai
 BlockingIOError; under bwrap the kernel counts it inside the call's own user namespace),
 `RLIMIT_FSIZE` ("File too large"), `RLIMIT_NOFILE` and `RLIMIT_CORE` = 0. At most `max_output_bytes`
 of each stream is kept. When the call ends every process of it is killed (process group, PID
-namespace, cgroup). The interpreter runs in isolated mode (`-I`). None of this is a VM or a seccomp
-filter: kernel bugs are out of scope.
+namespace, cgroup; under podman the container's group sits inside the call's, and a container
+whose `podman run` had to be killed is removed). The interpreter runs in isolated mode (`-I`).
+None of this is a VM (bwrap adds no seccomp filter; podman does): kernel bugs are out of scope.
 
 Examples:
     >>> result = run_python("print(6 * 7)")
@@ -39,6 +44,7 @@ Examples:
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import selectors
@@ -53,15 +59,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import InfraError, UserError
-from . import bwrap
+from . import bwrap, container
 from .cgroup import CallGroup
 from .levels import JOIN, MEMORY_EXIT, PROCESSES_EXIT, command, kill_user, namespaces_possible, sandbox_uid
 from .proctree import tree_usage
 
 __all__ = ["Isolation", "SandboxConfig", "SandboxResult", "isolation_level", "run_python"]
 
-Isolation = Literal["bwrap", "namespaces", "process"]
+Isolation = Literal["bwrap", "podman", "namespaces", "process"]
 Stop = Literal["cpu", "memory", "processes", "wall", "file_size", "signal"]
+_calls = itertools.count()
 
 class SandboxConfig(BaseModel):
     """Limits and isolation of one sandboxed run; the defaults suit a coding agent's `python` tool."""
@@ -84,7 +91,7 @@ class SandboxConfig(BaseModel):
     """Open file descriptors per process (RLIMIT_NOFILE)."""
     max_output_bytes: int = Field(default=8000, ge=100)
     """Bytes kept of stdout and of stderr each; the rest is counted and dropped."""
-    isolation: Literal["auto", "bwrap", "namespaces", "process"] = "auto"
+    isolation: Literal["auto", "bwrap", "podman", "namespaces", "process"] = "auto"
     """`auto` is `bwrap` where it works and a refusal elsewhere; weak levels only by name (module docstring)."""
     python: str | None = None
     """Interpreter to run; None picks one a sandbox user can run (this one, else `python3`)."""
@@ -169,15 +176,21 @@ def _plan(wanted: str, python: str | None) -> tuple[Isolation, str]:
         )
     if level == "bwrap" and bwrap.bwrap_path() is None:
         raise UserError(_refusal("bubblewrap (bwrap) is not installed", wanted))
-    candidates = [python] if python else _interpreters()
+    if level == "podman" and (container.podman_path() is None or os.geteuid() != 0):
+        raise UserError(
+            "sandbox isolation 'podman' needs podman (Debian: apt-get install podman) run as root (rootless "
+            "podman is not set up by toolgym); use the default (bwrap)"
+        )
+    # podman: the system's python3 alone (one image to build; a whole installation, not a pyenv's)
+    candidates = [python] if python else _interpreters()[-1:] if level == "podman" else _interpreters()
     runs = [(p, _probe(level, p)) for p in candidates]
     ran = [p for p, r in runs if isinstance(r, SandboxResult) and r.ok]
     same = [p for p, r in runs if isinstance(r, SandboxResult) and r.ok and r.stdout.strip() == sys.version]
     if same or ran:
         # another version: prefer the system's python3, a whole installation the sandbox user can read
         return level, (same or ran[::-1])[0]
-    if level == "bwrap":
-        raise UserError(_refusal(f"bwrap does not start here ({_failures(runs)})", wanted))
+    if level in ("bwrap", "podman"):
+        raise UserError(_refusal(f"{level} does not start here ({_failures(runs)})", wanted))
     raise InfraError(f"no Python interpreter runs in the {level} sandbox ({_failures(runs)}); set SandboxConfig.python")
 
 
@@ -217,12 +230,15 @@ def _launch(isolation: Isolation, python: str, job: bytes, config: SandboxConfig
     """Start one sandboxed interpreter, feed it `job`, collect its output and decode how it ended."""
     uid = sandbox_uid() if os.geteuid() == 0 else None
     workdir = tempfile.mkdtemp(prefix="toolgym-sandbox-") if isolation == "process" else None
-    # the bwrap helper process and the namespace's init count too
-    group = CallGroup.create(config.memory_mb * 1024 * 1024, config.processes + 3)
+    contained = isolation == "podman"  # the container's group goes inside the call's; podman stays outside
+    # the bwrap helper process and the namespace's init count too; podman's conmon and runc (threads) too
+    extra = 1 + container.ENGINE_THREADS if contained else 3
+    group = CallGroup.create(config.memory_mb * 1024 * 1024, config.processes + extra, top=contained)
+    name = f"toolgym-sandbox-{os.getpid()}-{next(_calls)}"
     start = time.monotonic()
     try:
-        argv, env, cwd = command(isolation, python, config, uid, workdir)
-        if group is not None:
+        argv, env, cwd = command(isolation, python, config, uid, workdir, (name, group.path if group else None))
+        if group is not None and not contained:
             argv = ["/bin/sh", "-c", JOIN, "join", str(len(group.procs_files)), *group.procs_files, *argv]
         try:
             proc = subprocess.Popen(
@@ -239,6 +255,8 @@ def _launch(isolation: Isolation, python: str, job: bytes, config: SandboxConfig
             proc.wait()
             if uid is not None and isolation == "process":
                 kill_user(uid)
+            if contained and proc.returncode < 0:  # podman run was killed: its container may be left
+                container.remove(name)
     finally:
         if group is not None:
             group.close()

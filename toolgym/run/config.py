@@ -57,8 +57,9 @@ class RunConfig(BaseModel):
     count (10) or, below 1, a fraction of the rollouts it plans (0.2); unset: never stop early."""
     user_model: str | None = None
     """Model spec of the simulated user for tasks with a hidden user instruction (multi-turn suites)."""
-    sandbox: Literal["auto", "bwrap", "namespaces", "process"] = "auto"
-    """Isolation of model-written code (code suites): auto = bwrap, else refused; namespaces, process: weak, by name."""
+    sandbox: Literal["auto", "bwrap", "podman", "namespaces", "process"] = "auto"
+    """Isolation of model-written code (code suites): auto = bwrap, else refused; podman: a container per call
+    (root); namespaces, process: weak, by name."""
     executor: str = "local"
     """Where rollouts run: local (this process), ray (a Ray cluster started for the run) or ray:ADDRESS
     (ray:auto, ray:HOST:6379); the store stays with this process either way."""
