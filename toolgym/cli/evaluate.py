@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from ..envs.sandbox import STRONG
 from ..errors import RunFailed, UserError
 from ..models import write_replay
 from ..models.bfcl_results import read_bfcl_results
@@ -20,7 +21,7 @@ from .flags import ModelFlags, UserFlags, config_command
 from .progress import RunProgress
 from .summary import print_run_summary, print_scores, scores_json
 
-__all__ = ["eval_command", "run_eval", "score_command"]
+__all__ = ["eval_command", "run_eval", "sandbox_line", "score_command"]
 
 RESPONSES_HELP = "Recorded outputs (JSONL: task id -> raw text or OpenAI-style tool_calls)."
 BFCL_RESULTS_HELP = "A folder of BFCL's own result files (BFCL_v4_<category>_result.json), instead of --responses."
@@ -41,8 +42,7 @@ def run_eval(config: RunConfig, options=None, user_options=None) -> str:
 
     def on_start(run, progress) -> None:
         if run.manifest.sandbox:  # the choice is printed, and recorded in the manifest
-            weak = "" if run.manifest.sandbox == "bwrap" else " (weak isolation, chosen by name)"
-            console.print(f"model-written code runs in the {run.manifest.sandbox} sandbox{weak}")
+            console.print(sandbox_line(run.manifest.sandbox))
         shown.on_start(run, progress)
 
     try:
@@ -55,6 +55,12 @@ def run_eval(config: RunConfig, options=None, user_options=None) -> str:
         print_run_summary(config.db, [run.name])
         raise RunFailed(f"{run.name}: {run.cause}")
     return run.name
+
+
+def sandbox_line(level: str) -> str:
+    """What eval, score, train grpo and loop print about the sandbox model-written code runs in."""
+    weak = "" if level in STRONG else " (weak isolation, chosen by name)"
+    return f"model-written code runs in the {level} sandbox{weak}"
 
 
 def _interrupted(config: RunConfig, shown: RunProgress) -> str:
@@ -84,8 +90,10 @@ def score_command(
     parser: Annotated[str | None, typer.Option(help="Parser for raw-text responses (default hermes).")] = None,
     bfcl_results: Annotated[Path | None, typer.Option("--bfcl-results", help=BFCL_RESULTS_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as one JSON object.")] = False,
+    sandbox: Annotated[str, typer.Option(help=RunConfig.model_fields["sandbox"].description)] = "auto",
 ) -> None:
     """Re-score recorded model outputs against a suite (nothing is stored)."""
+    levels: list[str] = []  # the sandbox of a code suite: printed, and in --json
     if (responses is None) == (bfcl_results is None):
         raise UserError("score needs --responses FILE (a replay file) or --bfcl-results DIR (BFCL's results)")
     with tempfile.TemporaryDirectory() as tmp:
@@ -94,9 +102,12 @@ def score_command(
             records, categories = read_bfcl_results(bfcl_results)
             responses = Path(tmp) / "bfcl_results.jsonl"
             write_replay(responses, records.values())
-        rows = asyncio.run(score_responses(suite, responses, mode, split, parser, categories))
+        rows = asyncio.run(score_responses(suite, responses, mode, split, parser, categories, sandbox=sandbox,
+                                           on_sandbox=levels.append))  # fmt: skip
     source = bfcl_results if bfcl_results is not None else responses
     if as_json:
-        print(json.dumps(scores_json(rows, mode), indent=2))
+        print(json.dumps(scores_json(rows, mode) | ({"sandbox": levels[0]} if levels else {}), indent=2))
     else:
+        if levels:
+            console.print(sandbox_line(levels[0]))
         print_scores(f"{source.name} on {suite} ({mode} mode)", rows, 1, mode)

@@ -14,6 +14,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from ..run.evaluate import sandbox_level
+from ..suites import load_suite
 from ..train import (
     METHODS,
     LoopConfig,
@@ -26,8 +28,10 @@ from ..train import (
     method_runner,
     run_loop,
 )
+from ..train.grpo import grpo_sandbox
+from ..train.grpo_config import GRPORunConfig
 from .app import app, console, db_option
-from .evaluate import run_eval
+from .evaluate import run_eval, sandbox_line
 from .flags import ModelFlags, config_command
 
 __all__ = ["data_app", "train_app"]
@@ -122,6 +126,8 @@ def _print_trained(result: TrainResult) -> None:
 def _trainer(train: Callable[..., TrainResult]) -> Callable[[Any], None]:
     def handler(config: Any) -> None:
         console.print(f"training {config.model} -> {config.out}")
+        if isinstance(config, GRPORunConfig) and (level := grpo_sandbox(config)):  # its reward runs the code
+            console.print(sandbox_line(level))
         _print_trained(train(config, on_log=_train_log))
 
     return handler
@@ -139,6 +145,8 @@ for _name in sorted(METHODS.names(), key=lambda n: (_ORDER.index(n) if n in _ORD
 
 def _loop(config: LoopConfig, model: ModelFlags) -> None:
     flags = model.options()  # the same model flags as eval's; the loop sets device and batch size
+    if level := sandbox_level(load_suite(config.suite), config.sandbox):  # each evaluation prints and records it
+        console.print(sandbox_line(level))
 
     def evaluate(run: Any, options: Any) -> str:
         return run_eval(run, flags.model_copy(update={"device": options.device, "batch_size": options.batch_size}))

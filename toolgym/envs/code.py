@@ -24,13 +24,12 @@ import json
 import re
 import secrets
 import textwrap
-from typing import Literal
 
 from ..errors import InfraError, ToolError, UserError
 from ..tools import tool
 from ..types import FailureKind, Message, Task, ToolCall, Verdict
 from .environment import Environment, Episode
-from .sandbox import SandboxConfig, SandboxResult, run_python
+from .sandbox import IsolationChoice, SandboxConfig, SandboxResult, run_python
 
 __all__ = ["PYTHON_TOOL", "CodeEnv", "CodeEpisode", "extract_code"]
 
@@ -90,7 +89,7 @@ class CodeEnv(Environment):
     def __init__(self, *, sandbox: SandboxConfig | None = None) -> None:
         self.sandbox = sandbox or SandboxConfig()
 
-    def with_sandbox(self, isolation: Literal["auto", "bwrap", "podman", "namespaces", "process"]) -> CodeEnv:
+    def with_sandbox(self, isolation: IsolationChoice) -> CodeEnv:
         """A copy whose sandbox uses `isolation` (a run's `--sandbox`); the original is unchanged."""
         return CodeEnv(sandbox=self.sandbox.model_copy(update={"isolation": isolation}))
 

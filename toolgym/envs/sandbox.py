@@ -64,9 +64,13 @@ from .cgroup import CallGroup
 from .levels import JOIN, MEMORY_EXIT, PROCESSES_EXIT, command, kill_user, namespaces_possible, sandbox_uid
 from .proctree import tree_usage
 
-__all__ = ["Isolation", "SandboxConfig", "SandboxResult", "isolation_level", "run_python"]
+__all__ = ["STRONG", "Isolation", "IsolationChoice", "SandboxConfig", "SandboxResult", "isolation_level", "run_python"]
 
 Isolation = Literal["bwrap", "podman", "namespaces", "process"]
+IsolationChoice = Literal["auto", "bwrap", "podman", "namespaces", "process"]
+"""What `--sandbox` takes: `auto` (bwrap, else a refusal) or a level by name."""
+STRONG: frozenset[str] = frozenset({"bwrap", "podman"})
+"""The levels that isolate model-written code; the others are weak and run only when named."""
 Stop = Literal["cpu", "memory", "processes", "wall", "file_size", "signal"]
 _calls = itertools.count()
 
@@ -91,7 +95,7 @@ class SandboxConfig(BaseModel):
     """Open file descriptors per process (RLIMIT_NOFILE)."""
     max_output_bytes: int = Field(default=8000, ge=100)
     """Bytes kept of stdout and of stderr each; the rest is counted and dropped."""
-    isolation: Literal["auto", "bwrap", "podman", "namespaces", "process"] = "auto"
+    isolation: IsolationChoice = "auto"
     """`auto` is `bwrap` where it works and a refusal elsewhere; weak levels only by name (module docstring)."""
     python: str | None = None
     """Interpreter to run; None picks one a sandbox user can run (this one, else `python3`)."""

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..envs.sandbox import IsolationChoice
 from ..types import SamplingConfig
 from .executors.spec import check_executor
 from .limits import EpisodeLimits
@@ -57,7 +58,7 @@ class RunConfig(BaseModel):
     count (10) or, below 1, a fraction of the rollouts it plans (0.2); unset: never stop early."""
     user_model: str | None = None
     """Model spec of the simulated user for tasks with a hidden user instruction (multi-turn suites)."""
-    sandbox: Literal["auto", "bwrap", "podman", "namespaces", "process"] = "auto"
+    sandbox: IsolationChoice = "auto"
     """Isolation of model-written code (code suites): auto = bwrap, else refused; podman: a container per call
     (root); namespaces, process: weak, by name."""
     executor: str = "local"

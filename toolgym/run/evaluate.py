@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .._version import __version__
 from ..envs import CodeEnv, Environment, isolation_level
+from ..envs.sandbox import IsolationChoice
 from ..errors import RunFailed, ToolgymError
 from ..models import Model, ModelOptions
 from ..store import RunInfo, RunManifest, RunStatus, Store
@@ -84,6 +85,17 @@ def manifest_for(config: RunConfig, suite: Suite, model: Model, sandbox: str | N
         toolgym_version=__version__,
         sandbox=sandbox,
     )
+
+
+def sandbox_level(suite: Suite, sandbox: IsolationChoice) -> str | None:
+    """The isolation `suite`'s model-written code gets under `sandbox` (`--sandbox`); None: it runs no code.
+
+    Raises:
+        UserError: the suite runs code and `sandbox` does not work here (under `auto`: no bubblewrap).
+    """
+    if not isinstance(suite.env, CodeEnv):
+        return None
+    return isolation_level(suite.env.with_sandbox(sandbox).sandbox)
 
 
 def environment_for(config: RunConfig, suite: Suite) -> tuple[Environment, str | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -26,14 +27,18 @@ async def score_responses(
     split: str,
     parser: str | None,
     bfcl_categories: list[str] | None = None,
+    *,
+    sandbox: str = "auto",
+    on_sandbox: Callable[[str], None] | None = None,
 ) -> list[ResultRecord]:
     """Score a replay file; returns one ResultRecord per task of the split (nothing is stored).
 
     With `bfcl_categories`, only the tasks of those BFCL categories are scored (the ones a BFCL
-    result folder answers).
+    result folder answers). A suite that runs model-written code runs it under `sandbox`
+    (`--sandbox`); `on_sandbox` hears the level it got before anything runs.
     """
     try:
-        cfg = RunConfig(suite=suite_spec, mode=mode, split=split)
+        cfg = RunConfig(suite=suite_spec, mode=mode, split=split, sandbox=sandbox)
     except ValidationError as e:
         raise invalid_input(e, model=RunConfig, flag=True) from None
     the_suite = load_suite(cfg.suite)
@@ -45,7 +50,9 @@ async def score_responses(
                 f"the BFCL results answer the categories {bfcl_categories}, and suite {suite_spec!r} has "
                 "none of them; use --suite bfcl"
             )
-    env, _ = environment_for(cfg, the_suite)
+    env, level = environment_for(cfg, the_suite)
+    if level is not None and on_sandbox is not None:
+        on_sandbox(level)
     model = load_model(f"replay:{responses}", ModelOptions(parser=parser))
     rows: list[ResultRecord] = []
 

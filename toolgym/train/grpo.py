@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..envs import RemoteEnvironment, StatefulEnv
+from ..envs import CodeEnv, RemoteEnvironment, StatefulEnv
 from ..models import model_parser
-from ..suites import Suite, head_by_category
+from ..run.evaluate import sandbox_level
+from ..suites import Suite, head_by_category, load_suite
 from .config import TrainResult
 from .data_grpo import grpo_rows, grpo_tasks
+from .dataset_files import read_data_record
 from .grpo_config import GRPORunConfig
 from .rewards import EnvironmentReward
 from .runner import TrainMethod, run_method
@@ -24,7 +26,7 @@ from .tool_environment import StatefulReward, environment_classes
 if TYPE_CHECKING:
     from datasets import Dataset
 
-__all__ = ["GRPOMethod", "train_grpo"]
+__all__ = ["GRPOMethod", "grpo_sandbox", "train_grpo"]
 
 
 class GRPOMethod(TrainMethod[GRPORunConfig], name="grpo", config=GRPORunConfig, trl=("GRPOConfig", "GRPOTrainer")):
@@ -43,6 +45,9 @@ class GRPOMethod(TrainMethod[GRPORunConfig], name="grpo", config=GRPORunConfig, 
         else:
             self.tasks = head_by_category(self.suite.split("train"), config.limit)
         self.env = self.suite.env.with_mode(config.mode)
+        self.sandbox = sandbox_level(self.suite, config.sandbox)  # refused here, before the model loads
+        if isinstance(self.env, CodeEnv):
+            self.env = self.env.with_sandbox(config.sandbox)
 
     def dataset(self, model: Any, tokenizer: Any) -> Dataset:
         """Prompts rendered with the tokenizer (one turn) or conversations with their domain (tool rollouts)."""
@@ -83,7 +88,7 @@ class GRPOMethod(TrainMethod[GRPORunConfig], name="grpo", config=GRPORunConfig, 
         """The parser, the suite and its version, and how many verifier calls failed."""
         assert self.suite is not None
         return {"parser": self.parser, "suite": self.suite.name, "suite_version": self.suite.version,
-                "verifier_errors": self.reward.errors}
+                "verifier_errors": self.reward.errors, "sandbox": self.sandbox}
 
 
 def train_grpo(
@@ -101,6 +106,16 @@ def train_grpo(
             environment (`suite.env`) verifies.
     """
     return run_method(GRPOMethod(config, suite), on_log=on_log)
+
+
+def grpo_sandbox(config: GRPORunConfig) -> str | None:
+    """The isolation the reward's model-written code will get (None: the suite runs none), before training.
+
+    Raises:
+        UserError: as `GRPOMethod.prepare`: the suite runs code and `config.sandbox` does not work here.
+    """
+    spec = config.suite if config.data is None else read_data_record(config.data).suite
+    return sandbox_level(load_suite(spec), config.sandbox) if spec else None
 
 
 def _set_response_template(tokenizer: Any, parser: str) -> None:

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from ..envs.sandbox import IsolationChoice
 from .config import TrainConfig
 
 __all__ = ["GRPORunConfig"]
@@ -28,6 +29,8 @@ class GRPORunConfig(TrainConfig):
     """Verifier mode of the reward."""
     max_tool_calls: int = Field(default=8, ge=1)
     """Multi-turn (stateful) suites: most rounds of tool calls in one rollout."""
+    sandbox: IsolationChoice = "auto"
+    """Isolation of model-written code (code suites), as for eval: auto = bwrap, else refused; podman; weak by name."""
 
     @model_validator(mode="after")
     def _groups_fit_batches(self) -> GRPORunConfig:

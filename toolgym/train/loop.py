@@ -30,6 +30,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .._version import __version__
+from ..envs.sandbox import IsolationChoice
 from ..errors import UserError
 from ..models import ModelOptions
 from ..run import RunConfig, evaluate
@@ -118,6 +119,8 @@ class LoopConfig(BaseModel):
     """Prefix of the stored runs: NAME-r0-test, NAME-r0-train, NAME-r1-test..."""
     seed: int = 0
     """Seed of sampling and training; round r samples with seed + r."""
+    sandbox: IsolationChoice = "auto"
+    """Isolation of model-written code (code suites) in every evaluation and GRPO reward, as for eval."""
 
     @field_validator("executor")
     @classmethod
@@ -234,13 +237,13 @@ def _train_eval(config: LoopConfig, model: str, run: str, r: int) -> RunConfig:
     return RunConfig(suite=config.suite, model=model, split="train", repeats=config.samples,
                      temperature=config.temperature, top_p=config.top_p, max_tokens=config.max_tokens,
                      seed=config.seed + r, concurrency=config.concurrency, limit=config.train_limit, db=config.db,
-                     run=run, executor=config.executor)
+                     run=run, executor=config.executor, sandbox=config.sandbox)
 
 
 def _test_eval(config: LoopConfig, model: str, run: str) -> RunConfig:
     return RunConfig(suite=config.suite, model=model, split="test", max_tokens=config.max_tokens, seed=config.seed,
                      concurrency=config.concurrency, limit=config.test_limit, db=config.db, run=run,
-                     executor=config.executor)
+                     executor=config.executor, sandbox=config.sandbox)
 
 
 def _evaluate(config: LoopConfig, hooks: LoopHooks, run: RunConfig, fresh_model: bool) -> None:
@@ -312,7 +315,7 @@ def _grpo_round(
     save_data(rows, record, data)
     grpo = GRPORunConfig(model=base, data=data, out=folder / "model", num_generations=config.generations,
                          max_completion_length=config.max_tokens, temperature=config.temperature,
-                         **_shared(config))
+                         sandbox=config.sandbox, **_shared(config))
     trained, just_now = _train_once(grpo, train_grpo, hooks)
     return f"hf:{folder / 'model'}", just_now, [trained]
 
