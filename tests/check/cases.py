@@ -33,11 +33,11 @@ def check(
     category: str = "simple",
     **kw: Any,
 ) -> Verdict:
-    """`check_calls` with single items accepted in place of lists."""
+    """`check_calls` with single items accepted in place of lists, as the `Verdict` it gives."""
     calls = calls if isinstance(calls, list) else [calls]
     expected = expected if isinstance(expected, list) else [expected]
     tools = tools if isinstance(tools, list) else [tools]
-    return check_calls(calls, expected, tools, category, mode=mode, **kw)
+    return check_calls(calls, expected, tools, category, mode=mode, **kw).verdict()
 
 
 def kinds(

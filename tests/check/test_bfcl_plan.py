@@ -18,10 +18,21 @@ from ..suites.bfcl_oracle import bfcl_checker
 needs_package = pytest.mark.skipif(bfcl_checker() is None, reason="needs bfcl-eval: pip install --no-deps bfcl-eval")
 
 
-def _unplanned_first(call: ToolCall, expected: ExpectedCall, spec, dots: bool):
+def _unplanned(call: ToolCall, expected: ExpectedCall, spec, dots: bool) -> list:
     found: list = []  # with a list, call_issues takes the unplanned path and collects every issue
     call_issues(call, expected, spec, "bfcl", dots, found)
-    return found[0] if found else None
+    return found
+
+
+def _assert_plan_agrees(plan, call: ToolCall, expected: ExpectedCall, spec, dots: bool, where) -> None:
+    """The plan's first issue, its kind alone, pass/fail and issue count are the unplanned path's."""
+    found = _unplanned(call, expected, spec, dots)
+    want = found[0] if found else None
+    assert plan.issue(call, dots) == want, where
+    assert plan.failure(call, dots) is (want.kind if want else None), where
+    assert plan.passes(call, dots) is (want is None), where
+    if call.name == (plan.dotted if dots else plan.name):
+        assert plan.count(call) == len(found), where
 
 
 @needs_package
@@ -38,10 +49,7 @@ def test_plan_matches_the_unplanned_path_on_every_bfcl_pair() -> None:
             for call in calls or []:
                 for e, spec in zip(expected, specs, strict=True):
                     for dots in (False, True):
-                        plan = bfcl_plan(e, spec)
-                        want = _unplanned_first(call, e, spec, dots)
-                        assert plan.issue(call, dots) == want, (task.id, call, e.name)
-                        assert plan.passes(call, dots) is (want is None), (task.id, call, e.name)
+                        _assert_plan_agrees(bfcl_plan(e, spec), call, e, spec, dots, (task.id, call, e.name))
                         pairs += 1
     assert pairs > 30_000
 
@@ -77,8 +85,5 @@ def test_plan_special_cases_keep_bfcls_type_rules() -> None:
         {"s": "New York, NY"},
     ]
     for args in cases:
-        call = ToolCall(name="f", arguments=args)
-        want = _unplanned_first(call, expected, spec, False)
-        assert plan.issue(call, False) == want, args
-        assert plan.passes(call, False) is (want is None), args
+        _assert_plan_agrees(plan, ToolCall(name="f", arguments=args), expected, spec, False, args)
     assert plan.passes(ToolCall(name="f", arguments={"s": "new york ny", "x": 2}), False)

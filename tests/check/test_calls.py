@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.check.cases import MODES, call, check, exp, kinds, tool
-from toolgym.check import check_calls, reference_calls
+from toolgym.check import CallVerdict, check_calls, reference_calls
 from toolgym.errors import UserError
 from toolgym.types import ExpectedCall, FailureKind
 
@@ -357,15 +357,34 @@ def test_reference_answer_passes_in_both_modes() -> None:
 
 
 def test_verdicts_built_without_validation_equal_validated_ones() -> None:
-    """check_calls builds its verdicts without re-validating them (speed); they must be the same objects."""
-    from toolgym.check.calls import _trusted_verdict
-    from toolgym.types import FailureKind, Verdict
+    """CallVerdict.verdict() skips re-validation (speed); it must give the validated object."""
+    from toolgym.types import Verdict
 
-    args = dict(passed=False, failure=FailureKind.WRONG_VALUE, explanation="f: x", flags=["a"],
-                components={"matched_calls": 0.5})
-    fast = _trusted_verdict(**args)
-    slow = Verdict(reward=0.0, **args)
+    fast = CallVerdict(False, FailureKind.WRONG_VALUE, "f: x", ("a",), {"matched_calls": 0.5}).verdict()
+    slow = Verdict(reward=0.0, passed=False, failure=FailureKind.WRONG_VALUE, explanation="f: x", flags=["a"],
+                   components={"matched_calls": 0.5})
     assert fast == slow and fast.model_dump() == slow.model_dump()
     assert fast.model_fields_set == slow.model_fields_set and fast.model_dump_json() == slow.model_dump_json()
     with pytest.raises(Exception, match="frozen"):
         fast.passed = True  # type: ignore[misc]
+    assert CallVerdict(True, None, "correct").verdict() == Verdict.ok("correct")
+
+
+def test_explanation_is_written_only_when_read() -> None:
+    """A failing bfcl-mode check writes no message until its explanation is read, then the right one."""
+    t = tool("f", ("x",), x=INT)
+    e = exp("f", x=[1])
+    written: list[str] = []
+
+    def explain(text: str) -> str:
+        written.append(text)
+        return text
+
+    lazy = CallVerdict(False, FailureKind.WRONG_VALUE, (explain, "f: x"))
+    assert lazy.failure is FailureKind.WRONG_VALUE and written == []
+    assert lazy.explanation == "f: x" and lazy.explanation == "f: x" and written == ["f: x"]  # written once
+    v = check_calls([call("f", x=2)], [e], [t], "simple", mode="bfcl")
+    assert v.failure is FailureKind.WRONG_VALUE and not v.passed and v.reward == 0.0
+    assert v.explanation == "f: parameter 'x': got 2, accepted [1]"
+    two = check_calls([call("f", x=1), call("f", x=1)], [e], [t], "simple", mode="bfcl")
+    assert two.failure is FailureKind.WRONG_COUNT and two.explanation == "made 2 calls ['f', 'f'], expected 1"

@@ -1,10 +1,12 @@
 """Verifiers: function-call matching in BFCL's exact semantics and in toolgym's fairer mode.
 
-`check_calls` judges a model's calls against a task's acceptable call sets; `reference_calls` builds
+`check_calls` judges a model's calls against a task's acceptable call sets (a `CallVerdict`, whose
+`verdict()` is the stored `Verdict`); `reference_calls` builds
 the answer that must score 100%; `perturb` corrupts a correct answer into one failing with a named
 kind. `toolgym/check/calls.py` tabulates how the two modes differ.
 """
 
+from .call_verdict import CallVerdict
 from .calls import Mode, check_calls, reference_calls
 from .normalize import bfcl_standardize, safe_standardize
 from .perturb import PERTURBATION_KINDS, perturb
@@ -12,6 +14,7 @@ from .values import same
 
 __all__ = [
     "PERTURBATION_KINDS",
+    "CallVerdict",
     "Mode",
     "bfcl_standardize",
     "check_calls",

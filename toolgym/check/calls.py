@@ -32,6 +32,10 @@ present; every emitted parameter must be in the schema and among the answer's pa
 exact (bool is not int; only int->float for floats and tuple->list for tuples); a value whose type
 is the answer's rather than the schema's is a "variable" and is compared as it is; an answer's
 parameter left out must accept `""`. Lists are order-sensitive and compared whole.
+
+The answer is a `CallVerdict`: in bfcl mode the failure kind is found by each expected call's
+`BfclPlan` without writing any message, and the explanation is written when first read (most
+candidates fail, and their explanation costs more than their check); `verdict()` gives the `Verdict`.
 """
 
 from __future__ import annotations
@@ -40,81 +44,57 @@ import copy
 from typing import Any
 
 from ..errors import UserError
-from ..types import ExpectedCall, FailureKind, Tool, ToolCall, Verdict
+from ..types import ExpectedCall, FailureKind, Tool, ToolCall
+from .bfcl_plan import BfclPlan, bfcl_plan
+from .call_verdict import CallVerdict
 from .issues import Issue, short
 from .language import language_literal
-from .matching import Mode, bfcl_call_passes, call_issues, explain_unmatched, greedy_match, maximum_match
+from .matching import (
+    Mode,
+    call_issues,
+    closest_unmatched,
+    explain_unmatched,
+    greedy_match,
+    maximum_match,
+    taken_issue,
+)
 from .schema import ToolSpec, tool_spec
 
-__all__ = ["Mode", "check_calls", "reference_calls"]
-
-_MODES = ("bfcl", "toolgym")
+__all__ = ["CallVerdict", "Mode", "check_calls", "reference_calls"]
 
 
-def _verdict(
-    passed: bool,
-    failure: FailureKind | None,
-    explanation: str,
-    flags: list[str] | None = None,
-    components: dict[str, float] | None = None,
-) -> Verdict:
-    if passed and not flags and not components:
-        # verdicts are frozen: the common passing ones are shared rather than rebuilt (the hot path)
-        cached = _PASSING.get(explanation)
-        if cached is None:
-            cached = _PASSING[explanation] = Verdict.ok(explanation)
-        return cached
-    return _trusted_verdict(passed, failure, explanation, flags or [], components or {})
+class _TaskSpecs:
+    """One task's expected calls read once: their tool specs and, for bfcl mode, their plans."""
+
+    __slots__ = ("expected", "calls", "tools", "specs", "plans")
+
+    def __init__(self, expected: list[ExpectedCall], tools: list[Tool]) -> None:
+        self.expected = expected
+        self.calls = tuple(expected)
+        self.tools = tuple(tools)
+        self.specs = _find_specs(expected, tools)
+        self.plans: list[BfclPlan] = [bfcl_plan(e, s) for e, s in zip(expected, self.specs, strict=True)]
 
 
-_PASSING: dict[str, Verdict] = {}
-_VERDICT_FIELDS = frozenset(Verdict.model_fields)
+# id(expected list) -> its _TaskSpecs; the entry holds the list, so its id is not reused while cached
+_TASKS: dict[int, _TaskSpecs] = {}
 
 
-def _trusted_verdict(
-    passed: bool,
-    failure: FailureKind | None,
-    explanation: str,
-    flags: list[str],
-    components: dict[str, float],
-) -> Verdict:
-    """A Verdict from values this module built (already of the right types), without re-validating them.
-
-    Validation cost about a third of a failing check (most candidates fail); the fields set here are
-    exactly the validated constructor's (a test compares the two).
-    """
-    verdict = Verdict.__new__(Verdict)
-    object.__setattr__(verdict, "__dict__", {
-        "reward": 1.0 if passed else 0.0,
-        "passed": passed,
-        "failure": failure,
-        "explanation": explanation,
-        "components": components,
-        "flags": flags,
-    })
-    object.__setattr__(verdict, "__pydantic_fields_set__", set(_VERDICT_FIELDS))
-    object.__setattr__(verdict, "__pydantic_extra__", None)
-    object.__setattr__(verdict, "__pydantic_private__", None)
-    return verdict
-
-
-def _fail(issue: Issue, where: str, flags: list[str] | None = None, **kw: Any) -> Verdict:
-    return _verdict(False, issue.kind, f"{where}: {issue.message}", flags, **kw)
-
-
-# id(expected list) -> (the list, its calls, the tools, specs): the specs of one task, found once
-_SPECS: dict[int, tuple[list[ExpectedCall], tuple[ExpectedCall, ...], tuple[Tool, ...], list[ToolSpec]]] = {}
+def _task_specs(expected: list[ExpectedCall], tools: list[Tool]) -> _TaskSpecs:
+    entry = _TASKS.get(id(expected))
+    # still the entry of these lists, not changed in place since
+    if entry is not None and entry.expected is expected and entry.calls == tuple(expected):
+        if entry.tools == tuple(tools):
+            return entry
+    entry = _TaskSpecs(expected, tools)
+    if len(_TASKS) >= 4096:
+        _TASKS.clear()
+    _TASKS[id(expected)] = entry
+    return entry
 
 
 def _specs(expected: list[ExpectedCall], tools: list[Tool]) -> list[ToolSpec]:
-    entry = _SPECS.get(id(expected))
-    if entry is not None and entry[0] is expected and entry[1] == tuple(expected) and entry[2] == tuple(tools):
-        return entry[3]
-    specs = _find_specs(expected, tools)
-    if len(_SPECS) >= 4096:
-        _SPECS.clear()
-    _SPECS[id(expected)] = (expected, tuple(expected), tuple(tools), specs)
-    return specs
+    return _task_specs(expected, tools).specs
 
 
 def _find_specs(expected: list[ExpectedCall], tools: list[Tool]) -> list[ToolSpec]:
@@ -152,6 +132,42 @@ def _names(calls: list[ToolCall] | list[ExpectedCall]) -> str:
     return short([c.name for c in calls])
 
 
+def _count_explanation(calls: list[ToolCall], expected: list[ExpectedCall] | None) -> str:
+    if expected is None:
+        return f"made {len(calls)} calls {_names(calls)}, expected 1"
+    return f"made {len(calls)} calls {_names(calls)}, expected {len(expected)} {_names(expected)}"
+
+
+def _plan_explanation(where: str, plan: BfclPlan, call: ToolCall, dots: bool) -> str:
+    issue = plan.issue(call, dots)
+    assert issue is not None, "written only for a call the plan found failing"
+    return f"{where}: {issue.message}"
+
+
+def _fail(issue: Issue, where: str, flags: tuple[str, ...] = (), **kw: Any) -> CallVerdict:
+    return CallVerdict(False, issue.kind, f"{where}: {issue.message}", flags, **kw)
+
+
+# how a category is checked, by the words BFCL's category names contain
+_RELEVANCE, _IRRELEVANCE, _PARALLEL, _SINGLE = "relevance", "irrelevance", "parallel", "single"
+_SHAPES: dict[str, str] = {}
+_WRONG_COUNT = FailureKind.WRONG_COUNT
+
+
+def _shape(category: str) -> str:
+    if "irrelevance" in category:
+        shape = _IRRELEVANCE
+    elif "relevance" in category:
+        shape = _RELEVANCE
+    elif "parallel" in category:
+        shape = _PARALLEL
+    else:
+        shape = _SINGLE
+    if len(_SHAPES) < 4096:
+        _SHAPES[category] = shape
+    return shape
+
+
 def check_calls(
     calls: list[ToolCall],
     expected: list[ExpectedCall],
@@ -161,7 +177,7 @@ def check_calls(
     mode: Mode = "toolgym",
     parse_error: str | None = None,
     dots_as_underscores: bool = False,
-) -> Verdict:
+) -> CallVerdict:
     """Judge the calls a model made against the expected calls of a function-calling task.
 
     Args:
@@ -176,7 +192,8 @@ def check_calls(
 
     Returns:
         A passing verdict, or a failing one naming the failure kind, function, parameter, value got
-        and values accepted.
+        and values accepted. Its explanation may be written when first read, from `calls`,
+        `expected` and `tools` as they are then: read it (or call `verdict()`) before changing them.
 
     Examples:
         >>> v = check_calls([ToolCall(name="f", arguments={"x": 2})],
@@ -186,115 +203,135 @@ def check_calls(
         >>> v.failure, v.explanation
         (<FailureKind.WRONG_VALUE: 'wrong_value'>, "f: parameter 'x': got 2, accepted [1]")
     """
-    if mode not in _MODES:
-        raise UserError(f"unknown verifier mode {mode!r}; use one of {list(_MODES)}")
-    if "relevance" in category and "irrelevance" not in category:
+    if mode != "bfcl" and mode != "toolgym":
+        raise UserError(f"unknown verifier mode {mode!r}; use one of ['bfcl', 'toolgym']")
+    shape = _SHAPES.get(category) or _shape(category)
+    if shape is _RELEVANCE:
         return _check_relevance(calls, tools, mode, parse_error)
-    no_call = not expected or "irrelevance" in category
+    no_call = not expected or shape is _IRRELEVANCE
     if parse_error is not None:
         if mode == "bfcl" and no_call:
-            return _verdict(
+            return CallVerdict(
                 True,
                 None,
                 f"no call decoded ({short(parse_error)}); BFCL counts a decode failure as abstention",
-                ["decode_failure_as_abstention"],
+                ("decode_failure_as_abstention",),
             )
-        return _verdict(
+        return CallVerdict(
             False, FailureKind.PARSE_ERROR, f"tool calls could not be decoded: {short(parse_error)}"
         )
     if no_call:
         if calls:
-            return _verdict(False, FailureKind.SHOULD_ABSTAIN, f"expected no call, got {_names(calls)}")
-        return _verdict(True, None, "correctly made no call")
+            return CallVerdict(False, FailureKind.SHOULD_ABSTAIN, f"expected no call, got {_names(calls)}")
+        return CallVerdict(True, None, "correctly made no call")
     if not calls:
-        return _verdict(False, FailureKind.SHOULD_CALL, f"expected {_names(expected)}, got no call")
-    flags = None
+        return CallVerdict(False, FailureKind.SHOULD_CALL, f"expected {_names(expected)}, got no call")
+    flags: tuple[str, ...] = ()
     if mode == "bfcl":
         for c in calls:
             if c.positional:
-                flags = ["positional_args_dropped"]
+                flags = ("positional_args_dropped",)
                 break
-    specs = _specs(expected, tools)
-    if "parallel" in category or len(expected) > 1:
-        return _check_parallel(calls, expected, specs, mode, dots_as_underscores, flags)
+    task = _task_specs(expected, tools)
+    if shape is _PARALLEL or len(expected) > 1:
+        return _check_parallel(calls, task, mode, dots_as_underscores, flags)
     if len(calls) != 1:
-        return _verdict(
-            False, FailureKind.WRONG_COUNT, f"made {len(calls)} calls {_names(calls)}, expected 1", flags
-        )
-    issue = call_issues(calls[0], expected[0], specs[0], mode, dots_as_underscores)
+        return CallVerdict(False, _WRONG_COUNT, (_count_explanation, calls, None), flags)
+    call = calls[0]
+    if mode == "bfcl":
+        plan = task.plans[0]
+        kind = plan.failure(call, dots_as_underscores)
+        if kind is None:
+            return CallVerdict(True, None, "correct", flags)
+        return CallVerdict(False, kind, (_plan_explanation, plan.name, plan, call, dots_as_underscores), flags)
+    issue = call_issues(call, expected[0], task.specs[0], mode, dots_as_underscores)
     if issue is not None:
-        return _fail(issue, specs[0].name, flags)
-    return _verdict(True, None, "correct", flags)
+        return _fail(issue, task.specs[0].name, flags)
+    return CallVerdict(True, None, "correct", flags)
 
 
-def _check_relevance(calls: list[ToolCall], tools: list[Tool], mode: Mode, parse_error: str | None) -> Verdict:
+def _check_relevance(calls: list[ToolCall], tools: list[Tool], mode: Mode, parse_error: str | None) -> CallVerdict:
     """BFCL's live_relevance: some function fits, so any decoded call passes (its arguments are not checked).
 
     toolgym mode also requires every call to name an offered function.
     """
     if parse_error is not None:
-        return _verdict(False, FailureKind.PARSE_ERROR, f"tool calls could not be decoded: {short(parse_error)}")
+        return CallVerdict(False, FailureKind.PARSE_ERROR, f"tool calls could not be decoded: {short(parse_error)}")
     if not calls:
-        return _verdict(False, FailureKind.SHOULD_CALL, "a function fits the request, but no call was made")
+        return CallVerdict(False, FailureKind.SHOULD_CALL, "a function fits the request, but no call was made")
     if mode == "toolgym":
         offered = {t.name for t in tools}
         unknown = [c.name for c in calls if c.name not in offered]
         if unknown:
             why = f"called {short(unknown)}, offered {short(sorted(offered))}"
-            return _verdict(False, FailureKind.WRONG_FUNCTION, why)
-    return _verdict(True, None, "made a call where one was needed")
+            return CallVerdict(False, FailureKind.WRONG_FUNCTION, why)
+    return CallVerdict(True, None, "made a call where one was needed")
 
 
 def _check_parallel(
-    calls: list[ToolCall],
-    expected: list[ExpectedCall],
-    specs: list[ToolSpec],
-    mode: Mode,
-    dots: bool,
-    flags: list[str] | None,
-) -> Verdict:
+    calls: list[ToolCall], task: _TaskSpecs, mode: Mode, dots: bool, flags: tuple[str, ...]
+) -> CallVerdict:
+    expected, specs = task.expected, task.specs
     n = len(expected)
     if len(calls) != n:
-        return _verdict(
+        return CallVerdict(
             False,
-            FailureKind.WRONG_COUNT,
-            f"made {len(calls)} calls {_names(calls)}, expected {n} {_names(expected)}",
+            _WRONG_COUNT,
+            (_count_explanation, calls, expected),
             flags,
         )
-    memo: dict[tuple[int, int], bool] = {}
+    memo: list[list[bool | None]] = [[None] * n for _ in range(n)]
+    plans = task.plans if mode == "bfcl" else None
+    if plans is not None:
 
-    def ok(i: int, j: int) -> bool:
-        passes = memo.get((i, j))
-        if passes is None:
-            if mode == "bfcl":
-                passes = bfcl_call_passes(calls[j], expected[i], specs[i], dots)
-            else:
-                passes = call_issues(calls[j], expected[i], specs[i], mode, dots) is None
-            memo[i, j] = passes
-        return passes
+        def ok(i: int, j: int) -> bool:
+            passes = memo[i][j]
+            if passes is None:
+                passes = memo[i][j] = plans[i].passes(calls[j], dots)
+            return passes
+
+    else:
+
+        def ok(i: int, j: int) -> bool:
+            passes = memo[i][j]
+            if passes is None:
+                passes = memo[i][j] = call_issues(calls[j], expected[i], specs[i], mode, dots) is None
+            return passes
 
     failed_at, used = greedy_match(n, ok)  # BFCL's rule; when it succeeds a full matching exists
     if failed_at is None:
-        return _verdict(True, None, "correct", flags)
+        return CallVerdict(True, None, "correct", flags)
     match = maximum_match(n, ok)
     expected_left = [i for i, j in enumerate(match) if j is None]
     if not expected_left:
         if mode == "toolgym":
-            return _verdict(True, None, "correct", flags)
+            return CallVerdict(True, None, "correct", flags)
         # a full matching exists, but BFCL's greedy order took the wrong call first
-        flags = [*(flags or []), "greedy_first_match"]
+        flags = (*flags, "greedy_first_match")
         expected_left, calls_left = [failed_at], [j for j in range(n) if j not in used]
     else:
         # blame what the best matching leaves over: the greedy order would blame an innocent call
         taken = {j for j in match if j is not None}
         calls_left = [j for j in range(n) if j not in taken]
-    matched = n - len(expected_left) if mode == "toolgym" else len(used)
-    i, j, issue = explain_unmatched(calls, expected, specs, expected_left, calls_left, mode, dots)
-    return _fail(
-        issue,
-        f"{specs[i].name} (expected call #{i}, call #{j})",
+    components = {"matched_calls": (n - len(expected_left) if mode == "toolgym" else len(used)) / n}
+    if plans is None:
+        i, j, issue = explain_unmatched(calls, expected, specs, expected_left, calls_left, mode, dots)
+        return _fail(issue, f"{specs[i].name} (expected call #{i}, call #{j})", flags, components=components)
+
+    def distance(i: int, j: int) -> int:
+        return plans[i].count(calls[j])  # issues counted without writing their messages
+
+    i, j, fails = closest_unmatched(calls, specs, expected_left, calls_left, dots, distance)
+    where = f"{specs[i].name} (expected call #{i}, call #{j})"
+    if not fails:
+        return _fail(taken_issue(j), where, flags, components=components)
+    plan, call = plans[i], calls[j]
+    return CallVerdict(
+        False,
+        plan.failure(call, dots),
+        (_plan_explanation, where, plan, call, dots),
         flags,
-        components={"matched_calls": matched / n},
+        components,
     )
 
 

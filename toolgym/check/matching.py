@@ -19,12 +19,13 @@ from .values import bfcl_issue, omittable, toolgym_issue
 
 __all__ = [
     "Mode",
-    "bfcl_call_passes",
     "bind_arguments",
     "call_issues",
+    "closest_unmatched",
     "explain_unmatched",
     "greedy_match",
     "maximum_match",
+    "taken_issue",
 ]
 
 Mode = Literal["bfcl", "toolgym"]
@@ -118,11 +119,6 @@ def call_issues(
     return found[0] if found else first
 
 
-def bfcl_call_passes(call: ToolCall, expected: ExpectedCall, tool: ToolSpec, dots_as_underscores: bool) -> bool:
-    """`call_issues(..., mode="bfcl") is None`, without building messages (parallel matching's test)."""
-    return bfcl_plan(expected, tool).passes(call, dots_as_underscores)
-
-
 def greedy_match(n: int, ok: Callable[[int, int], bool]) -> tuple[int | None, list[int]]:
     """BFCL's parallel matching: each expected call in turn takes the first unused call that passes.
 
@@ -164,6 +160,45 @@ def maximum_match(n: int, ok: Callable[[int, int], bool]) -> list[int | None]:
     return match
 
 
+def closest_unmatched(
+    calls: list[ToolCall],
+    tools: list[ToolSpec],
+    expected_left: list[int],
+    calls_left: list[int],
+    dots_as_underscores: bool,
+    distance: Callable[[int, int], int],
+) -> tuple[int, int, bool]:
+    """The closest (expected, call) pair among those left unmatched, and whether it fails on its own.
+
+    `distance(i, j)` is the number of issues of call j as expected call i (asked only when the names
+    match); a different function counts as farther than any number of issues. So a perturbed call is
+    blamed against the expected call it was meant to be. When every leftover pair of the same name
+    passes on its own (the matching itself failed), the first leftover pair is returned with False.
+    """
+    best: tuple[int, int, int] | None = None
+    other_function: tuple[int, int] | None = None
+    for i in expected_left:
+        want = tools[i].name.replace(".", "_") if dots_as_underscores else tools[i].name
+        for j in calls_left:
+            if calls[j].name != want:
+                # a different function is farther than any number of issues: kept only as a last resort
+                other_function = other_function or (i, j)
+                continue
+            d = distance(i, j)
+            if d and (best is None or d < best[0]):
+                best = (d, i, j)
+    if best is not None:
+        return best[1], best[2], True
+    if other_function is not None:
+        return other_function[0], other_function[1], True
+    return expected_left[0], calls_left[0], False
+
+
+def taken_issue(j: int) -> Issue:
+    """The issue of a leftover call that passes on its own: another expected call took its match."""
+    return Issue(FailureKind.WRONG_VALUE, f"call #{j} was taken by another expected call")
+
+
 def explain_unmatched(
     calls: list[ToolCall],
     expected: list[ExpectedCall],
@@ -173,28 +208,14 @@ def explain_unmatched(
     mode: Mode,
     dots_as_underscores: bool,
 ) -> tuple[int, int, Issue]:
-    """The closest (expected, call) pair among those left unmatched, and what is wrong with it.
+    """The closest (expected, call) pair among those left unmatched, and what is wrong with it."""
 
-    Closeness counts the pair's issues, a different function counting as many; so a perturbed call is
-    blamed against the expected call it was meant to be.
-    """
-    best: tuple[int, int, int, Issue] | None = None
-    other_function: tuple[int, int] | None = None
-    for i in expected_left:
-        want = tools[i].name.replace(".", "_") if dots_as_underscores else tools[i].name
-        for j in calls_left:
-            if calls[j].name != want:
-                # a different function is farther than any number of issues: kept only as a last resort
-                other_function = other_function or (i, j)
-                continue
-            issues: list[Issue] = []
-            call_issues(calls[j], expected[i], tools[i], mode, dots_as_underscores, issues)
-            if issues and (best is None or len(issues) < best[0]):
-                best = (len(issues), i, j, issues[0])
-    if best is None and other_function is not None:
-        i, j = other_function
-        return i, j, call_issues(calls[j], expected[i], tools[i], mode, dots_as_underscores)  # type: ignore[return-value]
-    if best is None:  # every leftover pair passes on its own: the matching itself failed
-        i, j = expected_left[0], calls_left[0]
-        return i, j, Issue(FailureKind.WRONG_VALUE, f"call #{j} was taken by another expected call")
-    return best[1], best[2], best[3]
+    def distance(i: int, j: int) -> int:
+        issues: list[Issue] = []
+        call_issues(calls[j], expected[i], tools[i], mode, dots_as_underscores, issues)
+        return len(issues)
+
+    i, j, fails = closest_unmatched(calls, tools, expected_left, calls_left, dots_as_underscores, distance)
+    if not fails:
+        return i, j, taken_issue(j)
+    return i, j, call_issues(calls[j], expected[i], tools[i], mode, dots_as_underscores)  # type: ignore[return-value]

@@ -19,7 +19,7 @@ from .language import convert_language_value
 from .normalize import bfcl_standardize, safe_standardize
 from .schema import MISSING, ParamSpec
 
-__all__ = ["NOTHING", "bfcl_issue", "bfcl_ok", "first_answer", "omittable", "same", "toolgym_issue"]
+__all__ = ["NOTHING", "bfcl_failure", "bfcl_issue", "bfcl_ok", "first_answer", "omittable", "same", "toolgym_issue"]
 
 NOTHING: Any = object()
 """What `first_answer` returns when only omission is accepted."""
@@ -103,15 +103,17 @@ def _bfcl_list(value: list[Any], accepted: list[Any]) -> bool:
     return False
 
 
-def bfcl_ok(spec: ParamSpec, value: Any, accepted: list[Any]) -> bool:
-    """Whether BFCL's check passes the value: `bfcl_issue(...) is None`, without building a message.
+def _bfcl_typed(spec: ParamSpec, value: Any, accepted: list[Any]) -> tuple[ParamSpec, Any, bool] | None:
+    """BFCL's type check of a value: what is compared next, or None when the type is wrong.
 
-    Most checks fail (parallel matching tries every pair), and the message is wanted once at most.
+    Returns the spec and value to compare (read from a Java/JavaScript string, an int read as a float,
+    a tuple as a list) and whether the answer is a "variable" (compared as it is). `bfcl_issue`
+    makes the same decisions while writing its messages.
     """
     if spec.language is not None:
         read = convert_language_value(spec.language, value, "")
         if type(read) is Issue:
-            return False
+            return None
         spec, value = read
     types = spec.bfcl_py
     if spec.is_tuple and type(value) is tuple:
@@ -127,18 +129,44 @@ def bfcl_ok(spec: ParamSpec, value: Any, accepted: list[Any]) -> bool:
             items = spec.items
             if list in types and items is not None and items.bfcl_py is not None:
                 if not _bfcl_items_typed(value, items.bfcl_py, accepted):
-                    return False
+                    return None
         elif tv is answer_type:
             is_variable = True
         else:
-            return False
+            return None
+    return spec, value, is_variable
+
+
+def _bfcl_equal(spec: ParamSpec, value: Any, accepted: list[Any], is_variable: bool) -> bool:
+    """BFCL's comparison of a value of the right type with the accepted values."""
     if not is_variable:
-        kind = type(value) if types is None else types[0]
+        kind = type(value) if spec.bfcl_py is None else spec.bfcl_py[0]
         if kind is str:
             return bfcl_standardize(value) in _standardized(accepted)
-        if kind is dict or kind is list:
-            return bfcl_issue(spec, value, accepted, "") is None
+        if kind is dict:
+            return type(value) is not dict or _bfcl_dict("", value, accepted) is None
+        if kind is list:
+            if spec.items is not None and spec.items.bfcl_py == (dict,):
+                return _bfcl_list_dict("", value, accepted) is None
+            return _bfcl_list(value, accepted)
     return value in accepted
+
+
+def bfcl_ok(spec: ParamSpec, value: Any, accepted: list[Any]) -> bool:
+    """Whether BFCL's check passes the value: `bfcl_issue(...) is None`, without building a message.
+
+    Most checks fail (parallel matching tries every pair), and the message is wanted once at most.
+    """
+    typed = _bfcl_typed(spec, value, accepted)
+    return typed is not None and _bfcl_equal(typed[0], typed[1], accepted, typed[2])
+
+
+def bfcl_failure(spec: ParamSpec, value: Any, accepted: list[Any]) -> FailureKind | None:
+    """The kind of `bfcl_issue(...)`, without building its message: wrong type, wrong value or None."""
+    typed = _bfcl_typed(spec, value, accepted)
+    if typed is None:
+        return FailureKind.WRONG_TYPE
+    return None if _bfcl_equal(typed[0], typed[1], accepted, typed[2]) else FailureKind.WRONG_VALUE
 
 
 # id(accepted list) -> (the list, its strings standardized): answers are checked again and again

@@ -60,4 +60,4 @@ class FunctionCallingEnv(ModeMixin, Environment):
             mode=self.mode,
             parse_error=last.parse_error,
             dots_as_underscores=self.dots_as_underscores,
-        )
+        ).verdict()
