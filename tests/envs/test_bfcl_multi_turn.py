@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import random
@@ -10,17 +11,20 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import openai_server as completions
+from tests.helpers.openai_server import OpenAIServer, tool_call
 from toolgym.cli import main
 from toolgym.envs import BfclMultiTurnEnv
-from toolgym.envs.bfcl_multi_turn import BfclMultiTurnEpisode, _state_and_responses
+from toolgym.envs.bfcl_multi_turn import STEPS_PER_TURN, BfclMultiTurnEpisode, _state_and_responses
 from toolgym.errors import UserError
+from toolgym.run.limits import label_limit
 from toolgym.suites import load_suite
-from toolgym.types import Message, ToolCall
+from toolgym.types import FailureKind, Message, ToolCall
 
 from ..suites.bfcl_oracle import bfcl_checker
 
 needs_package = pytest.mark.skipif(bfcl_checker() is None, reason="needs bfcl-eval: pip install --no-deps bfcl-eval")
-CATEGORIES = ("multi_turn_base", "multi_turn_miss_param", "multi_turn_long_context")
+CATEGORIES = ("multi_turn_base", "multi_turn_miss_func", "multi_turn_miss_param", "multi_turn_long_context")
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +38,7 @@ def gold(task) -> list[list[ToolCall]]:
 
 @needs_package
 def test_multi_turn_tasks_load_with_user_turns_and_back_end_tools(suite) -> None:
-    assert {t.category for t in suite.tasks} == set(CATEGORIES) and len(suite.tasks) == 600
+    assert {t.category for t in suite.tasks} == set(CATEGORIES) and len(suite.tasks) == 800
     task = next(t for t in suite.tasks if t.id == "multi_turn_base_0")
     assert task.messages[0].content.startswith("Move 'final_report.pdf'")
     assert len(task.metadata["user_turns"]) == 3 and "cd" in {t.name for t in task.tools}
@@ -66,18 +70,98 @@ def test_gold_sequences_through_the_agent_loop_score_100_percent(tmp_path: Path,
     out = capsys.readouterr().out
     rows = sqlite3.connect(db).execute("select passed, explanation from rollouts").fetchall()
     assert len(rows) == 60 and all(passed == 1 for passed, _ in rows), [r for r in rows if r[0] != 1][:3]
-    assert "BFCL multi-turn (3/4 run)" in out
+    assert "BFCL multi-turn " in out and "/4 run)" not in out  # all four multi-turn categories ran
 
 
-def test_miss_func_and_mixed_suites_are_refused_with_the_reason() -> None:
+def test_mixed_suites_and_unknown_modes_are_refused_with_the_reason() -> None:
     with pytest.raises(UserError, match="unknown verifier mode 'strict'"):
         BfclMultiTurnEnv(mode="strict")
     if bfcl_checker() is None:
         pytest.skip("needs bfcl-eval: pip install --no-deps bfcl-eval")
-    with pytest.raises(UserError, match="change the tool list mid-episode"):
-        load_suite("bfcl:multi_turn_miss_func")
     with pytest.raises(UserError, match="load multi-turn categories on their own"):
         load_suite("bfcl:multi_turn_base,simple_python")
+
+
+# ---------------------------------------------------------------- miss_func and BFCL's step limit
+
+
+def _openai_model(server):
+    from toolgym.models import ModelOptions, load_model
+
+    return load_model("openai:test-model", ModelOptions(base_url=server.url, max_retries=0))
+
+
+def _play(model, task, env=None):
+    from toolgym.run import EpisodeLimits, run_episode
+    from toolgym.types import SamplingConfig
+
+    async def go():
+        try:
+            return await run_episode(model, env or BfclMultiTurnEnv(mode="bfcl"), task, SamplingConfig(),
+                                     EpisodeLimits())
+        finally:
+            await model.aclose()
+
+    return asyncio.run(go())
+
+
+def _openai_calls(calls: list[ToolCall], task) -> list[dict]:
+    order = {t.name: list(t.parameters.get("properties", {})) for t in task.tools}
+    order.update({t["name"]: list(t["parameters"]["properties"]) for ts in task.metadata["later_tools"].values()
+                  for t in ts})
+    out = []
+    for c in calls:
+        args = dict(zip(order[c.name], c.positional, strict=False)) | c.arguments
+        out.append(tool_call(c.name, args, id=f"c{len(out)}"))
+    return out
+
+
+@needs_package
+def test_miss_func_offers_held_back_functions_from_the_turn_bfcl_adds_them(suite) -> None:
+    """Through the agent loop and a real HTTP model: `sort` is offered (last) from turn 3 on, refused before."""
+    task = next(t for t in suite.tasks if t.id == "multi_turn_miss_func_0")
+    assert "sort" not in {t.name for t in task.tools} and list(task.metadata["later_tools"]) == ["3"]
+    assert task.metadata["user_turns"][2] == "I have updated some more functions you can choose from. What about now?"
+    turns = gold(task)
+    assert turns[2] == [] and turns[3][0].name == "sort"
+    replies = []
+    for i, calls in enumerate(turns):
+        if i == 2:  # the turn that asks for sort before it is offered: the model tries it anyway
+            replies.append(completions.calls(tool_call("sort", {"file_name": "final_report.pdf"}, id="early")))
+        if calls:
+            replies.append(completions.calls(*_openai_calls(calls, task)))
+        replies.append(completions.completion("Done."))
+    with OpenAIServer() as server:
+        server.script(*replies)
+        rollout = _play(_openai_model(server), task, BfclMultiTurnEnv(mode="toolgym"))
+        bodies = server.bodies
+    offered = [[t["function"]["name"] for t in b["tools"]] for b in bodies]
+    user_turn_of = [sum(m["role"] == "user" for m in b["messages"]) - 1 for b in bodies]
+    for names, turn in zip(offered, user_turn_of, strict=True):
+        assert ("sort" in names) is (turn >= 3), (turn, names)
+        if turn >= 3:
+            assert names[-1] == "sort" and names[:-1] == [t.name for t in task.tools]
+    early = next(m for m in rollout.messages if m.role == "tool" and m.tool_call_id == "early")
+    assert "not available" in early.content  # not offered yet: never reaches the back-end
+    assert rollout.end_reason == "user_stop"
+    # the early call changed nothing: toolgym mode lets it pass; BFCL's irrelevance check fails the turn
+    assert BfclMultiTurnEnv(mode="toolgym").verify(task, rollout.messages).passed
+    bfcl = BfclMultiTurnEnv(mode="bfcl").verify(task, rollout.messages)
+    assert bfcl.failure is FailureKind.SHOULD_ABSTAIN and "turn 2" in bfcl.explanation
+
+
+@needs_package
+def test_a_turn_past_bfcls_step_limit_ends_the_episode(suite) -> None:
+    """BFCL stops an entry when a turn's steps with calls pass 20: the 21st runs, then the episode ends."""
+    task = next(t for t in suite.tasks if t.id == "multi_turn_base_0")
+    assert BfclMultiTurnEnv.steps_per_turn == STEPS_PER_TURN == 20
+    with OpenAIServer(completions.call_first_tool) as server:  # every reply: a call
+        rollout = _play(_openai_model(server), task)
+    assert rollout.end_reason == "max_steps_per_turn"
+    assert sum(m.role == "assistant" for m in rollout.messages) == STEPS_PER_TURN + 1
+    assert sum(m.role == "tool" for m in rollout.messages) == STEPS_PER_TURN + 1  # the last step's call ran
+    verdict = label_limit(BfclMultiTurnEnv(mode="bfcl").verify(task, rollout.messages), rollout.end_reason)
+    assert verdict.failure is FailureKind.LIMIT_REACHED and "max_steps_per_turn" in verdict.explanation
 
 
 # ---------------------------------------------------------------- agreement with BFCL's own checker

@@ -134,7 +134,8 @@ def test_malformed_line_names_file_and_line(folder: Path) -> None:
 def test_unknown_and_later_categories(folder: Path) -> None:
     msg = load_error(folder, ["simpel"])
     assert "unknown BFCL category 'simpel'" in msg and "parallel_multiple" in msg
-    assert "not supported yet" in load_error(folder, ["multi_turn_miss_func"])
+    missing = "no question or possible-answer file for 'multi_turn_miss_func'"
+    assert missing in load_error(folder, ["multi_turn_miss_func"])
     assert "need the internet" in load_error(folder, ["web_search_base"])
     assert "no question file for category 'parallel'" in load_error(folder, ["parallel"])
 

@@ -2,10 +2,13 @@
 
 Each episode creates fresh instances of the task's back-end classes (file system, maths, messaging,
 posting, tickets, trading, travel, vehicle: bfcl-eval's own code, loaded with BFCL's
-`_load_scenario`) and executes each call by name, with its arguments, only for functions the task
-offers. BFCL's own executor instead rewrites the call string and `eval`s it; results are formatted
-as BFCL formats them (a dict as JSON, other values as `str`, an exception as
-`"Error during execution: ..."`), so the responses compared are the same.
+`_load_scenario`) and executes each call by name, with its arguments, only for functions offered so
+far: the task's tools, and from a later user turn on the functions `multi_turn_miss_func` held back
+until then (`metadata["later_tools"]`, offered through `Episode.begin_turn`). A user turn allows
+BFCL's 20 steps (`steps_per_turn`; BFCL stops an entry after the 21st). BFCL's own executor instead
+rewrites the call string and `eval`s it; results are formatted as BFCL formats them (a dict as JSON,
+other values as `str`, an exception as `"Error during execution: ..."`), so the responses compared are
+the same.
 
 `verify` is BFCL's `multi_turn_checker` and `multi_turn_irrelevance_checker` (bfcl mode): the
 model's calls of each user turn are replayed on fresh instances beside the gold calls; after every
@@ -33,10 +36,13 @@ from typing import Any
 
 from ..check import Mode, same
 from ..errors import UserError
-from ..types import FailureKind, Message, Task, ToolCall, Verdict
+from ..types import FailureKind, Message, Task, Tool, ToolCall, Verdict
 from .environment import Environment, Episode, ModeMixin, check_mode
 
-__all__ = ["BfclMultiTurnEnv", "BfclMultiTurnEpisode", "split_turns"]
+__all__ = ["STEPS_PER_TURN", "BfclMultiTurnEnv", "BfclMultiTurnEpisode", "later_tools", "split_turns"]
+
+#: BFCL's MAXIMUM_STEP_LIMIT (constants/default_prompts.py): an entry stops once a turn passes it
+STEPS_PER_TURN = 20
 
 _MODULE = "bfcl_eval.eval_checker.multi_turn_eval.func_source_code."
 # BFCL's CLASS_FILE_PATH_MAPPING and STATELESS_CLASSES (constants/executable_backend_config.py)
@@ -81,13 +87,29 @@ def _format(result: Any) -> str:
     return str(result)
 
 
+def later_tools(task: Task) -> dict[int, list[Tool]]:
+    """The tools a task offers only from a later user turn on (BFCL's `missed_function`), by turn."""
+    later = task.metadata.get("later_tools") or {}
+    return {int(turn): [Tool.model_validate(t) for t in tools] for turn, tools in later.items()}
+
+
 class BfclMultiTurnEpisode(Episode):
-    """One rollout's back-end instances; calls reach them by name, only for offered functions."""
+    """One rollout's back-end instances; calls reach them by name, only for functions offered so far."""
 
     def __init__(self, task: Task) -> None:
         self.instances = _instances(task)
-        offered = {t.name for t in task.tools}
-        self.methods = {k: m for k, m in _all_methods(self.instances).items() if k in offered}
+        self.offered = list(task.tools)
+        self.later = later_tools(task)
+        self.methods = _methods(self.instances, {t.name for t in self.offered})
+
+    def begin_turn(self, user_turn: int) -> list[Tool] | None:
+        """From the turn BFCL adds held-back functions, offer them too (after the others, as BFCL does)."""
+        added = self.later.get(user_turn)
+        if not added:
+            return None
+        self.offered = self.offered + added
+        self.methods = _methods(self.instances, {t.name for t in self.offered})
+        return self.offered
 
     def call(self, call: ToolCall) -> str:
         """Run the method named by the call, as BFCL formats its result or error."""
@@ -120,6 +142,7 @@ class BfclMultiTurnEnv(ModeMixin, Environment):
 
     kind = "bfcl_multi_turn"
     single_turn = False
+    steps_per_turn = STEPS_PER_TURN
 
     def __init__(self, mode: Mode = "toolgym") -> None:
         self.mode: Mode = check_mode(mode, self.kind)
@@ -215,6 +238,10 @@ def _toolgym_check(task: Task, model: list[list[list[ToolCall]]], gold: list[lis
                 return Verdict.fail(FailureKind.MISSING_ACTION, why)
             left.pop(match)
     return Verdict.ok("every turn's state (private included) and results match BFCL's gold calls")
+
+
+def _methods(instances: dict[str, Any], offered: set[str]) -> dict[str, Any]:
+    return {k: m for k, m in _all_methods(instances).items() if k in offered}
 
 
 def _all_methods(instances: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from ..check import Mode
 from ..errors import UserError
-from ..types import Content, Message, Task, ToolCall, Verdict
+from ..types import Content, Message, Task, Tool, ToolCall, Verdict
 
 __all__ = ["Environment", "Episode", "ModeMixin", "check_mode"]
 
@@ -23,6 +23,17 @@ class Episode:
     def call(self, call: ToolCall) -> Content:
         """Execute one tool call and return the tool message content: text, or text and image parts."""
         raise NotImplementedError(f"tool {call.name!r} has no implementation in this environment")
+
+    def begin_turn(self, user_turn: int) -> list[Tool] | None:
+        """The tools to offer from user turn `user_turn` on, or None to keep those offered so far.
+
+        The agent loop calls this when the task's prompt is first answered (turn 0) and after each
+        user reply (turn 1, 2, ...), before the model's next step; until a call returns a list, the
+        model is offered the task's tools. An episode whose tools change between user turns overrides
+        it (BFCL's `multi_turn_miss_func` offers some functions only from a later turn) and should
+        refuse calls to tools not offered yet.
+        """
+        return None
 
     def close(self) -> None:
         """Release what the episode holds (a remote episode, an MCP session); the agent loop calls it at the end."""
@@ -44,6 +55,10 @@ class Environment(ABC):
     #: True when tool calls or verification block for long (a sandboxed process): the engine then runs
     #: them in a worker thread so other rollouts keep going.
     blocking: bool = False
+    #: Most steps (assistant messages with tool calls) in one user turn, or None for no such limit: a
+    #: benchmark's own protocol (BFCL's multi-turn runner stops an entry once a turn passes 20 steps).
+    #: Past it the episode ends with `max_steps_per_turn`, on top of the run's `EpisodeLimits`.
+    steps_per_turn: int | None = None
 
     def with_mode(self, mode: Mode) -> Environment:
         """This environment judging in verifier `mode` (a run's `--mode`).

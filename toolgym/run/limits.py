@@ -1,11 +1,12 @@
 """Limits on one episode of the agent loop; each one, when hit, is recorded as the episode's end reason.
 
-| end reason       | limit                                                                    |
-| ---------------- | ------------------------------------------------------------------------ |
-| `max_turns`      | `max_turns` assistant turns were taken and the episode had not ended     |
-| `max_tool_calls` | a turn asked for calls past `max_tool_calls` (none of that turn's ran)    |
-| `max_tokens`     | the model generated `max_tokens` tokens over the episode                 |
-| `timeout`        | `timeout_s` seconds of wall time passed (checked before each turn)       |
+| end reason           | limit                                                                    |
+| -------------------- | ------------------------------------------------------------------------ |
+| `max_turns`          | `max_turns` assistant turns were taken and the episode had not ended     |
+| `max_tool_calls`     | a turn asked for calls past `max_tool_calls` (none of that turn's ran)    |
+| `max_tokens`         | the model generated `max_tokens` tokens over the episode                 |
+| `timeout`            | `timeout_s` seconds of wall time passed (checked before each turn)       |
+| `max_steps_per_turn` | a user turn took more steps with calls than `Environment.steps_per_turn` |
 
 An episode that ends on one of these and fails its verdict is labelled `limit_reached` by
 `label_limit`, so reports tell "ran out of budget" apart from "did the wrong thing".
@@ -22,7 +23,7 @@ from ..types import FailureKind, Usage, Verdict
 __all__ = ["LIMIT_REASONS", "Budget", "EpisodeLimits", "label_limit"]
 
 #: end reasons that mean a limit cut the episode short
-LIMIT_REASONS = frozenset({"max_turns", "max_tool_calls", "max_tokens", "timeout"})
+LIMIT_REASONS = frozenset({"max_turns", "max_tool_calls", "max_tokens", "timeout", "max_steps_per_turn"})
 
 
 class EpisodeLimits(BaseModel):

@@ -1,10 +1,12 @@
 """The agent loop: model -> tool calls -> environment -> tool results -> model, until an end rule fires.
 
 An episode ends when the model answers without a tool call (`answered`; or, when the task has a
-user, when the user stops: `user_stop`, `user_error`), or when a limit is hit (`limits.py`). Calls
-of one turn run in order, each answered by a tool message with the call's id; a call without an id
-gets `call_<turn>_<index>` in the transcript. A tool's failure goes back to the model as the tool
-message; only infrastructure errors propagate.
+user, when the user stops: `user_stop`, `user_error`), or when a limit is hit (`limits.py`; and the
+environment's `steps_per_turn`: `max_steps_per_turn`). Calls of one turn run in order, each answered
+by a tool message with the call's id; a call without an id gets `call_<turn>_<index>` in the
+transcript. A tool's failure goes back to the model as the tool message; only infrastructure errors
+propagate. The tools offered are the task's, unless the episode changes them when a user turn begins
+(`Episode.begin_turn`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import logging
 from ..envs import Environment, Episode
 from ..errors import InfraError, ToolError
 from ..models import Model
-from ..types import Message, Rollout, SamplingConfig, Task, ToolCall
+from ..types import Message, Rollout, SamplingConfig, Task, Tool, ToolCall
 from .limits import Budget, EpisodeLimits
 from .user import SimulatedUser, user_for
 
@@ -64,11 +66,13 @@ async def _play(
     budget = Budget(limits)
     end_reason = "max_turns"
     model_s = 0.0
+    tools = _offered(episode, 0, task.tools)
+    user_turn = steps = 0  # the user turn the model is answering; its steps with calls so far
     for turn in range(limits.max_turns):
         if turn and (spent := budget.spent()):
             end_reason = spent
             break
-        completion = await model.generate(messages, task.tools, sampling, task_id=task.id, sample=sample)
+        completion = await model.generate(messages, tools, sampling, task_id=task.id, sample=sample)
         budget.add(completion.usage)
         model_s += completion.latency_s
         message = _with_call_ids(completion.to_message(), turn)
@@ -82,15 +86,29 @@ async def _play(
             if reply.end_reason:
                 end_reason = reply.end_reason
                 break
+            if reply.message is not None:
+                user_turn, steps = user_turn + 1, 0
+                tools = _offered(episode, user_turn, tools)
         elif not budget.take_calls(len(message.tool_calls)):
             end_reason = "max_tool_calls"
             break
-        elif env.blocking:  # e.g. a sandboxed interpreter: keep the event loop free for other rollouts
-            messages.extend(await asyncio.to_thread(_answer_calls, episode, message.tool_calls))
         else:
-            messages.extend(_answer_calls(episode, message.tool_calls))
+            if env.blocking:  # e.g. a sandboxed interpreter: keep the event loop free for other rollouts
+                messages.extend(await asyncio.to_thread(_answer_calls, episode, message.tool_calls))
+            else:
+                messages.extend(_answer_calls(episode, message.tool_calls))
+            steps += 1
+            if env.steps_per_turn is not None and steps > env.steps_per_turn:
+                end_reason = "max_steps_per_turn"  # BFCL's rule: the step past the limit runs, then the end
+                break
     return Rollout(task_id=task.id, sample=sample, seed=sampling.seed, messages=messages, usage=budget.usage,
                    latency_s=budget.elapsed(), model_s=model_s, end_reason=end_reason)
+
+
+def _offered(episode: Episode, user_turn: int, tools: list[Tool]) -> list[Tool]:
+    """The tools the episode offers from `user_turn` on (`Episode.begin_turn`), else those offered so far."""
+    changed = episode.begin_turn(user_turn)
+    return tools if changed is None else changed
 
 
 def _with_call_ids(message: Message, turn: int) -> Message:

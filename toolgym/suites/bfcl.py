@@ -14,8 +14,8 @@ language type the verifier converts the string to.
 Categories keep BFCL's names, except `simple_python` (v3: `simple`), which is toolgym's `simple`.
 `irrelevance`, `live_irrelevance` (whose function list may be empty) and `live_relevance` have no
 possible answers: the first two are passed by making no call, the last by making one. The
-multi-turn categories load on their own, through `bfcl_multi_turn.py` (`multi_turn_miss_func` is
-refused); agentic ones are refused with the reason.
+multi-turn categories load on their own, through `bfcl_multi_turn.py`; agentic ones are refused
+with the reason.
 """
 
 from __future__ import annotations
@@ -298,11 +298,6 @@ def _category_files(directory: Path) -> dict[str, tuple[str, Path]]:
 
 def _refusal(name: str) -> str | None:
     """Why a BFCL category this importer knows of cannot be loaded, or None."""
-    if name == "multi_turn_miss_func":
-        return (
-            f"BFCL category {name!r}: not supported yet (functions offered from a later turn need the agent "
-            "loop to change the tool list mid-episode)"
-        )
     if name in AGENTIC or name in ("agentic", "memory", "web_search"):
         return (
             f"BFCL category {name!r}: agentic categories need the internet (web_search calls SerpAPI and "
@@ -318,8 +313,7 @@ def _multi_turn(categories: list[str] | None) -> list[str]:
     """The multi-turn categories asked for; they load on their own (another environment)."""
     if not categories:
         return []
-    loadable = tuple(c for c in MULTI_TURN if c != "multi_turn_miss_func")
-    names = [m for c in categories for m in (loadable if c == "multi_turn" else (c,))]
+    names = [m for c in categories for m in (MULTI_TURN if c == "multi_turn" else (c,))]
     multi = [c for c in names if c in MULTI_TURN]
     if multi and len(multi) != len(names):
         raise UserError(

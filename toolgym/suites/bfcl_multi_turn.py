@@ -8,8 +8,9 @@ vehicle) with their starting state (`initial_config`), and functions it leaves o
 
 The first turn is the task's prompt; later turns are said by a scripted user (`user_turns`). The
 function docs come from BFCL's `multi_turn_func_doc/` files and are converted like the single-turn
-ones. `multi_turn_miss_func` (functions offered only from a later turn) is refused: the agent loop
-offers one tool list per episode.
+ones. In `multi_turn_miss_func`, the functions of `missed_function` (turn -> names) are left out of the
+task's tools and kept in `metadata["later_tools"]` by turn: the episode offers them from that turn on
+(`Episode.begin_turn`), whose user message is empty in BFCL's data and becomes the one BFCL says then.
 """
 
 from __future__ import annotations
@@ -29,7 +30,16 @@ from .suite import Suite
 __all__ = ["MULTI_TURN_LOADABLE", "load_bfcl_multi_turn", "parse_gold_call"]
 
 #: multi-turn categories this importer loads
-MULTI_TURN_LOADABLE = ("multi_turn_base", "multi_turn_miss_param", "multi_turn_long_context")
+MULTI_TURN_LOADABLE = (
+    "multi_turn_base",
+    "multi_turn_miss_func",
+    "multi_turn_miss_param",
+    "multi_turn_long_context",
+)
+
+# BFCL's DEFAULT_USER_PROMPT_FOR_ADDITIONAL_FUNCTION_FC (constants/default_prompts.py): what the user
+# says at a turn that adds held-back functions (the turn's own message list is empty)
+_MORE_FUNCTIONS = "I have updated some more functions you can choose from. What about now?"
 
 # BFCL's MULTI_TURN_FUNC_DOC_FILE_MAPPING (constants/executable_backend_config.py)
 _DOC_FILES = {
@@ -93,32 +103,44 @@ def _task(row: dict[str, Any], truth: Any, category: str, data: Path, where: str
     if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes) or not isinstance(config, dict):
         raise UserError(f"{where}: involved_classes must list class names and initial_config be an object")
     turns = row.get("question")
-    if not isinstance(turns, list) or not turns or not all(
-        isinstance(t, list) and t and all(isinstance(m, dict) for m in t) for t in turns
+    if not isinstance(turns, list) or not turns or not turns[0] or not all(
+        isinstance(t, list) and all(isinstance(m, dict) for m in t) for t in turns
     ):
-        raise UserError(f"{where}: question: expected a list of turns, each a non-empty list of messages")
+        raise UserError(f"{where}: question: expected a list of turns, each a list of messages, the first not empty")
     if not isinstance(truth, list) or len(truth) != len(turns):
         raise UserError(f"{where}: ground_truth: expected one list of calls per turn ({len(turns)} turns)")
     if not all(isinstance(calls, list) and all(isinstance(c, str) for c in calls) for calls in truth):
         raise UserError(f"{where}: ground_truth: each turn must be a list of call strings")
     gold = [[parse_gold_call(c, f"{where} turn {i}") for c in calls] for i, calls in enumerate(truth)]
+    missed = _missed(row.get("missed_function"), len(turns), where)
     user_turns = []
-    for turn in turns[1:]:
+    for i, turn in enumerate(turns[1:], 1):
+        if not turn and i in missed:
+            user_turns.append(_MORE_FUNCTIONS)
+            continue
         if len(turn) != 1 or turn[0].get("role") != "user":
-            raise UserError(f"{where}: a later turn holds {len(turn)} messages; expected one user message")
+            why = "expected one user message (an empty turn only where missed_function adds functions)"
+            raise UserError(f"{where}: turn {i} holds {len(turn)} messages; {why}")
         user_turns.append(str(turn[0]["content"]))
     try:
         messages = [Message(role=m.get("role"), content=m.get("content")) for m in turns[0]]
     except ValidationError as e:
         why = f"bad message ({str(e).splitlines()[0]})"
         raise UserError(f"{where}: question[0]: {why}; give role and content") from None
+    tools = _tools(data, classes, [str(f) for f in row.get("excluded_function") or []], where)
+    by_name = {t.name: t for t in tools}
+    unknown = sorted({f for names in missed.values() for f in names} - set(by_name))
+    if unknown:
+        raise UserError(f"{where}: missed_function names {unknown}, which no involved class offers")
+    held = {f for names in missed.values() for f in names}
     return Task(
         id=row["id"],
         messages=messages,
-        tools=_tools(data, classes, [str(f) for f in row.get("excluded_function") or []], where),
+        tools=[t for t in tools if t.name not in held],
         category=category,
         expected=Expected(),
         metadata={
+            "later_tools": {str(i): [by_name[f].model_dump() for f in names] for i, names in missed.items()},
             "source": "bfcl",
             "bfcl_category": category,
             "user_turns": user_turns,
@@ -130,15 +152,29 @@ def _task(row: dict[str, Any], truth: Any, category: str, data: Path, where: str
     )
 
 
+def _missed(value: Any, n_turns: int, where: str) -> dict[int, list[str]]:
+    """BFCL's `missed_function` ({"turn": [names]}) read and checked: turns after the first, names."""
+    if value is None:
+        return {}
+    ok = isinstance(value, dict) and all(
+        isinstance(k, str) and k.isdigit() and 0 < int(k) < n_turns and isinstance(v, list)
+        and all(isinstance(f, str) for f in v)
+        for k, v in value.items()
+    )
+    if not ok:
+        raise UserError(
+            f'{where}: missed_function: expected {{"turn": [function names]}} with turns 1..{n_turns - 1}, '
+            f"got {value!r}"
+        )
+    return {int(k): list(v) for k, v in sorted(value.items(), key=lambda kv: int(kv[0]))}
+
+
 def load_bfcl_multi_turn(data: Path, categories: list[str]) -> Suite:
-    """Load BFCL's multi-turn categories (base, miss_param, long_context) from a BFCL data folder."""
+    """Load BFCL's multi-turn categories (base, miss_func, miss_param, long_context) from a BFCL data folder."""
     tasks = []
     for category in categories:
         if category not in MULTI_TURN_LOADABLE:
-            raise UserError(
-                f"BFCL category {category!r}: not supported yet (functions offered from a later turn need the "
-                f"agent loop to change the tool list mid-episode); use {list(MULTI_TURN_LOADABLE)}"
-            )
+            raise UserError(f"BFCL category {category!r}: not a multi-turn category; use {list(MULTI_TURN_LOADABLE)}")
         path = data / f"BFCL_v4_{category}.json"
         answers_path = data / "possible_answer" / path.name
         if not path.is_file() or not answers_path.is_file():

@@ -60,7 +60,9 @@ def reference_lines(task: Task) -> list[dict]:
 def _bfcl_multi_turn_lines(task: Task) -> list[dict]:
     """BFCL's gold calls, one assistant message a user turn, each turn closed by a short answer."""
     lines: list[dict] = []
-    order = {t.name: list(t.parameters.get("properties", {})) for t in task.tools}
+    tools = [t.model_dump() for t in task.tools]
+    tools += [t for later in task.metadata.get("later_tools", {}).values() for t in later]  # miss_func
+    order = {t["name"]: list(t["parameters"].get("properties", {})) for t in tools}
     for calls in task.metadata["gold_turns"]:
         if calls:
             out = []
