@@ -34,7 +34,9 @@ from toolgym.run import RunConfig, evaluate
 from toolgym.stats import Record, accuracy, compare
 from toolgym.store import Store
 from toolgym.suites import Suite, head_by_category, load_suite
-from toolgym.train import GRPORunConfig, save_data, sft_rows_from_suite, train_grpo
+from toolgym.train import GRPORunConfig, train_grpo
+from toolgym.train.data_sft import sft_rows_from_suite
+from toolgym.train.dataset_files import save_data
 
 SAMPLES = 4
 

@@ -92,7 +92,8 @@ def cpu_bound(repeats: int, k: int, limit: int | None) -> None:
 
 def io_bound(repeats: int, n: int, concurrency: int) -> None:
     from toolgym.models import ModelOptions
-    from toolgym.run import LocalExecutor, RunConfig
+    from toolgym.run import RunConfig
+    from toolgym.run.executors import LocalExecutor
     from toolgym.run.executors.ray_executor import RayExecutor
 
     print(f"\n2. I/O-bound rollouts, zero-latency loopback server ({load()})")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from toolgym.errors import UserError
-from toolgym.models import (
+from toolgym.models.conversions import (
     calls_from_openai,
     choose_parser,
     completion_from_openai,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from toolgym.errors import UserError
-from toolgym.models import local_model_dir
+from toolgym.models.hf_model import local_model_dir
 from toolgym.models.tiny import TINY_MODEL_DIR
 
 
@@ -33,7 +33,7 @@ def test_a_directory_without_config_json_is_named(tmp_path):
 
 def test_the_tiny_model_loads_with_its_template_pad_token_and_parser():
     pytest.importorskip("torch", reason="needs torch (pip install 'toolgym[local]')")
-    from toolgym.models import load_pretrained, model_parser
+    from toolgym.models.hf_model import load_pretrained, model_parser
 
     model, tokenizer = load_pretrained(TINY_MODEL_DIR, "cpu")
     assert tokenizer.chat_template and tokenizer.pad_token is not None

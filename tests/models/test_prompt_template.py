@@ -6,7 +6,7 @@ from toolgym.models.prompt_template import template_handles_tools, with_prompt_t
 from toolgym.models.prompt_tools import prompt_messages
 from toolgym.models.tiny import TINY_MODEL_DIR
 from toolgym.suites import load_suite
-from toolgym.train import chat_message, chat_tools, reference_answer
+from toolgym.train.chat import chat_message, chat_tools, reference_answer
 from toolgym.types import Message
 
 from .test_prompt_tools import CONVERSATION, WEATHER

@@ -4,7 +4,8 @@ import json
 import pytest
 
 from toolgym.errors import InfraError, UserError
-from toolgym.models import ModelOptions, ReplayModel, ReplayRecord, load_model, write_replay
+from toolgym.models import ModelOptions, ReplayModel, load_model
+from toolgym.models.replay import ReplayRecord, write_replay
 from toolgym.types import Message, SamplingConfig, ToolCall
 
 USER = [Message(role="user", content="hi")]

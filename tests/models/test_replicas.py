@@ -9,8 +9,9 @@ import pytest
 
 from tests.helpers.openai_server import OpenAIServer, status
 from toolgym.errors import InfraError
-from toolgym.models import ModelOptions, ReplicaPool, load_model
+from toolgym.models import ModelOptions, load_model
 from toolgym.models import replicas as replicas_module
+from toolgym.models.replicas import ReplicaPool
 from toolgym.types import Message, SamplingConfig
 
 HELLO = [Message(role="user", content="hello")]

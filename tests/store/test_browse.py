@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from toolgym.store import (
-    RolloutFilter,
-    RunManifest,
-    Store,
-    categories,
-    rollout_page,
-    rollouts_by_key,
-    run_without_counts,
-)
+from toolgym.store import RolloutFilter, RunManifest, Store, categories, rollout_page, rollouts_by_key
+from toolgym.store.browse import run_without_counts
 from toolgym.types import FailureKind, Message, Rollout, Verdict
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.train.crafted import write_run, wrong_answer
 from toolgym.suites import Suite, load_suite
-from toolgym.train import reference_answer
+from toolgym.train.chat import reference_answer
 from toolgym.types import Task
 
 

@@ -12,7 +12,7 @@ from toolgym.envs import FunctionCallingEnv
 from toolgym.models.tiny import TINY_MODEL_DIR
 from toolgym.store import RunManifest, Store
 from toolgym.suites import Suite
-from toolgym.train import reference_answer
+from toolgym.train.chat import reference_answer
 from toolgym.types import FailureKind, Message, Rollout, Task, Usage
 
 needs_tiny = pytest.mark.skipif(

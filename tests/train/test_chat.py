@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from toolgym.envs import FunctionCallingEnv
-from toolgym.train import REFUSAL, answer_messages, chat_message, reference_answer
-from toolgym.train.chat import answer_key
+from toolgym.train.chat import REFUSAL, answer_key, answer_messages, chat_message, reference_answer
 from toolgym.types import Message, ToolCall
 
 

@@ -7,7 +7,8 @@ import pytest
 from tests.train.crafted import write_run
 from toolgym.envs import FunctionCallingEnv
 from toolgym.errors import UserError
-from toolgym.train import Judgment, battle_pairs, build_dpo_data, dpo_rows, dpo_rows_from_suite, read_rollouts
+from toolgym.train import Judgment, battle_pairs, build_dpo_data, read_rollouts
+from toolgym.train.data_dpo import dpo_rows, dpo_rows_from_suite
 from toolgym.types import Message, Task, ToolCall
 
 
@@ -31,7 +32,7 @@ def _verdict(env, task: Task, answer: list[dict]):
 
 
 def test_tasks_without_a_failed_answer_give_no_pair(tmp_path, fc_core):
-    from toolgym.train import reference_answer
+    from toolgym.train.chat import reference_answer
 
     task = fc_core.split("train")[0]
     db = tmp_path / "runs.db"

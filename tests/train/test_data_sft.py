@@ -9,7 +9,9 @@ import pytest
 
 from tests.train.crafted import write_run, wrong_answer
 from toolgym.errors import UserError
-from toolgym.train import build_sft_data, read_data_record, read_rollouts, sft_rows, sft_rows_from_suite
+from toolgym.train import build_sft_data, read_rollouts
+from toolgym.train.data_sft import sft_rows, sft_rows_from_suite
+from toolgym.train.dataset_files import read_data_record
 from toolgym.types import Message
 
 
@@ -37,7 +39,7 @@ def test_rows_are_conversations_with_tools_and_dict_arguments(scored_db, train_t
 
 def test_best_of_n_prefers_the_shorter_correct_answer(tmp_path, fc_core):
     task = next(t for t in fc_core.split("train") if t.category == "simple")
-    from toolgym.train import reference_answer
+    from toolgym.train.chat import reference_answer
 
     good = reference_answer(task)
     chatty = good.model_copy(update={"content": "Sure, calling it now."})

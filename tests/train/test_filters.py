@@ -9,17 +9,12 @@ import pytest
 from tests.train.crafted import write_run, wrong_answer
 from tests.train.test_cli_train import run
 from toolgym.errors import UserError
-from toolgym.train import (
-    RowFilter,
-    build_dpo_data,
-    build_sft_data,
-    dpo_rows,
-    filtered_rows,
-    read_data_record,
-    read_rollouts,
-    reference_answer,
-    sft_rows,
-)
+from toolgym.train import RowFilter, build_dpo_data, build_sft_data, read_rollouts
+from toolgym.train.chat import reference_answer
+from toolgym.train.data_dpo import dpo_rows
+from toolgym.train.data_sft import sft_rows
+from toolgym.train.dataset_files import read_data_record
+from toolgym.train.filters import filtered_rows
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ def test_one_round_is_stored_compared_and_resumable(tmp_path):
 def test_skip_solved_and_per_category_choose_the_rounds_sft_rows(tmp_path, fc_core):
     """The round trains on what the filters keep: crafted runs with real verdicts stand in for sampling."""
     from tests.train.crafted import write_run, wrong_answer
-    from toolgym.train import reference_answer
+    from toolgym.train.chat import reference_answer
 
     train = {c: [t for t in fc_core.split("train") if t.category == c][:3] for c in ("simple", "irrelevance")}
     solved, mixed = train["simple"][0], train["simple"][1:] + train["irrelevance"]
@@ -76,7 +76,7 @@ def test_skip_solved_and_per_category_choose_the_rounds_sft_rows(tmp_path, fc_co
 
 def test_a_grpo_round_trains_on_the_tasks_whose_samples_disagree(tmp_path, fc_core):
     from tests.train.crafted import write_run, wrong_answer
-    from toolgym.train import reference_answer
+    from toolgym.train.chat import reference_answer
 
     simple = [t for t in fc_core.split("train") if t.category == "simple"][:3]
     test = fc_core.split("test")[:4]

@@ -6,8 +6,9 @@ import pytest
 
 from toolgym.envs import Environment, FunctionCallingEnv
 from toolgym.errors import UserError
-from toolgym.models import render_tool_calls
-from toolgym.train import EnvironmentReward, reference_answer
+from toolgym.models.parsers import render_tool_calls
+from toolgym.train import EnvironmentReward
+from toolgym.train.chat import reference_answer
 from toolgym.train.rewards import completion_messages
 from toolgym.types import Verdict
 

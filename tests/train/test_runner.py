@@ -6,9 +6,10 @@ import pytest
 
 from toolgym.cli import main
 from toolgym.errors import UserError
-from toolgym.train import METHODS, DPORunConfig, GRPORunConfig, SFTRunConfig, TrainMethod, method_runner, run_method
+from toolgym.train import METHODS, DPORunConfig, GRPORunConfig, SFTRunConfig, TrainMethod, run_method
 from toolgym.train.dpo import DPOMethod
 from toolgym.train.grpo import GRPOMethod
+from toolgym.train.runner import method_runner
 from toolgym.train.sft import SFTMethod
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from tests.train.crafted import needs_tiny
 from toolgym.errors import UserError
-from toolgym.train import RESULT_FILE, SFTRunConfig, build_sft_data, train_sft
+from toolgym.train import SFTRunConfig, build_sft_data, train_sft
+from toolgym.train.runtime import RESULT_FILE
 from toolgym.types import SamplingConfig
 
 pytestmark = [needs_tiny, pytest.mark.slow]

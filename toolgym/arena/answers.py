@@ -18,9 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .._version import __version__
 from ..errors import ToolgymError, UserError
 from ..models import Model, ModelOptions
-from ..run import BatchWriter, EpisodeLimits, Progress, Result, executor_for, plan_jobs
+from ..run import EpisodeLimits, Progress, Result, executor_for
 from ..run.evaluate import ending
 from ..run.executors import check_executor
+from ..run.scheduler import plan_jobs
+from ..run.writer import BatchWriter
 from ..store import RunInfo, RunManifest, RunStatus, Store
 from ..suites import head_by_category
 from ..types import Message, Rollout, SamplingConfig

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import InfraError, UserError
 from ..models import Model, ModelOptions, load_model
-from ..run import sample_seed
+from ..run.scheduler import sample_seed
 from ..stats import style_features
 from ..store import RunInfo, Store
 from ..types import Message, SamplingConfig

@@ -35,7 +35,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 
 from ..redact import redact_text
-from ..store import WRITE, open_engine, prepare_schema
+from ..store.engine import WRITE, open_engine
+from ..store.migrations import prepare_schema
 from .battles import BattleRecord, GameKey
 
 __all__ = ["BattleStore", "SourceInfo", "arena_battles"]

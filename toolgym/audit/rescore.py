@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel, ConfigDict
 
 from ..envs import Environment
-from ..run import label_limit
+from ..run.limits import label_limit
 from ..store import ResultRecord, RunInfo, Store
 from ..suites import Suite
 from ..types import FailureKind, Rollout, Task, Verdict

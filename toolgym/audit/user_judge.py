@@ -9,7 +9,7 @@ containing `USER_FAULT` marks the failure as the user's (`stats.classify_outcome
 from __future__ import annotations
 
 from ..models import Model
-from ..run import USER_NAME
+from ..run.user import USER_NAME
 from ..types import Message, Rollout, SamplingConfig, Task
 
 __all__ = ["JUDGE_PROMPT", "judge_user_turns"]

@@ -12,8 +12,8 @@ import typer
 
 from ..envs.sandbox import STRONG
 from ..errors import RunFailed, UserError
-from ..models import write_replay
 from ..models.bfcl_results import read_bfcl_results
+from ..models.replay import write_replay
 from ..run import RunConfig, evaluate_async, score_responses
 from ..store import Store
 from .app import Interrupted, app, console

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from ..errors import UserError
-from ..models import split_images
+from ..models.vision_messages import split_images
 from ..outputs import atomic_file, atomic_path, check_output
 from ..report import comparison_table
 from ..stats import Record, compare

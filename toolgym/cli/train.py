@@ -25,11 +25,11 @@ from ..train import (
     TrainResult,
     build_dpo_data,
     build_sft_data,
-    method_runner,
     run_loop,
 )
 from ..train.grpo import grpo_sandbox
 from ..train.grpo_config import GRPORunConfig
+from ..train.runner import method_runner
 from .app import app, console, db_option
 from .evaluate import run_eval, sandbox_line
 from .flags import ModelFlags, config_command

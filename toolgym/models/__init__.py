@@ -1,33 +1,20 @@
-"""Model backends and tool-call parsers."""
+"""Model backends and tool-call parsers.
+
+`__all__` holds what users call or extend: `load_model` and its `ModelOptions`, the `Model` interface,
+the backends (`BACKENDS`, `OpenAIModel`, `ReplayModel`, `RetryPolicy`) and the tool-call parsers
+(`TOOL_PARSERS`, `ToolParser`, `ParseResult`, `parse_tool_calls`). The conversions every backend shares
+(`models.conversions`), Hugging Face loading (`models.hf_model`), replicas and image splitting stay in
+their modules, which the other layers import directly.
+"""
 
 from collections.abc import Callable
 
 from ..errors import UserError
-from .conversions import (
-    calls_from_openai,
-    choose_parser,
-    completion_from_openai,
-    completion_from_text,
-    content_text,
-    openai_message,
-    openai_tools,
-    template_message,
-)
-from .hf_model import is_vision_model, load_pretrained, load_vision_pretrained, local_model_dir, model_parser
 from .model import BACKENDS, Model, ModelOptions, load_model
 from .openai import OpenAIModel
-from .parsers import (
-    TOOL_PARSERS,
-    ParseResult,
-    ToolParser,
-    parse_tool_calls,
-    parser_for_model,
-    render_tool_calls,
-)
-from .replay import ReplayModel, ReplayRecord, write_replay
-from .replicas import ReplicaPool
+from .parsers import TOOL_PARSERS, ParseResult, ToolParser, parse_tool_calls
+from .replay import ReplayModel
 from .retry import RetryPolicy
-from .vision_messages import split_images, text_parts
 
 __all__ = [
     "BACKENDS",
@@ -37,30 +24,10 @@ __all__ = [
     "OpenAIModel",
     "ParseResult",
     "ReplayModel",
-    "ReplayRecord",
-    "ReplicaPool",
     "RetryPolicy",
     "ToolParser",
-    "calls_from_openai",
-    "choose_parser",
-    "completion_from_openai",
-    "completion_from_text",
-    "content_text",
     "load_model",
-    "is_vision_model",
-    "load_pretrained",
-    "load_vision_pretrained",
-    "local_model_dir",
-    "model_parser",
-    "openai_message",
-    "openai_tools",
     "parse_tool_calls",
-    "parser_for_model",
-    "render_tool_calls",
-    "split_images",
-    "template_message",
-    "text_parts",
-    "write_replay",
 ]
 
 

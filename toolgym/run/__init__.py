@@ -1,30 +1,24 @@
-"""The run engine: agent loop, scheduler, batched writing, resumable evaluation."""
+"""The run engine: agent loop, scheduler, batched writing, resumable evaluation.
+
+`__all__` holds what users call: `evaluate`/`evaluate_async` with their `RunConfig` (or a YAML file's,
+`load_config_file`), the callbacks' `Progress` and `Result`, where rollouts run (`Executor`,
+`executor_for`), one episode (`run_episode`, `EpisodeLimits`) and `score_responses`. The scheduler's
+jobs, the batched writer and the simulated user stay in their modules (`run.scheduler`, `run.writer`,
+`run.user`), which the executors and the other layers import directly.
+"""
 
 from .config import RunConfig
 from .config_file import load_config_file
 from .evaluate import Progress, evaluate, evaluate_async
-from .executors import Executor, LocalExecutor, executor_for
-from .limits import Budget, EpisodeLimits, label_limit
+from .executors import Executor, executor_for
+from .limits import EpisodeLimits
 from .loop import run_episode
-from .scheduler import Job, Result, plan_jobs, run_job, run_jobs, sample_seed
+from .scheduler import Result
 from .score import score_responses
-from .user import STOP_MARKER, USER_NAME, ScriptedUser, SimulatedUser, User, user_for
-from .writer import BatchWriter
 
 __all__ = [
-    "STOP_MARKER",
-    "USER_NAME",
-    "BatchWriter",
-    "Budget",
     "EpisodeLimits",
     "Executor",
-    "LocalExecutor",
-    "ScriptedUser",
-    "SimulatedUser",
-    "User",
-    "label_limit",
-    "user_for",
-    "Job",
     "Progress",
     "Result",
     "RunConfig",
@@ -32,10 +26,6 @@ __all__ = [
     "evaluate_async",
     "executor_for",
     "load_config_file",
-    "plan_jobs",
     "run_episode",
-    "run_job",
-    "run_jobs",
-    "sample_seed",
     "score_responses",
 ]

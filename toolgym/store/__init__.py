@@ -6,12 +6,14 @@ schema versions (which databases open, how older ones are updated), `store.py` t
 objects <-> rows, `manifest.py` the manifest and its diff, `records.py` the returned types,
 `browse.py` paged and filtered reading for the web view, `liveness.py` the heartbeat that tells a
 running run from a stale one.
+
+`__all__` holds what users read and write runs with; engine set-up and schema migration
+(`store.engine`, `store.migrations`) stay in their modules for the other layers that share a database.
 """
 
-from .browse import RolloutFilter, RolloutPage, categories, rollout_page, rollouts_by_key, run_without_counts
-from .engine import WRITE, database_files, is_read_only, open_engine
+from .browse import RolloutFilter, RolloutPage, categories, rollout_page, rollouts_by_key
+from .engine import database_files
 from .manifest import RunManifest, diff_manifests
-from .migrations import prepare_schema
 from .records import ResultRecord, RunInfo, RunStatus
 from .store import Store
 
@@ -23,14 +25,9 @@ __all__ = [
     "RunManifest",
     "RunStatus",
     "Store",
-    "WRITE",
     "categories",
     "database_files",
     "diff_manifests",
-    "is_read_only",
-    "open_engine",
-    "prepare_schema",
     "rollout_page",
     "rollouts_by_key",
-    "run_without_counts",
 ]

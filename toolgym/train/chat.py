@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from ..models import openai_tools, template_message
+from ..models.conversions import openai_tools, template_message
 from ..suites import stated_calls
 from ..types import Message, Task
 
@@ -21,7 +21,7 @@ REFUSAL = "None of the available tools can do that, so I cannot help with this r
 
 
 chat_message = template_message
-"""One message as a chat template reads it (`toolgym.models.template_message`, shared with the local backend)."""
+"""One message as a chat template reads it (`models.conversions.template_message`, shared with the local backend)."""
 
 chat_tools = openai_tools
 """The tools as an OpenAI `tools` list, what `apply_chat_template(tools=...)` takes."""

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from ..check import PERTURBATION_KINDS, perturb
-from ..models import split_images, text_parts
+from ..models.vision_messages import split_images, text_parts
 from ..outputs import check_output
 from ..store import database_files
 from ..suites import Suite, head_by_category

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..models import split_images
+from ..models.vision_messages import split_images
 from ..outputs import check_output
 from ..store import database_files
 from ..suites import Suite, head_by_category

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..envs import CodeEnv, RemoteEnvironment, StatefulEnv
-from ..models import model_parser
+from ..models.hf_model import model_parser
 from ..run.evaluate import sandbox_level
 from ..suites import Suite, head_by_category, load_suite
 from .config import TrainResult

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..envs import Environment, RemoteEnvironment
-from ..models import choose_parser, completion_from_openai, completion_from_text, content_text
+from ..models.conversions import choose_parser, completion_from_openai, completion_from_text, content_text
 from ..types import Message, Task
 
 __all__ = ["EnvironmentReward", "completion_messages"]

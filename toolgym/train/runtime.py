@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
-from ..models import is_vision_model, load_pretrained, load_vision_pretrained, local_model_dir
+from ..models.hf_model import is_vision_model, load_pretrained, load_vision_pretrained, local_model_dir
 from .config import TrainConfig, TrainResult
 
 if TYPE_CHECKING:

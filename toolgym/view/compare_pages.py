@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from ..store import rollouts_by_key, run_without_counts
+from ..store import rollouts_by_key
+from ..store.browse import run_without_counts
 from .render import page
 from .state import state
 

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
-from ..store import RolloutFilter, RunInfo, categories, rollout_page, rollouts_by_key, run_without_counts
+from ..store import RolloutFilter, RunInfo, categories, rollout_page, rollouts_by_key
+from ..store.browse import run_without_counts
 from ..types import FailureKind
 from .render import page
 from .state import state

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from toolgym.errors import UserError
-from toolgym.run import LocalExecutor, RunConfig, executor_for
-from toolgym.run.executors import parse_executor
+from toolgym.run import RunConfig, executor_for
+from toolgym.run.executors import LocalExecutor, parse_executor
 from toolgym.train.loop import LoopConfig
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -21,7 +21,8 @@ from tests.helpers.openai_server import OpenAIServer
 from tests.run.executors.results import manifest, outcomes
 from tests.run.suite_factory import responder, write_replay, write_suite
 from toolgym.models import ModelOptions
-from toolgym.run import Job, RunConfig, evaluate, executor_for
+from toolgym.run import RunConfig, evaluate, executor_for
+from toolgym.run.scheduler import Job
 from toolgym.store import Store
 
 ray = pytest.importorskip("ray", reason="needs Ray: pip install 'toolgym[ray]'")

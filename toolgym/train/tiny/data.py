@@ -10,7 +10,7 @@ become invented ones ("Lisbon" -> "Tavomeru"), identically in the request and in
 split draws its names from pool entries train never shows, so a model that only memorised the train
 names would fail there; invented names teach it to copy whatever stands in the slot.
 
-Messages are the dicts the local backend gives the chat template (`toolgym.models.template_message`),
+Messages are the dicts the local backend gives the chat template (`toolgym.models.conversions.template_message`),
 so a training prompt is the prompt of inference. Tools are stored as a JSON string, because Arrow
 would otherwise merge the keys of every tool schema into one struct type.
 """
