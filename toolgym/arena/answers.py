@@ -18,9 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .._version import __version__
 from ..errors import ToolgymError, UserError
 from ..models import Model, ModelOptions
-from ..run import EpisodeLimits, Progress, Result, executor_for
+from ..run import EpisodeLimits, Progress, Result
 from ..run.evaluate import ending
 from ..run.executors import check_executor
+from ..run.opened import opened
 from ..run.scheduler import plan_jobs
 from ..run.writer import BatchWriter
 from ..store import RunInfo, RunManifest, RunStatus, Store
@@ -105,17 +106,14 @@ async def answer_async(
     on_start: Callable[[RunInfo, Progress], None] | None = None,
     on_result: Callable[[Result, Progress], None] | None = None,
 ) -> RunInfo:
-    """Answer (or finish answering) every prompt with one model, storing each answer as it arrives."""
+    """Answer (or finish answering) every prompt with one model, storing each answer as it arrives.
+
+    A `model` passed in stays open for the caller to reuse, as with `evaluate_async`.
+    """
     suite = load_prompts(config.prompts)
     tasks = head_by_category(suite.tasks, config.limit)
-    executor = executor_for(config.executor)
-    try:
-        model = model or executor.load_model(config.model, options)
-        store = Store(config.db)
-    except BaseException:
-        await executor.aclose()
-        raise
-    try:
+    async with opened(config.executor, model or config.model, options, config.db) as parts:
+        executor, model, store = parts.executor, parts.model, parts.store
         manifest = RunManifest(
             suite=suite.name, suite_version=suite.version, model=config.model,
             model_options={k: v for k, v in model.describe().items() if k not in _TRANSPORT_KEYS},
@@ -151,10 +149,6 @@ async def answer_async(
                 status = "interrupted"  # answers left to retry: the same command finishes them
             await asyncio.to_thread(store.set_status, run.id, status, cause)
         return store.get_run(run.name)
-    finally:
-        store.close()
-        await model.aclose()
-        await executor.aclose()
 
 
 def answer(config: AnswerConfig, **kwargs) -> RunInfo:

@@ -11,10 +11,11 @@ from ..envs import CodeEnv, Environment, isolation_level
 from ..envs.sandbox import IsolationChoice
 from ..errors import RunFailed, ToolgymError
 from ..models import Model, ModelOptions
-from ..store import RunInfo, RunManifest, RunStatus, Store
+from ..store import RunInfo, RunManifest, RunStatus
 from ..suites import Suite, head_by_category, load_suite
 from .config import RunConfig
-from .executors import Executor, executor_for
+from .executors import Executor
+from .opened import opened
 from .scheduler import Result, plan_jobs
 from .user import SimulatedUser
 from .writer import BatchWriter
@@ -140,15 +141,9 @@ async def evaluate_async(
     tasks = suite.split(None if config.split == "all" else config.split)
     tasks = head_by_category(tasks, config.limit)
     env, sandbox = environment_for(config, suite)
-    executor = executor or executor_for(config.executor)  # where the rollouts run; this process writes the store
-    owns_model = model is None  # a caller's model stays open for the caller to reuse
-    try:
-        model = model or executor.load_model(config.model, options)
-        store = Store(config.db)
-    except BaseException:
-        await executor.aclose()
-        raise
-    try:
+    # the rollouts run on the executor; this process alone writes the store
+    async with opened(executor or config.executor, model or config.model, options, config.db) as parts:
+        executor, model, store = parts.executor, parts.model, parts.store
         run = store.open_run(config.run, manifest_for(config, suite, model, sandbox))
         done = store.done_keys(run.id)
         progress = Progress(total=len(tasks) * config.repeats, done_before=len(done))
@@ -185,10 +180,6 @@ async def evaluate_async(
             if user_model:
                 await user_model.aclose()
         return store.get_run(run.name)
-    finally:
-        if owns_model:
-            await model.aclose()
-        await executor.aclose()
 
 
 class InfraStop:
