@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...types import ToolCall
+from ..gold import call
 from .tools import HOME
 from .world import PROJECTS, WORDS
 
@@ -21,11 +22,6 @@ __all__ = ["GENERATORS", "Draft", "Scene"]
 
 NEW_DIRS = ("archive", "drafts", "receipts", "travel", "recipes", "scans", "taxes", "letters", "old", "shared")
 GENRES = ("jazz", "rock", "classical", "folk", "ambient", "soul", "blues", "opera")
-
-
-def call(tool: str, /, **arguments: Any) -> ToolCall:
-    """A gold action."""
-    return ToolCall(name=tool, arguments=arguments)
 
 
 @dataclass

@@ -10,9 +10,10 @@ import random
 
 from ...envs import DOMAINS, Domain, StatefulEnv
 from ...types import Expected, Message, Split, Task
+from ..gold import call
 from ..suite import Suite
 from .policy import POLICY
-from .tasks import GENERATORS, Draft, Scene, call
+from .tasks import GENERATORS, Draft, Scene
 from .tools import TOOLS
 from .world import build_world
 

@@ -15,16 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ...types import ToolCall
+from ..gold import call
 from .world import address, describe_item
 
 __all__ = ["GENERATORS", "Draft", "Scene"]
 
 GO_AHEAD = "Please go ahead, no need to confirm."
-
-
-def call(tool: str, /, **arguments: Any) -> ToolCall:
-    """A gold action."""
-    return ToolCall(name=tool, arguments=arguments)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...types import ToolCall
+from ..gold import call
 
 __all__ = ["GENERATORS", "Draft"]
 
@@ -67,11 +68,6 @@ TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
                     "test": ("Which word is at the top of this sign? Answer in text.",
                              "Tell me what the sign's top line says.")},
 }
-
-
-def call(tool: str, /, **arguments: Any) -> ToolCall:
-    """A gold action."""
-    return ToolCall(name=tool, arguments=arguments)
 
 
 @dataclass
