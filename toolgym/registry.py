@@ -54,8 +54,8 @@ class Registry(Generic[T]):
             raise UserError(f"unknown {self.kind} {name!r}.{hint} Known: {known}") from None
 
     def names(self) -> list[str]:
-        """Registered names, sorted."""
-        return sorted(self._items)
+        """Registered names in the order they were registered (a CLI lists its choices so)."""
+        return list(self._items)
 
     def __contains__(self, name: object) -> bool:
         return name in self._items

@@ -14,7 +14,7 @@ from toolgym.train.sft import SFTMethod
 
 
 def test_each_method_is_registered_with_its_config_and_trl_classes():
-    assert METHODS.names() == ["dpo", "grpo", "sft"]
+    assert METHODS.names() == ["sft", "dpo", "grpo"]  # registration order, the pipeline's
     assert METHODS.get("sft") is SFTMethod and SFTMethod.config_class is SFTRunConfig
     assert METHODS.get("dpo") is DPOMethod and DPOMethod.config_class is DPORunConfig
     assert METHODS.get("grpo") is GRPOMethod and GRPOMethod.config_class is GRPORunConfig

@@ -43,7 +43,7 @@ def list_command() -> None:
     """Bundled suites and the spec forms for imported ones."""
     from ..suites import SUITES
 
-    for name in SUITES.names():
+    for name in sorted(SUITES.names()):
         console.print(f"{name:10s} bundled")
     console.print("bfcl[:category,...]      BFCL v4 from the installed bfcl-eval package (single-turn)")
     console.print("bfcl:DIR[:category,...]  BFCL v3/v4 question + possible_answer files")

@@ -133,11 +133,8 @@ def _trainer(train: Callable[..., TrainResult]) -> Callable[[Any], None]:
     return handler
 
 
-# the pipeline's order (SFT, then preference pairs, then RL) first; methods registered later after them
-_ORDER = ("sft", "dpo", "grpo")
-
-for _name in sorted(METHODS.names(), key=lambda n: (_ORDER.index(n) if n in _ORDER else len(_ORDER), n)):
-    # one command per training method, its flags from the method's config class
+for _name in METHODS.names():
+    # one command per training method in the order they registered (the pipeline's), flags from its config class
     _method = METHODS.get(_name)
     _command = config_command(_method.config_class, _trainer(method_runner(_name)), _method.__doc__ or "")
     train_app.command(_name)(_command)

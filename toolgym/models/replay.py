@@ -89,7 +89,7 @@ def _read_line(path: Path, number: int, line: str) -> ReplayRecord:
     except ValidationError as e:
         raise invalid_input(e, where, model=ReplayRecord, missing_hint="every line needs it") from None
     if record.parser is not None and record.parser not in TOOL_PARSERS:
-        known = ", ".join(TOOL_PARSERS.names())
+        known = ", ".join(sorted(TOOL_PARSERS.names()))
         raise UserError(f'{where}: field "parser": unknown parser {record.parser!r}; known: {known}')
     _check_calls(where, record.tool_calls or [])
     return record

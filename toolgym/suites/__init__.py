@@ -126,6 +126,6 @@ def _load(spec: str) -> Suite:
     if spec not in SUITES and (plugin := load_entry_point_suite(spec)) is not None:
         return plugin
     if spec not in SUITES and (offered := entry_point_names()):
-        raise UserError(f"unknown suite {spec!r}; bundled: {', '.join(SUITES.names())}; "
+        raise UserError(f"unknown suite {spec!r}; bundled: {', '.join(sorted(SUITES.names()))}; "
                         f"installed plugins: {', '.join(offered)}")
     return SUITES.get(spec)()

@@ -18,18 +18,20 @@ Importing this package loads no torch, transformers, trl or datasets: the functi
 import them.
 """
 
+# The trainers register their methods as they are imported, and `toolgym train` lists them in that
+# order: the pipeline's (SFT, then preference pairs, then RL). Methods registered later come after.
+from .sft import train_sft  # isort: skip
+from .dpo import train_dpo  # isort: skip
+from .grpo import train_grpo  # isort: skip
 from .config import TrainConfig, TrainResult
 from .data_dpo import Judgment, battle_pairs, build_dpo_data
 from .data_sft import build_sft_data
-from .dpo import train_dpo
 from .dpo_config import DPORunConfig
 from .filters import RowFilter
-from .grpo import train_grpo
 from .grpo_config import GRPORunConfig
 from .loop import LoopConfig, LoopHooks, LoopResult, RoundResult, run_loop
 from .rewards import EnvironmentReward
 from .runner import METHODS, TrainMethod, run_method
-from .sft import train_sft
 from .sft_config import SFTRunConfig
 from .sources import ScoredRollout, read_rollouts
 from .tool_environment import StatefulReward, environment_classes
