@@ -140,3 +140,33 @@ def test_skip_solved_leaves_out_tasks_every_sample_of_which_passed(tmp_path, fc_
     assert [r["task_id"] for r in rows] == [mixed.id] and record.skipped["solved"] == 2
     code, out = run(["data", "sft", "r", "--db", str(db), "--out", str(tmp_path / "d"), "--skip-solved"], capsys)
     assert code == 0 and "wrote 1 sft rows from 1/1 train tasks" in " ".join(out.split())
+
+
+@pytest.mark.parametrize("command", ["sft", "dpo"])
+def test_the_data_commands_take_their_filter_flags_from_row_filter(command):
+    import typer
+
+    from toolgym.cli.train import data_app
+
+    click_command = typer.main.get_command(data_app).commands[command]
+    options = {p.name: p for p in click_command.params}
+    flags = {"categories": "--category", "failures": "--failure", "best_of": "--best-of",
+             "skip_solved": "--skip-solved", "per_category": "--per-category", "balanced": "--balanced"}
+    assert set(flags) == set(RowFilter.model_fields)
+    for field, flag in flags.items():
+        assert flag in options[field].opts and options[field].help == RowFilter.model_fields[field].description
+    assert options["categories"].multiple and options["failures"].multiple
+
+
+def test_the_data_filters_also_come_from_a_config_file(mixed_db, tmp_path, capsys):
+    db, _ = mixed_db
+    config = tmp_path / "data.yaml"
+    config.write_text("categories: [simple, irrelevance]\nbest_of: 3\nper_category: 2\n")
+    code, out = run(["data", "sft", "mixed", "--db", str(db), "--out", str(tmp_path / "d"), "--config", str(config)],
+                    capsys)
+    assert code == 0 and "wrote 4 sft rows from 4/" in " ".join(out.split())
+    assert read_data_record(tmp_path / "d").settings["categories"] == ["simple", "irrelevance"]
+    config.write_text("best_of: 0\n")
+    code, out = run(["data", "dpo", "mixed", "--db", str(db), "--out", str(tmp_path / "p"), "--config", str(config)],
+                    capsys)
+    assert code == 2 and "--best-of must be at least 1, got 0" in out

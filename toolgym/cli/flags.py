@@ -151,10 +151,12 @@ def _option_type(annotation: Any) -> type:
         return _option_type(inner[0])
     if annotation is dict or origin is dict:
         return str
+    if origin is tuple:  # a repeatable option (`--category a --category b`)
+        return list[get_args(annotation)[0]]  # type: ignore[misc,return-value]
     return annotation
 
 
 def _shown(default: Any) -> str | bool:
-    if default is None or default is ... or default is PydanticUndefined:
+    if default is None or default is ... or default is PydanticUndefined or default == ():
         return False
     return ",".join(map(str, default)) if isinstance(default, tuple) else str(default)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
+from pydantic import BaseModel, ConfigDict
 from rich.table import Table
 
 from ..run.evaluate import sandbox_level
@@ -30,7 +31,7 @@ from ..train import (
 from ..train.grpo import grpo_sandbox
 from ..train.grpo_config import GRPORunConfig
 from ..train.runner import method_runner
-from .app import app, console, db_option
+from .app import app, console
 from .evaluate import run_eval, sandbox_line
 from .flags import ModelFlags, config_command
 
@@ -41,62 +42,55 @@ train_app = typer.Typer(help="Fine-tune a local model with TRL (SFT, DPO, GRPO).
 app.add_typer(data_app, name="data")
 app.add_typer(train_app, name="train")
 
-RUNS_HELP = "Stored runs to read (names from `toolgym runs`)."
-DB_HELP = "Where the runs are: a SQLite file path or an SQLAlchemy URL."
-OUT_HELP = "Dataset directory to write (load it with datasets.load_from_disk)."
-JSONL_HELP = "Also write the rows as data.jsonl."
-FORCE_HELP = "Replace --out when it exists (it is replaced whole, only once the new data is written)."
-CONFIG_HELP = "YAML or JSON file of options; flags override it."
-CATEGORY_HELP = "Only tasks of this category (repeat for several)."
-FAILURE_HELP = "Only tasks with a rollout that failed this way (wrong_value, should_abstain...; repeatable)."
-BEST_OF_HELP = "Count only each task's first N samples of each run (best of N)."
-SKIP_SOLVED_HELP = "Leave out tasks whose every sampled answer passed (the model already solves them)."
-PER_CATEGORY_HELP = "At most N rows per category (each category's first tasks)."
-BALANCED_HELP = "As many rows per category as the category with the fewest rows has."
+class _DataFlags(BaseModel):
+    """What every `toolgym data` command reads and writes; the row filters come from `RowFilter`."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    runs: list[str]
+    """Stored runs to read (names from `toolgym runs`)."""
+    out: Path
+    """Dataset directory to write (load it with datasets.load_from_disk)."""
+    db: str = "toolgym.db"
+    """Where the runs are: a SQLite file path or an SQLAlchemy URL."""
+    jsonl: bool = False
+    """Also write the rows as data.jsonl."""
+    force: bool = False
+    """Replace --out when it exists (it is replaced whole, only once the new data is written)."""
 
 
-@data_app.command("sft")
-def data_sft_command(
-    runs: Annotated[list[str], typer.Argument(help=RUNS_HELP)],
-    out: Annotated[Path, typer.Option("--out", "-o", help=OUT_HELP)],
-    db: Annotated[str, db_option(DB_HELP)] = "toolgym.db",
-    per_task: Annotated[int, typer.Option(help="Distinct passed answers kept per train task (best first).")] = 1,
-    category: Annotated[list[str] | None, typer.Option(help=CATEGORY_HELP)] = None,
-    failure: Annotated[list[str] | None, typer.Option(help=FAILURE_HELP)] = None,
-    best_of: Annotated[int | None, typer.Option(help=BEST_OF_HELP)] = None,
-    skip_solved: Annotated[bool, typer.Option(help=SKIP_SOLVED_HELP)] = False,
-    per_category: Annotated[int | None, typer.Option(help=PER_CATEGORY_HELP)] = None,
-    balanced: Annotated[bool, typer.Option(help=BALANCED_HELP)] = False,
-    jsonl: Annotated[bool, typer.Option(help=JSONL_HELP)] = False,
-    force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
-) -> None:
-    """Rejection sampling: the passed rollouts of train tasks as an SFT dataset (messages + tools)."""
-    keep = RowFilter(categories=tuple(category or ()), failures=tuple(failure or ()), best_of=best_of,
-                     skip_solved=skip_solved, per_category=per_category, balanced=balanced)
-    record = build_sft_data(db, runs, out, per_task=per_task, keep=keep, jsonl=jsonl, force=force)
-    _print_data(record, out)
+class _SFTData(_DataFlags):
+    per_task: int = 1
+    """Distinct passed answers kept per train task (best first)."""
 
 
-@data_app.command("dpo")
-def data_dpo_command(
-    runs: Annotated[list[str], typer.Argument(help=RUNS_HELP)],
-    out: Annotated[Path, typer.Option("--out", "-o", help=OUT_HELP)],
-    db: Annotated[str, db_option(DB_HELP)] = "toolgym.db",
-    pairs_per_task: Annotated[int, typer.Option(help="Most (passed, failed) pairs per train task.")] = 1,
-    category: Annotated[list[str] | None, typer.Option(help=CATEGORY_HELP)] = None,
-    failure: Annotated[list[str] | None, typer.Option(help=FAILURE_HELP)] = None,
-    best_of: Annotated[int | None, typer.Option(help=BEST_OF_HELP)] = None,
-    skip_solved: Annotated[bool, typer.Option(help=SKIP_SOLVED_HELP)] = False,
-    per_category: Annotated[int | None, typer.Option(help=PER_CATEGORY_HELP)] = None,
-    balanced: Annotated[bool, typer.Option(help=BALANCED_HELP)] = False,
-    jsonl: Annotated[bool, typer.Option(help=JSONL_HELP)] = False,
-    force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
-) -> None:
-    """Preference pairs: a passed against a failed rollout of the same train task (prompt, chosen, rejected)."""
-    keep = RowFilter(categories=tuple(category or ()), failures=tuple(failure or ()), best_of=best_of,
-                     skip_solved=skip_solved, per_category=per_category, balanced=balanced)
-    record = build_dpo_data(db, runs, out, pairs_per_task=pairs_per_task, keep=keep, jsonl=jsonl, force=force)
-    _print_data(record, out)
+class _DPOData(_DataFlags):
+    pairs_per_task: int = 1
+    """Most (passed, failed) pairs per train task."""
+
+
+# `--category`/`--failure` (repeatable) fill RowFilter's `categories`/`failures`
+_DATA_FLAGS = {"out": ("--out", "-o"), "categories": ("--category",), "failures": ("--failure",)}
+
+
+def _data_sft(flags: _SFTData, keep: RowFilter) -> None:
+    record = build_sft_data(flags.db, flags.runs, flags.out, per_task=flags.per_task, keep=keep, jsonl=flags.jsonl,
+                            force=flags.force)
+    _print_data(record, flags.out)
+
+
+def _data_dpo(flags: _DPOData, keep: RowFilter) -> None:
+    record = build_dpo_data(flags.db, flags.runs, flags.out, pairs_per_task=flags.pairs_per_task, keep=keep,
+                            jsonl=flags.jsonl, force=flags.force)
+    _print_data(record, flags.out)
+
+
+data_app.command("sft")(config_command(
+    _SFTData, _data_sft, "Rejection sampling: the passed rollouts of train tasks as an SFT dataset (messages + tools).",
+    extra=(RowFilter,), arguments=("runs",), flags=_DATA_FLAGS))
+data_app.command("dpo")(config_command(
+    _DPOData, _data_dpo, "Preference pairs: a passed against a failed rollout of the same train task (prompt, chosen, "
+    "rejected).", extra=(RowFilter,), arguments=("runs",), flags=_DATA_FLAGS))
 
 
 def _print_data(record: Any, out: Path) -> None:

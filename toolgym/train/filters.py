@@ -27,8 +27,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from ..errors import UserError
 from ..types import FailureKind
@@ -40,24 +42,31 @@ __all__ = ["RowFilter", "balance_rows", "filter_rollouts", "filtered_rows"]
 _KINDS = {k.value for k in FailureKind}
 
 
-@dataclass(frozen=True)
-class RowFilter:
-    """Selection of training material; the defaults keep everything."""
+class RowFilter(BaseModel):
+    """Selection of training material; the defaults keep everything.
+
+    The fields are also the filter flags of `toolgym data sft|dpo` (`--category`, `--failure`,
+    `--best-of`...): each docstring is its flag's help.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     categories: tuple[str, ...] = ()
-    """Keep only tasks of these categories (empty: all)."""
+    """Only tasks of this category (repeat for several)."""
     failures: tuple[str, ...] = ()
-    """Keep only tasks with a rollout that failed with one of these kinds (empty: all)."""
+    """Only tasks with a rollout that failed this way (wrong_value, should_abstain...; repeatable)."""
     best_of: int | None = None
-    """Count only each task's first N samples of each run."""
+    """Count only each task's first N samples of each run (best of N)."""
     skip_solved: bool = False
-    """Leave out tasks whose every sample passed."""
+    """Leave out tasks whose every sampled answer passed (the model already solves them)."""
     per_category: int | None = None
-    """At most N rows per category."""
+    """At most N rows per category (each category's first tasks)."""
     balanced: bool = False
     """As many rows per category as the category with the fewest rows has."""
 
-    def __post_init__(self) -> None:
+    @model_validator(mode="after")
+    def _check(self) -> RowFilter:
+        # UserError, not ValueError: it reaches Python callers and the CLI as it is, word for word
         unknown = sorted(set(self.failures) - _KINDS)
         if unknown:
             raise UserError(f"unknown failure kind {', '.join(unknown)}; use one of: {', '.join(sorted(_KINDS))}")
@@ -65,6 +74,7 @@ class RowFilter:
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise UserError(f"--{name.replace('_', '-')} must be at least 1, got {value}")
+        return self
 
     def settings(self) -> dict[str, Any]:
         """The filters that are set, for the dataset's record."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -308,7 +308,7 @@ def _grpo_round(
 ) -> tuple[str, bool, list[TrainResult]]:
     """GRPO on the tasks with both passed and failed samples (their task ids, saved as a dataset, are the prompts)."""
     folder = config.out / f"r{r}"
-    rows, record = filtered_rows(sources, replace(keep, skip_solved=True), sft_rows, 1)
+    rows, record = filtered_rows(sources, keep.model_copy(update={"skip_solved": True}), sft_rows, 1)
     _say(hooks, f"round {r}: GRPO on the {record.tasks_with_rows} train tasks whose samples both passed "
                 "and failed")
     data = _fresh_dir(folder / "grpo-prompts")
