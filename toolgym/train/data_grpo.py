@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from ..models.prompt_tools import prompt_messages
 from ..suites import Suite, head_by_category, load_suite
 from ..types import Task
 from .chat import chat_message, chat_tools
@@ -45,22 +46,29 @@ def grpo_tasks(suite_spec: str | None, data: Path | None, limit: int | None = No
     return suite, head_by_category(tasks, limit)
 
 
-def render_prompt(tokenizer: Any, task: Task) -> str:
+def render_prompt(tokenizer: Any, task: Task, tool_mode: str = "native", parser: str = "hermes") -> str:
     """The task as the model sees it: chat template, its tools and the generation prompt, as text.
 
-    A leading BOS the template writes is dropped when the tokenizer adds one itself, so it appears once.
+    In `prompt` tool mode the tools go into the system prompt in `parser`'s format, as the local
+    backend renders them for `--tool-mode prompt`, so a model is trained on the prompts it is
+    evaluated with. A leading BOS the template writes is dropped when the tokenizer adds one itself,
+    so it appears once.
     """
-    text = tokenizer.apply_chat_template(
-        [chat_message(m) for m in task.messages], tools=chat_tools(task.tools) or None,
-        add_generation_prompt=True, tokenize=False,
-    )
+    if tool_mode == "prompt":
+        chat, tools = prompt_messages(task.messages, task.tools, parser), None
+    else:
+        chat, tools = [chat_message(m) for m in task.messages], chat_tools(task.tools) or None
+    text = tokenizer.apply_chat_template(chat, tools=tools, add_generation_prompt=True, tokenize=False)
     bos = tokenizer.bos_token
     if bos and text.startswith(bos) and tokenizer("x")["input_ids"][:1] == [tokenizer.bos_token_id]:
         text = text[len(bos):]
     return text
 
 
-def grpo_rows(tasks: list[Task], tokenizer: Any | None, environment: bool = False) -> list[dict[str, Any]]:
+def grpo_rows(
+    tasks: list[Task], tokenizer: Any | None, environment: bool = False, tool_mode: str = "native",
+    parser: str = "hermes",
+) -> list[dict[str, Any]]:
     """One row per task: the prompt (rendered text, or messages for tool environments) and the task as JSON."""
     rows = []
     for task in tasks:
@@ -69,6 +77,6 @@ def grpo_rows(tasks: list[Task], tokenizer: Any | None, environment: bool = Fals
             row["prompt"] = [chat_message(m) for m in task.messages]
             row["environment"] = task.metadata.get("domain")
         else:
-            row["prompt"] = render_prompt(tokenizer, task)
+            row["prompt"] = render_prompt(tokenizer, task, tool_mode, parser)
         rows.append(row)
     return rows

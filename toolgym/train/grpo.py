@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..envs import CodeEnv, RemoteEnvironment, StatefulEnv
+from ..envs import CodeEnv, Environment, RemoteEnvironment, StatefulEnv
+from ..errors import UserError
 from ..models.hf_model import model_parser
 from ..run.evaluate import sandbox_level
 from ..suites import Suite, head_by_category, load_suite
@@ -48,6 +49,9 @@ class GRPOMethod(TrainMethod[GRPORunConfig], name="grpo", config=GRPORunConfig, 
         self.sandbox = sandbox_level(self.suite, config.sandbox)  # refused here, before the model loads
         if isinstance(self.env, CodeEnv):
             self.env = self.env.with_sandbox(config.sandbox)
+        if config.tool_mode == "prompt" and _multi_turn(self.env):
+            raise UserError(f"--tool-mode prompt: suite {self.suite.name!r} is multi-turn, and TRL renders its tools "
+                            "with the chat template; use --tool-mode native")
 
     def dataset(self, model: Any, tokenizer: Any) -> Dataset:
         """Prompts rendered with the tokenizer (one turn) or conversations with their domain (tool rollouts)."""
@@ -57,14 +61,14 @@ class GRPOMethod(TrainMethod[GRPORunConfig], name="grpo", config=GRPORunConfig, 
         tokenizer.padding_side = "left"
         self.parser = parser = model_parser(config.parser, model_dir(config.model), model, tokenizer)
         self.extra: dict[str, Any] = {}
-        if isinstance(env, StatefulEnv | RemoteEnvironment) and not env.single_turn:
+        if _multi_turn(env):
             rows = grpo_rows(tasks, None, environment=True)
             prompt_feature: Any = List(Json())
             self.extra["environment_factory"] = environment_classes(env, tasks)
             self.reward: Any = StatefulReward(env, parser)
             _set_response_template(tokenizer, parser)
         else:
-            rows = grpo_rows(tasks, tokenizer)
+            rows = grpo_rows(tasks, tokenizer, tool_mode=config.tool_mode, parser=parser)
             prompt_feature = Value("string")
             self.reward = EnvironmentReward(env, parser)
         columns = {"prompt": prompt_feature, "task_id": Value("string"), "category": Value("string"),
@@ -85,10 +89,11 @@ class GRPOMethod(TrainMethod[GRPORunConfig], name="grpo", config=GRPORunConfig, 
         return {"reward_funcs": [self.reward], **self.extra}
 
     def record(self) -> dict[str, Any]:
-        """The parser, the suite and its version, and how many verifier calls failed."""
+        """The parser and tool mode, the suite and its version, and how many verifier calls failed."""
         assert self.suite is not None
-        return {"parser": self.parser, "suite": self.suite.name, "suite_version": self.suite.version,
-                "verifier_errors": self.reward.errors, "sandbox": self.sandbox}
+        return {"parser": self.parser, "tool_mode": self.config.tool_mode, "suite": self.suite.name,
+                "suite_version": self.suite.version, "verifier_errors": self.reward.errors,
+                "sandbox": self.sandbox}
 
 
 def train_grpo(
@@ -116,6 +121,11 @@ def grpo_sandbox(config: GRPORunConfig) -> str | None:
     """
     spec = config.suite if config.data is None else read_data_record(config.data).suite
     return sandbox_level(load_suite(spec), config.sandbox) if spec else None
+
+
+def _multi_turn(env: Environment) -> bool:
+    """Tool-using rollouts inside TRL (a stateful or remote multi-turn suite), not one rendered prompt."""
+    return isinstance(env, StatefulEnv | RemoteEnvironment) and not env.single_turn
 
 
 def _set_response_template(tokenizer: Any, parser: str) -> None:

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from ..envs.sandbox import IsolationChoice
+from ..models import ModelOptions
 from .config import TrainConfig
 
 __all__ = ["GRPORunConfig"]
@@ -23,8 +24,10 @@ class GRPORunConfig(TrainConfig):
     """Sampling temperature of the completions."""
     beta: float = Field(default=0.0, ge=0)
     """KL penalty towards the start model; 0 needs no reference model."""
-    parser: str | None = None
-    """Tool-call parser for the completions (hermes, llama3, pythonic, mistral); default: from the model family."""
+    # the model options every command that takes a model has: the same flags, help and config keys as eval's
+    parser: str | None = Field(default=None, description=ModelOptions.model_fields["parser"].description)
+    tool_mode: Literal["native", "prompt"] = Field(
+        default="native", description=ModelOptions.model_fields["tool_mode"].description)
     mode: Literal["toolgym", "bfcl"] = "toolgym"
     """Verifier mode of the reward."""
     max_tool_calls: int = Field(default=8, ge=1)
