@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import UserError
+from ..errors import UserError, invalid_input
 from ..redact import redact_text
 from ..types import FailureKind, Message, Rollout, Usage, Verdict
 from .images import Blob, take_images
@@ -69,22 +69,32 @@ def record(row: Any) -> ResultRecord:
     )
 
 
+_STALE_FIX = ("it was written by another toolgym version or edited by hand: re-run that run under a new name, "
+              "or delete it")
+
+
 def _bad_value(task_id: Any, sample: Any, column: str, value: Any, problem: str) -> UserError:
     shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
-    return UserError(
-        f"stored rollout of task {task_id!r} sample {sample}: column {column} holds {shown}, {problem}; it was "
-        "written by another toolgym version or edited by hand: re-run that run under a new name, or delete it"
-    )
+    return UserError(f"stored rollout of task {task_id!r} sample {sample}: column {column} holds {shown}, {problem}; "
+                     f"{_STALE_FIX}")
+
+
+def _invalid(row: Mapping[str, Any], error: ValidationError, where: str = "") -> UserError:
+    """A stored value the types refuse, worded by `errors.invalid_input` (field, problem, value)."""
+    return UserError(f"stored rollout of task {row['task_id']!r} sample {row['sample']}: "
+                     f"{invalid_input(error, where)}; {_STALE_FIX}")
 
 
 def rollout(row: Mapping[str, Any], messages: list[dict[str, Any]]) -> Rollout:
     """A Rollout from its `rollouts` row and stored transcript."""
     if not isinstance(messages, list):
         raise _bad_value(row["task_id"], row["sample"], "messages (transcripts)", messages, "not a list of messages")
-    try:
-        parsed = [Message.model_validate(m) for m in messages]
-    except ValidationError as e:
-        raise _bad_value(row["task_id"], row["sample"], "messages (transcripts)", messages, _first(e)) from None
+    parsed = []
+    for i, m in enumerate(messages):
+        try:
+            parsed.append(Message.model_validate(m))
+        except ValidationError as e:
+            raise _invalid(row, e, f"transcript message {i}") from None
     try:
         return Rollout(
             task_id=row["task_id"], sample=row["sample"], seed=row["seed"], messages=parsed,
@@ -93,14 +103,7 @@ def rollout(row: Mapping[str, Any], messages: list[dict[str, Any]]) -> Rollout:
             end_reason=row["end_reason"],
         )
     except ValidationError as e:
-        field = str(e.errors()[0]["loc"][0])
-        raise _bad_value(row["task_id"], row["sample"], field, row.get(field), _first(e)) from None
-
-
-def _first(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    return f"{where}: {first['msg']}" if where else first["msg"]
+        raise _invalid(row, e) from None
 
 
 def verdict(row: Mapping[str, Any]) -> Verdict | None:
@@ -110,8 +113,7 @@ def verdict(row: Mapping[str, Any]) -> Verdict | None:
     try:
         return Verdict.model_validate({k: row[k] for k in VERDICT})
     except ValidationError as e:
-        field = str(e.errors()[0]["loc"][0])
-        raise _bad_value(row["task_id"], row["sample"], field, row.get(field), _first(e)) from None
+        raise _invalid(row, e) from None
 
 
 def run_info(row: Mapping[str, Any], url: str) -> RunInfo:

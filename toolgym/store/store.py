@@ -227,7 +227,7 @@ class Store:
 
     def verdict(self, run_id: int, task_id: str, sample: int = 0) -> Verdict | None:
         """The verdict of one rollout; None when it has none (unscored, or not run)."""
-        query = select(*(_r[f] for f in VERDICT)).where(*_key(_r, run_id, task_id, sample))
+        query = select(_r.task_id, _r.sample, *(_r[f] for f in VERDICT)).where(*_key(_r, run_id, task_id, sample))
         with self._reading(f"run {run_id}") as conn:
             row = conn.execute(query).mappings().first()
         return None if row is None else rows.verdict(row)

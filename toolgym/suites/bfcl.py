@@ -28,7 +28,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..envs import FunctionCallingEnv
-from ..errors import UserError
+from ..errors import UserError, invalid_input
 from ..inputs import parse_json, read_text
 from ..types import Expected, ExpectedCall, Message, Task, Tool
 from .bfcl_package import bfcl_package_data
@@ -247,10 +247,10 @@ def _messages(question: Any, where: _Where) -> list[Message]:
         )
     try:
         return [Message(role=m.get("role"), content=m.get("content")) for m in question[0]]
-    except (ValidationError, AttributeError) as e:
-        raise where.error(
-            "question[0]", f"bad message ({str(e).splitlines()[0]})", "give role and content"
-        ) from None
+    except AttributeError:
+        raise where.error("question[0]", "a message is not an object", "give role and content") from None
+    except ValidationError as e:
+        raise where.error("question[0]", str(invalid_input(e)), "give role and content") from None
 
 
 def _expected(truth: Any, tools: list[Tool], where: _Where) -> list[ExpectedCall]:

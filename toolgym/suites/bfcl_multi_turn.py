@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..envs import BfclMultiTurnEnv
-from ..errors import UserError
+from ..errors import UserError, invalid_input
 from ..types import Expected, Message, Task, Tool, ToolCall
 from .suite import Suite
 
@@ -125,8 +125,7 @@ def _task(row: dict[str, Any], truth: Any, category: str, data: Path, where: str
     try:
         messages = [Message(role=m.get("role"), content=m.get("content")) for m in turns[0]]
     except ValidationError as e:
-        why = f"bad message ({str(e).splitlines()[0]})"
-        raise UserError(f"{where}: question[0]: {why}; give role and content") from None
+        raise UserError(f"{where}: question[0]: {invalid_input(e)}; give role and content") from None
     tools = _tools(data, classes, [str(f) for f in row.get("excluded_function") or []], where)
     by_name = {t.name: t for t in tools}
     unknown = sorted({f for names in missed.values() for f in names} - set(by_name))
