@@ -39,11 +39,11 @@ PUBLIC = {
     ],
     "cli": ["app", "main"],
     "envs": [
-        "BfclMultiTurnEnv", "CodeEnv", "DOMAINS", "Domain", "ENVIRONMENTS", "Environment", "Episode",
-        "FunctionCallingEnv", "MCPEnv", "ModeMixin", "PYTHON_TOOL", "RemoteEnvironment", "SandboxConfig",
-        "StatefulEnv", "StatefulEpisode", "StatefulMetadata", "check_mode", "executed_calls", "explain_diff",
-        "extract_code", "isolation_level", "list_server_tools", "run_python", "state_diff", "state_hash",
-        "state_tool",
+        "BfclMultiTurnEnv", "CodeEnv", "CodeMetadata", "DOMAINS", "Domain", "ENVIRONMENTS", "Environment",
+        "Episode", "FunctionCallingEnv", "MCPEnv", "MCPMetadata", "ModeMixin", "PYTHON_TOOL", "RemoteEnvironment",
+        "SandboxConfig", "StatefulEnv", "StatefulEpisode", "StatefulMetadata", "UserMetadata", "check_mode",
+        "executed_calls", "explain_diff", "extract_code", "isolation_level", "list_server_tools", "run_python",
+        "state_diff", "state_hash", "state_tool",
     ],
     "models": [
         "BACKENDS", "Model", "ModelOptions", "OpenAIModel", "ParseResult", "ReplayModel", "RetryPolicy",

@@ -42,21 +42,15 @@ def test_a_transcript_message_with_a_bad_role_names_the_message_field_and_value(
     assert "(got 'robot')" in message and "edited by hand: re-run that run under a new name, or delete it" in message
 
 
-def test_a_stored_verdict_the_types_refuse_names_its_field(stored):
+@pytest.mark.parametrize(("column", "value", "read", "field", "got"), [
+    ("components", json.dumps({"args": "high"}), "verdict", "components.args", "'high'"),  # a verdict's field
+    ("seed", "lucky", "rollout", "seed", "'lucky'"),  # a rollout's field
+])
+def test_a_stored_value_the_types_refuse_names_its_field(stored, column, value, read, field, got):
     db, run_id = stored
-    _edit(db, "UPDATE rollouts SET components = ?", json.dumps({"args": "high"}))
+    _edit(db, f"UPDATE rollouts SET {column} = ?", value)
     with Store(str(db)) as store, pytest.raises(UserError) as caught:
-        store.verdict(run_id, "w-1")
+        getattr(store, read)(run_id, "w-1")
     message = str(caught.value)
-    assert message.startswith("stored rollout of task 'w-1' sample 0: field 'components.args': ")
-    assert "(got 'high')" in message and "re-run that run under a new name" in message
-
-
-def test_a_stored_rollout_field_the_types_refuse_names_it(stored):
-    db, run_id = stored
-    _edit(db, "UPDATE rollouts SET seed = ?", "lucky")
-    with Store(str(db)) as store, pytest.raises(UserError) as caught:
-        store.rollout(run_id, "w-1")
-    message = str(caught.value)
-    assert message.startswith("stored rollout of task 'w-1' sample 0: field 'seed': ")
-    assert "(got 'lucky')" in message
+    assert message.startswith(f"stored rollout of task 'w-1' sample 0: field '{field}': ")
+    assert f"(got {got})" in message and "re-run that run under a new name" in message

@@ -8,6 +8,7 @@ containing `USER_FAULT` marks the failure as the user's (`stats.classify_outcome
 
 from __future__ import annotations
 
+from ..envs.task_metadata import UserMetadata
 from ..models import Model
 from ..run.user import USER_NAME
 from ..types import Message, Rollout, SamplingConfig, Task
@@ -32,9 +33,9 @@ async def judge_user_turns(judge: Model, task: Task, rollout: Rollout) -> bool |
 
     Only rollouts with simulated-user turns and a task with a `user_instruction` are judged.
     """
-    instruction = task.metadata.get("user_instruction")
+    instruction = UserMetadata.of(task).user_instruction
     turns = [m.text for m in rollout.messages if m.role == "user" and m.name == USER_NAME]
-    if not isinstance(instruction, str) or not turns:
+    if instruction is None or not turns:
         return None
     prompt = JUDGE_PROMPT.format(instruction=instruction, turns="\n".join(f"- {t}" for t in turns))
     completion = await judge.generate([Message(role="user", content=prompt)], [], SamplingConfig(temperature=0.0),

@@ -20,14 +20,17 @@ from .sandbox import SandboxConfig, isolation_level, run_python
 from .state import explain_diff, state_diff, state_hash
 from .stateful import DOMAINS, Domain, StatefulEnv, StatefulEpisode, executed_calls, state_tool
 from .stateful_metadata import StatefulMetadata
+from .task_metadata import CodeMetadata, MCPMetadata, UserMetadata
 
 __all__ = [
     "DOMAINS",
     "BfclMultiTurnEnv",
     "MCPEnv",
+    "MCPMetadata",
     "ModeMixin",
     "PYTHON_TOOL",
     "CodeEnv",
+    "CodeMetadata",
     "ENVIRONMENTS",
     "Domain",
     "Environment",
@@ -38,6 +41,7 @@ __all__ = [
     "StatefulEnv",
     "StatefulEpisode",
     "StatefulMetadata",
+    "UserMetadata",
     "check_mode",
     "executed_calls",
     "explain_diff",

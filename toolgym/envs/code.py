@@ -30,6 +30,7 @@ from ..tools import tool
 from ..types import FailureKind, Message, Task, ToolCall, Verdict
 from .environment import Environment, Episode
 from .sandbox import IsolationChoice, SandboxConfig, SandboxResult, run_python
+from .task_metadata import CodeMetadata
 
 __all__ = ["PYTHON_TOOL", "CodeEnv", "CodeEpisode", "extract_code"]
 
@@ -103,12 +104,7 @@ class CodeEnv(Environment):
         Raises:
             InfraError: the sandbox did not start the test harness.
         """
-        tests = task.metadata.get("tests")
-        if not isinstance(tests, list) or not tests or not all(isinstance(t, str) for t in tests):
-            raise UserError(
-                f"task {task.id!r}: metadata.tests must be a non-empty list of assert statements (strings), "
-                f"got {tests!r:.100}"
-            )
+        tests = CodeMetadata.of(task).tests
         n = len(task.messages)
         answer = transcript[n:] if transcript[:n] == task.messages else transcript
         last = next((m for m in reversed(answer) if m.role == "assistant"), None)

@@ -1,7 +1,7 @@
 """MCP-backed tools: a task's tools come from MCP servers (stdio commands or streamable-HTTP URLs).
 
-A task names its servers in `metadata["mcp"]`, all plain JSON so the task travels (JSONL, a remote
-environment, a TRL row):
+A task names its servers in `metadata["mcp"]` (typed by `envs.task_metadata.MCPMetadata`), all plain
+JSON so the task travels (JSONL, a remote environment, a TRL row):
 
 | key in `metadata["mcp"]` | what                                                                         |
 | ------------------------ | ---------------------------------------------------------------------------- |
@@ -46,6 +46,7 @@ from ..errors import InfraError, ToolError, UserError
 from ..types import FailureKind, Message, Task, Tool, ToolCall, Verdict
 from .environment import Environment, Episode
 from .stateful import executed_calls
+from .task_metadata import MCPMetadata, MCPSpec
 
 __all__ = ["MCPEnv", "MCPEpisode", "MCPSession", "list_server_tools"]
 
@@ -257,7 +258,7 @@ class MCPEnv(Environment):
         """Fresh sessions (and a fresh workdir) for one rollout; InfraError when a server does not start."""
         spec = mcp_spec(task)
         try:
-            return MCPEpisode(MCPSession(spec["servers"], spec.get("workdir")).open())
+            return MCPEpisode(MCPSession(spec.servers, spec.workdir).open())
         except MCPStartError as e:
             raise InfraError(f"task {task.id!r}: {e}") from None
 
@@ -271,14 +272,14 @@ class MCPEnv(Environment):
             missing = [f for f in task.expected.facts if " ".join(f.casefold().split()) not in said]
             results.append(("facts", 1 - len(missing) / len(task.expected.facts), FailureKind.MISSING_FACT,
                             f"not stated: {', '.join(map(repr, missing))}" if missing else None))
-        if spec.get("required_tools"):
+        if spec.required_tools:
             used = _successful_calls(agent)
-            missing = [n for n in spec["required_tools"] if n not in used]
-            results.append(("tools", 1 - len(missing) / len(spec["required_tools"]), FailureKind.MISSING_ACTION,
+            missing = [n for n in spec.required_tools if n not in used]
+            results.append(("tools", 1 - len(missing) / len(spec.required_tools), FailureKind.MISSING_ACTION,
                             f"tools not used successfully: {', '.join(missing)}" if missing else None))
-        if spec.get("checks"):
+        if spec.checks:
             failed = self._run_checks(task, spec, executed_calls(agent))
-            results.append(("outcome", 1 - len(failed) / len(spec["checks"]), FailureKind.STATE_MISMATCH,
+            results.append(("outcome", 1 - len(failed) / len(spec.checks), FailureKind.STATE_MISMATCH,
                             "; ".join(failed) or None))
         components = {name: value for name, value, _, _ in results}
         problems = [(kind, text) for _, _, kind, text in results if text]
@@ -286,9 +287,9 @@ class MCPEnv(Environment):
             return Verdict.ok("outcome reached", components=components)
         return Verdict.fail(problems[0][0], "; ".join(t for _, t in problems)[:500], components=components)
 
-    def _run_checks(self, task: Task, spec: dict[str, Any], calls: list[ToolCall]) -> list[str]:
+    def _run_checks(self, task: Task, spec: MCPSpec, calls: list[ToolCall]) -> list[str]:
         try:
-            session = MCPSession(spec["servers"], spec.get("workdir")).open()
+            session = MCPSession(spec.servers, spec.workdir).open()
         except MCPStartError as e:
             raise InfraError(f"task {task.id!r}: verifying: {e}") from None
         try:
@@ -298,32 +299,24 @@ class MCPEnv(Environment):
                 except ToolError:  # the agent saw this failure; it changed nothing it can be judged on
                     continue
             failed = []
-            for i, check in enumerate(spec["checks"]):
+            for i, check in enumerate(spec.checks):
                 try:
-                    text = session.call(check["name"], check.get("arguments", {}))
+                    text = session.call(check.name, check.arguments)
                 except ToolError as e:
-                    raise UserError(f"task {task.id!r}: metadata.mcp.checks[{i}] ({check['name']}) fails: {e}; "
+                    raise UserError(f"task {task.id!r}: metadata.mcp.checks[{i}] ({check.name}) fails: {e}; "
                                     "fix the check") from None
-                if "contains" in check and check["contains"] not in text:
-                    failed.append(f"{check['name']} does not show {check['contains']!r}")
-                if "absent" in check and check["absent"] in text:
-                    failed.append(f"{check['name']} still shows {check['absent']!r}")
+                if check.contains is not None and check.contains not in text:
+                    failed.append(f"{check.name} does not show {check.contains!r}")
+                if check.absent is not None and check.absent in text:
+                    failed.append(f"{check.name} still shows {check.absent!r}")
             return failed
         finally:
             session.close()
 
 
-def mcp_spec(task: Task) -> dict[str, Any]:
-    """The task's `metadata["mcp"]`, checked; a UserError naming the task and the field otherwise."""
-    spec = task.metadata.get("mcp")
-    if not isinstance(spec, dict) or not isinstance(spec.get("servers"), dict) or not spec["servers"]:
-        raise UserError(f'task {task.id!r}: metadata.mcp.servers is missing; name the MCP servers, e.g. '
-                        '{"time": {"command": "{python}", "args": ["-m", "mcp_server_time"]}}')
-    for i, check in enumerate(spec.get("checks", [])):
-        if not isinstance(check, dict) or "name" not in check or not ({"contains", "absent"} & set(check)):
-            raise UserError(f"task {task.id!r}: metadata.mcp.checks[{i}] needs a tool `name` and `contains` or "
-                            f"`absent` (got {check!r})")
-    return spec
+def mcp_spec(task: Task) -> MCPSpec:
+    """The task's `metadata["mcp"]`, typed (`MCPMetadata`); a UserError naming the task and the field otherwise."""
+    return MCPMetadata.of(task).mcp
 
 
 def _successful_calls(agent: list[Message]) -> set[str]:

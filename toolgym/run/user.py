@@ -20,6 +20,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
+from ..envs.task_metadata import UserMetadata
 from ..errors import InfraError, UserError
 from ..models import Model
 from ..suites.suite import STOP_MARKER
@@ -61,9 +62,9 @@ class ScriptedUser(User):
 
     async def reply(self, task: Task, transcript: list[Message], *, sample: int = 0) -> UserReply:
         """The next scripted turn, counted by the user messages already tagged `user_sim`."""
-        turns = task.metadata.get("user_turns")
-        if not isinstance(turns, list) or not all(isinstance(t, str) for t in turns):
-            raise UserError(f"task {task.id!r}: metadata.user_turns must be a list of strings, got {turns!r}")
+        turns = UserMetadata.of(task).user_turns
+        if turns is None:
+            raise UserError(f"task {task.id!r}: metadata.user_turns is missing; list the user's later messages")
         said = sum(m.role == "user" and m.name == USER_NAME for m in transcript)
         if said >= len(turns):
             return UserReply(None, "user_stop")
@@ -88,9 +89,10 @@ class SimulatedUser(User):
 
     async def reply(self, task: Task, transcript: list[Message], *, sample: int = 0) -> UserReply:
         """Ask the user model for the next user message."""
-        instruction = task.metadata.get("user_instruction")
-        if not isinstance(instruction, str) or not instruction.strip():
-            raise UserError(f"task {task.id!r}: metadata.user_instruction must be a non-empty string")
+        instruction = UserMetadata.of(task).user_instruction
+        if instruction is None:
+            raise UserError(f"task {task.id!r}: metadata.user_instruction is missing; say what the simulated user "
+                            "wants")
         prompt = Message(role="system", content=_PROMPT.format(instruction=instruction, stop=STOP_MARKER))
         try:
             completion = await self.model.generate(
@@ -117,9 +119,10 @@ def user_view(transcript: list[Message]) -> list[Message]:
 
 def user_for(task: Task, simulator: SimulatedUser | None) -> User | None:
     """Who answers the agent in `task`: the simulator, a scripted user, or nobody."""
-    if simulator is not None and "user_instruction" in task.metadata:
+    meta = UserMetadata.of(task)
+    if simulator is not None and meta.user_instruction is not None:
         return simulator
-    if "user_turns" in task.metadata:
+    if meta.user_turns is not None:
         return ScriptedUser()
     return None
 

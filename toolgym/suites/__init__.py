@@ -93,7 +93,7 @@ def load_suite(spec: str) -> Suite:
     """
     suite = _load(spec)
     if not isinstance(suite.tasks, CompactTasks):  # compact suites were checked line by line as they were read
-        check_tasks(suite.tasks, spec)
+        check_tasks(suite.tasks, spec, suite.environment)
     return suite
 
 

@@ -10,16 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..envs.task_metadata import CodeMetadata, MCPMetadata, TaskMetadata, UserMetadata
 from ..errors import UserError
 from ..types import Task
 
 __all__ = ["check_tasks", "task_problem"]
 
+#: environment kind -> the typed metadata its tasks must carry (every task: the user's, when it has one)
+_CONTRACTS: dict[str | None, tuple[type[TaskMetadata], ...]] = {"code": (CodeMetadata,), "mcp": (MCPMetadata,)}
 
-def task_problem(task: Task) -> str | None:
-    """What is wrong with one task, with the fix; None when it is fine."""
+
+def task_problem(task: Task, kind: str | None = None) -> str | None:
+    """What is wrong with one task, with the fix; None when it is fine.
+
+    `kind` is the suite's environment kind: a `code` task's hidden tests and an `mcp` task's servers
+    and checks are checked here too, as is the simulated or scripted user's metadata of any task.
+    """
     if not task.messages:
         return "messages: the list is empty, so there is nothing to answer; give at least one user message"
+    for contract in _CONTRACTS.get(kind, ()) + (UserMetadata,):
+        problem = contract.problem(task)
+        if problem:
+            return problem
     offered = {tool.name for tool in task.tools}
     expected = task.expected
     named = [("expected.calls", c.name) for c in expected.calls or []]
@@ -32,8 +44,8 @@ def task_problem(task: Task) -> str | None:
     return None
 
 
-def check_tasks(tasks: Iterable[Task], source: str) -> None:
-    """Raise a UserError naming the first bad or duplicate task of a suite read from `source`."""
+def check_tasks(tasks: Iterable[Task], source: str, kind: str | None = None) -> None:
+    """Raise a UserError naming the first bad or duplicate task of a suite read from `source` (`kind`: its env's)."""
     seen: dict[str, str] = {}
     for number, task in enumerate(tasks, start=1):
         where = _where(task, source, number)
@@ -41,7 +53,7 @@ def check_tasks(tasks: Iterable[Task], source: str) -> None:
             raise UserError(f"{where}: duplicate task id {task.id!r} (also at {seen[task.id]}); give each task "
                             "its own id")
         seen[task.id] = where
-        problem = task_problem(task)
+        problem = task_problem(task, kind)
         if problem:
             raise UserError(f"{where}: task {task.id!r} {problem}")
 

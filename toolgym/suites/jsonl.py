@@ -24,7 +24,8 @@ def load_jsonl_suite(path: Path, environment: str = "function_calling") -> Suite
     """Read a suite written as one Task per line; errors name the file, line and field."""
     if not path.exists():
         raise UserError(f"suite file {path} does not exist; write jsonl:PATH with a JSON Lines file of tasks")
-    tasks = _read_tasks(path, read_lines(path, "suite file"))  # streamed: a 100,000-task file is never held twice
+    # streamed: a 100,000-task file is never held twice
+    tasks = _read_tasks(path, read_lines(path, "suite file"), environment)
     if not tasks:
         raise UserError(f"{path}: no tasks found; write one JSON Task object per line")
     return Suite(name=f"jsonl:{path}", environment=environment, tasks=tasks)
@@ -43,7 +44,7 @@ def _interned(cache: dict[str, Tool], tool: object) -> object:
     return cache[key]
 
 
-def _read_tasks(path: Path, lines: Iterable[tuple[int, str]]) -> CompactTasks:
+def _read_tasks(path: Path, lines: Iterable[tuple[int, str]], kind: str | None = None) -> CompactTasks:
     """Validate every line (errors name file:line:field) and keep it as compact JSON text."""
     tasks = CompactTasks.empty()
     seen: dict[str, int] = {}
@@ -72,7 +73,7 @@ def _read_tasks(path: Path, lines: Iterable[tuple[int, str]]) -> CompactTasks:
         if task.id in seen:
             raise UserError(f"{path}:{lineno}: duplicate task id {task.id!r} (already used on line {seen[task.id]}); "
                             "give each task its own id")
-        problem = task_problem(task)
+        problem = task_problem(task, kind)
         if problem:
             raise UserError(f"{path}:{lineno}: task {task.id!r} {problem}")
         seen[task.id] = lineno
