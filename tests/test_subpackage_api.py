@@ -34,7 +34,7 @@ PUBLIC = {
         "regrade", "replay_gold", "rescore_run", "run_conformance", "verdict_changes",
     ],
     "check": [
-        "Mode", "PERTURBATION_KINDS", "bfcl_standardize", "check_calls", "perturb", "reference_calls",
+        "CallVerdict", "Mode", "PERTURBATION_KINDS", "bfcl_standardize", "check_calls", "perturb", "reference_calls",
         "safe_standardize", "same",
     ],
     "cli": ["app", "main"],
