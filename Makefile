@@ -10,6 +10,21 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench clean
 
+# The trainer adapters' tests run the frameworks in environments of their own (tests/serve/
+# test_verifiers_env.py, test_nemo_gym_server.py), toolgym installed there without extras:
+# verifiers pins mcp==2.0.0 (toolgym's MCP tests need >= 2.3) and nemo-gym needs Python >= 3.12.
+# verifiers' chat harness is a uv script: the wheels it needs are saved so its rollouts build offline.
+VF_VENV := .venv-verifiers
+VF_STAMP := $(VF_VENV)/.installed
+VF_HARNESS_WHEELS := openai mcp==2.0.0 httpx httpx2 tenacity certifi
+# nemo-gym goes in without its dependencies (ray[default], mlflow, wandb, datasets, ... > 1 GB): only
+# what its server classes import; PYTHON312 may name any Python >= 3.12 (the tests skip without one)
+NG_VENV := .venv-nemo-gym
+NG_STAMP := $(NG_VENV)/.installed
+PYTHON312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12.*/bin/python3.12 /usr/bin/python3.12 /usr/local/bin/python3.12))
+NG_DEPS := 'openai<=2.7.2' fastapi uvicorn itsdangerous aiohttp omegaconf hydra-core ray wandb pandas yappi \
+	gprof2dot pydot orjson requests rich tqdm psutil python-multipart
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
@@ -21,7 +36,21 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/toolgym run
 
-test: $(STAMP)
+$(VF_STAMP): pyproject.toml
+	rm -rf $(VF_VENV)
+	$(PYTHON) -m venv $(VF_VENV)
+	$(VF_VENV)/bin/pip install -q --disable-pip-version-check verifiers==0.4.0 uv==0.13.9 -e .
+	$(VF_VENV)/bin/pip download -q --disable-pip-version-check -d $(VF_VENV)/uv-wheels $(VF_HARNESS_WHEELS)
+	touch $@
+
+$(NG_STAMP): pyproject.toml
+	@if [ -z "$(PYTHON312)" ]; then echo "no Python >= 3.12 (set PYTHON312): the NeMo-Gym tests will skip"; else \
+	  set -e; rm -rf $(NG_VENV); $(PYTHON312) -m venv $(NG_VENV); \
+	  $(NG_VENV)/bin/pip install -q --disable-pip-version-check --no-deps nemo-gym==0.4.0; \
+	  $(NG_VENV)/bin/pip install -q --disable-pip-version-check $(NG_DEPS) -e .; \
+	  touch $@; fi
+
+test: $(STAMP) $(VF_STAMP) $(NG_STAMP)
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -31,4 +60,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_verify.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(VF_VENV) $(NG_VENV) .pytest_cache

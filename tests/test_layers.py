@@ -87,8 +87,9 @@ def test_no_module_imports_the_package_root():
 
 def test_import_toolgym_stays_light():
     code = ("import sys, toolgym, toolgym.types, toolgym.check, toolgym.suites, toolgym.models, toolgym.run, "
-            "toolgym.stats, toolgym.cli; "
-            "heavy = [m for m in ('torch', 'transformers', 'trl', 'fastapi', 'datasets') if m in sys.modules]; "
+            "toolgym.stats, toolgym.cli, toolgym.serve; "
+            "heavy = [m for m in ('torch', 'transformers', 'trl', 'fastapi', 'datasets', 'verifiers', 'nemo_gym') "
+            "if m in sys.modules]; "
             "print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"importing toolgym pulled in heavy modules: {out.stdout.strip()}"

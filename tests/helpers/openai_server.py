@@ -247,7 +247,11 @@ class _Handler(BaseHTTPRequestHandler):
         if urlsplit(self.path).path.rstrip("/") != "/v1/chat/completions":  # a query string is the client's
             self._send(status(404, f"no route {self.path}"))
             return
-        self._send(owner._reply_for(body))
+        reply = owner._reply_for(body)
+        if isinstance(body, dict) and body.get("stream") and reply.status == 200 and isinstance(reply.body, dict):
+            reply = Reply(body=_event_stream(reply.body), headers={"Content-Type": "text/event-stream"},
+                          delay_s=reply.delay_s, fault=reply.fault)
+        self._send(reply)
 
     def _send(self, reply: Reply) -> None:
         stop = self.server.owner._stop
@@ -265,7 +269,8 @@ class _Handler(BaseHTTPRequestHandler):
             stop.wait(reply.delay_s)
         data = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body or {}).encode()
         self.send_response(reply.status)
-        self.send_header("Content-Type", "application/json")
+        if "Content-Type" not in reply.headers:
+            self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         for key, value in reply.headers.items():
             self.send_header(key, value)
@@ -275,6 +280,22 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self.wfile.write(data)
+
+
+def _event_stream(body: dict[str, Any]) -> bytes:
+    """A chat.completion as the server-sent events of a `"stream": true` request: one delta, the finish, usage."""
+    chunk = {k: body.get(k) for k in ("id", "created", "model")} | {"object": "chat.completion.chunk"}
+    events = []
+    for choice in body.get("choices", []):
+        message = choice["message"]
+        delta = {"role": "assistant", "content": message.get("content")}
+        if message.get("tool_calls"):
+            delta["tool_calls"] = [{"index": i, **call} for i, call in enumerate(message["tool_calls"])]
+        events.append(chunk | {"choices": [{"index": choice["index"], "delta": delta, "finish_reason": None}]})
+        events.append(chunk | {"choices": [{"index": choice["index"], "delta": {},
+                                            "finish_reason": choice["finish_reason"]}]})
+    events.append(chunk | {"choices": [], "usage": body.get("usage")})
+    return b"".join(b"data: " + json.dumps(e).encode() + b"\n\n" for e in events) + b"data: [DONE]\n\n"
 
 
 class _Server(ThreadingHTTPServer):

@@ -1,12 +1,14 @@
 """Services: a suite's environment over HTTP (`serve-env`), its tools over MCP (`serve-mcp`), trainer adapters.
 
-FastAPI, uvicorn and the MCP SDK are optional extras (`toolgym[server]`, `toolgym[mcp]`); importing
-this package needs FastAPI.
+FastAPI, uvicorn and the MCP SDK are optional extras (`toolgym[server]`, `toolgym[mcp]`). The names
+below are imported on first use, so the trainer adapters (`verifiers_env`, `nemo_gym_server`) load in
+those frameworks' own environments, which need not have FastAPI or the MCP version toolgym uses.
 """
 
-from .env_app import create_env_app
-from .episodes import EpisodeTable, TooManyEpisodes
-from .network import check_exposure, is_loopback, listening_socket, serve_app
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __all__ = [
     "EpisodeTable",
@@ -17,3 +19,19 @@ __all__ = [
     "listening_socket",
     "serve_app",
 ]
+
+_HOMES = {
+    "create_env_app": "env_app",
+    "EpisodeTable": "episodes",
+    "TooManyEpisodes": "episodes",
+    "check_exposure": "network",
+    "is_loopback": "network",
+    "listening_socket": "network",
+    "serve_app": "network",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)
