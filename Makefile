@@ -11,9 +11,11 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint bench clean
 
 # The trainer adapters' tests run the frameworks in environments of their own (tests/serve/
-# test_verifiers_env.py, test_nemo_gym_server.py), toolgym installed there without extras:
-# verifiers pins mcp==2.0.0 (toolgym's MCP tests need >= 2.3) and nemo-gym needs Python >= 3.12.
+# test_verifiers_env.py, test_nemo_gym_server.py): verifiers pins mcp==2.0.0 (toolgym's MCP tests need
+# >= 2.3) and nemo-gym needs Python >= 3.12. toolgym goes in without extras and without the statistics
+# libraries (scipy, sqlalchemy: ~170 MB the adapters never import), so the environments build quickly.
 # verifiers' chat harness is a uv script: the wheels it needs are saved so its rollouts build offline.
+ADAPTER_DEPS := pydantic httpx sniffio docstring-parser pyyaml numpy typer rich
 VF_VENV := .venv-verifiers
 VF_STAMP := $(VF_VENV)/.installed
 VF_HARNESS_WHEELS := openai mcp==2.0.0 httpx httpx2 tenacity certifi
@@ -39,7 +41,8 @@ run: $(STAMP)
 $(VF_STAMP): pyproject.toml
 	rm -rf $(VF_VENV)
 	$(PYTHON) -m venv $(VF_VENV)
-	$(VF_VENV)/bin/pip install -q --disable-pip-version-check verifiers==0.4.0 uv==0.13.9 -e .
+	$(VF_VENV)/bin/pip install -q --disable-pip-version-check verifiers==0.4.0 uv==0.13.9 $(ADAPTER_DEPS)
+	$(VF_VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e .
 	$(VF_VENV)/bin/pip download -q --disable-pip-version-check -d $(VF_VENV)/uv-wheels $(VF_HARNESS_WHEELS)
 	touch $@
 
@@ -47,7 +50,8 @@ $(NG_STAMP): pyproject.toml
 	@if [ -z "$(PYTHON312)" ]; then echo "no Python >= 3.12 (set PYTHON312): the NeMo-Gym tests will skip"; else \
 	  set -e; rm -rf $(NG_VENV); $(PYTHON312) -m venv $(NG_VENV); \
 	  $(NG_VENV)/bin/pip install -q --disable-pip-version-check --no-deps nemo-gym==0.4.0; \
-	  $(NG_VENV)/bin/pip install -q --disable-pip-version-check $(NG_DEPS) -e .; \
+	  $(NG_VENV)/bin/pip install -q --disable-pip-version-check $(NG_DEPS) $(ADAPTER_DEPS); \
+	  $(NG_VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e .; \
 	  touch $@; fi
 
 test: $(STAMP) $(VF_STAMP) $(NG_STAMP)

@@ -6,12 +6,13 @@ model on loopback (tests/helpers/openai_server.py, streaming as verifiers asks) 
 verifiers runs its real machinery: the taskset loaded by plugin name, a tool server per rollout (MCP
 over loopback), its chat harness (a uv script), the interception proxy and the `@reward`.
 
-Input (argv[1], JSON): {"suite": SPEC, "split": "test", "plans": {task_id: PLAN}, "out": DIR}; a PLAN is
+Input (argv[1], JSON): a list of runs, each {"suite": SPEC, "split": "test", "plans": {task_id: PLAN},
+"out": DIR}, run one after the other in this process (verifiers takes seconds to import); a PLAN is
 "gold" (the gold actions, one per turn, then a closing text), "first_only" (the first gold action only,
 as an agent that authenticates and stops), "expected" (single-turn: each expected call with its first
-acceptable values) or "wrong" (a call of a tool the task does not have). Output (stdout, last line):
-one JSON object per rollout with the task id, the reward, metrics, toolgym's verdict info, the errors
-and the tool messages the model saw.
+acceptable values) or "wrong" (a call of a tool the task does not have). Output (stdout, last line): for
+each run, one JSON object per rollout with the task id, the reward, metrics, toolgym's verdict info, the
+errors and the tool messages the model saw.
 """
 
 from __future__ import annotations
@@ -42,21 +43,19 @@ def turns_of(task, plan: str) -> list[list[dict]]:
     raise ValueError(f"unknown plan {plan!r}")
 
 
-def main() -> None:
-    spec = json.loads(sys.argv[1])
+def run(spec: dict) -> list[dict]:
+    """`vf-eval toolgym-verifiers` on the planned tasks of one suite; one summary per rollout."""
     suite = load_suite(spec["suite"])
     tasks = {t.id: t for t in suite.tasks}
-    by_prompt = {tasks[i].messages[-1].text: (i, turns_of(tasks[i], plan)) for i, plan in spec["plans"].items()}
+    by_prompt = {tasks[i].messages[-1].text: turns_of(tasks[i], plan) for i, plan in spec["plans"].items()}
 
     def responder(body):
         user = [m for m in body["messages"] if m["role"] == "user"][-1]["content"]
-        text = user if isinstance(user, str) else "".join(p.get("text", "") for p in user)
-        _, turns = by_prompt[text]
+        turns = by_prompt[user if isinstance(user, str) else "".join(p.get("text", "") for p in user)]
         done = sum(1 for m in body["messages"] if m["role"] == "assistant")
         return calls(*turns[done]) if done < len(turns) else completion("Done: all requested changes are made.")
 
-    ids = sorted(spec["plans"])
-    selected = [str(i) for i, t in enumerate(suite.split(spec["split"])) if t.id in ids]
+    selected = [str(i) for i, t in enumerate(suite.split(spec["split"])) if t.id in spec["plans"]]
     from verifiers.v1.cli.eval.main import main as vf_eval
 
     with OpenAIServer(responder) as server:
@@ -79,7 +78,11 @@ def main() -> None:
             "tool_messages": [m["content"] for m in messages if m["role"] == "tool"],
             "assistant_turns": sum(1 for m in messages if m["role"] == "assistant"),
         })
-    print(json.dumps(results))
+    return results
+
+
+def main() -> None:
+    print(json.dumps([run(spec) for spec in json.loads(sys.argv[1])]))
 
 
 if __name__ == "__main__":
