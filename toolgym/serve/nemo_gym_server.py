@@ -26,7 +26,7 @@ import json
 from collections import OrderedDict
 from typing import Any
 
-from fastapi import HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import PlainTextResponse
 from nemo_gym.base_resources_server import (
     BaseResourcesServerConfig,
@@ -96,7 +96,7 @@ class ToolgymResourcesServer(SimpleResourcesServer):
     config: ToolgymResourcesServerConfig
     _sessions: OrderedDict[str, Any] = PrivateAttr(default_factory=OrderedDict)
 
-    def setup_webserver(self):  # noqa: ANN201 (FastAPI app; the base class leaves it unannotated)
+    def setup_webserver(self) -> FastAPI:
         """NeMo-Gym's routes, then one route for every tool (registered last, so it shadows none)."""
         app = super().setup_webserver()
         app.post("/{tool_name}")(self.call_tool)
