@@ -28,10 +28,10 @@ DRIVER = Path(__file__).with_name("nemo_gym_driver.py")
 def _missing() -> str | None:
     if (VENV / ".installed").exists():
         return None
-    found = [p for p in (*Path.home().glob(".pyenv/versions/3.1[2-9]*/bin/python3.1[2-9]"),
+    found = [p for p in (*Path.home().glob(".pyenv/versions/3.12.*/bin/python3.12"),  # where the Makefile looks
                          Path("/usr/bin/python3.12"), Path("/usr/local/bin/python3.12")) if p.exists()]
     if not found:
-        return "needs a Python >= 3.12 interpreter for nemo-gym 0.4.0 (none found; set PYTHON312 for make)"
+        return "needs a Python 3.12 interpreter for nemo-gym 0.4.0 (none found; make takes PYTHON312=PATH)"
     return f"needs the NeMo-Gym test environment .venv-nemo-gym ({found[0]}): make .venv-nemo-gym/.installed"
 
 
