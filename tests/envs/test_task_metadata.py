@@ -108,3 +108,14 @@ def test_the_readers_use_the_typed_metadata():
         asyncio.run(SimulatedUser(model=None).reply(task(), []))  # type: ignore[arg-type]
     with pytest.raises(UserError, match="metadata.tests must be a non-empty list"):
         CodeEnv().verify(task(tests=[]), [])
+
+
+def test_a_stateful_task_without_its_domain_in_a_python_suite_file_fails_at_load(tmp_path, monkeypatch):
+    (tmp_path / "mine.py").write_text(
+        "from toolgym import Suite, Task, StatefulEnv\n\n"
+        "suite = Suite(name='mine', env=StatefulEnv(domains=[]), tasks=[\n"
+        "    Task(id='order', category='c', messages=[{'role': 'user', 'content': 'Cancel it.'}],"
+        " metadata={'initial_state': {}})])\n")
+    monkeypatch.chdir(tmp_path)
+    message = load_error("py:mine.py:suite")
+    assert "task #1: task 'order' metadata.domain is missing; name a stateful domain" in message

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
-from ..errors import UserError
-from ..types import Task
+from .task_metadata import TaskMetadata
 
 __all__ = ["StatefulMetadata"]
 
@@ -31,11 +30,12 @@ _FIXES = {
 }
 
 
-class StatefulMetadata(BaseModel):
-    """The metadata of a task of the `stateful` environment kind."""
+class StatefulMetadata(TaskMetadata):
+    """The metadata of a task of the `stateful` environment kind.
 
-    # extra keys allowed: the agent loop's users and suites keep their own notes in the same object
-    model_config = ConfigDict(extra="allow", strict=True, use_attribute_docstrings=True)
+    Extra keys are allowed: the agent loop's users (`UserMetadata`) and suites keep their own notes
+    in the same object. `load_suite` checks it for every task of a stateful suite.
+    """
 
     domain: str
     """The stateful domain (`Domain`) whose tools run the task."""
@@ -48,27 +48,14 @@ class StatefulMetadata(BaseModel):
     authentication, that the final state does not show)."""
 
     @classmethod
-    def of(cls, task: Task) -> StatefulMetadata:
-        """The task's metadata, parsed; a UserError naming the task, the field and the fix otherwise."""
-        try:
-            meta = cls.model_validate(task.metadata)
-        except ValidationError as e:
-            raise UserError(_located(task, e)) from None
-        return meta
-
-    def as_metadata(self) -> dict[str, Any]:
-        """The JSON object to store as `Task.metadata` (unset fields left out)."""
-        return self.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-
-
-def _located(task: Task, error: ValidationError) -> str:
-    first = error.errors()[0]
-    field = ".".join(str(part) for part in first["loc"])
-    top = str(first["loc"][0]) if first["loc"] else ""
-    if first["type"] == "missing" and top == "domain":
-        return f"task {task.id!r}: metadata.domain is missing; {_FIXES['domain']}"
-    got = f" (got {type(first['input']).__name__} {first['input']!r:.60})" if first["type"] != "missing" else ""
-    if top == "initial_state":
-        return (f"task {task.id!r}: metadata.initial_state must be a JSON object{got}; "
-                "give it, or an int metadata.state_seed")
-    return f"task {task.id!r}: metadata.{field}: {first['msg']}{got}; {_FIXES.get(top, 'fix the value')}"
+    def _problem(cls, error: ValidationError) -> str:
+        # the stateful kind's own wording (older than the shared one, and asserted word for word)
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        top = str(first["loc"][0]) if first["loc"] else ""
+        if first["type"] == "missing" and top == "domain":
+            return f"metadata.domain is missing; {_FIXES['domain']}"
+        got = f" (got {type(first['input']).__name__} {first['input']!r:.60})" if first["type"] != "missing" else ""
+        if top == "initial_state":
+            return f"metadata.initial_state must be a JSON object{got}; give it, or an int metadata.state_seed"
+        return f"metadata.{field}: {first['msg']}{got}; {_FIXES.get(top, 'fix the value')}"

@@ -2,13 +2,15 @@
 
 A `Task` stays plain JSON (it travels in JSONL files, over HTTP, in TRL rows), so what a user,
 checker or environment needs from a task lives in `Task.metadata`; each class here is one such
-contract's schema, as `StatefulMetadata` is the stateful kind's. Readers parse with `Cls.of(task)`
+contract's schema (`StatefulMetadata`, the stateful kind's, is one too). Readers parse with `Cls.of(task)`
 and read fields, never string keys; keys a class does not define pass through untouched. A bad value
 is one `UserError` naming the task, the field, what it must be and pydantic's detail (worded by
 `errors.invalid_input`); `load_suite` reports it at load with the file and line (`suites/checks.py`).
 
 | class              | key in `Task.metadata`   | read by                                            |
 | ------------------ | ------------------------ | -------------------------------------------------- |
+| `StatefulMetadata` | `domain`, `initial_state`| the `stateful` kind (`stateful_metadata.py`)       |
+|                    | `state_seed`, ...        |                                                    |
 | `UserMetadata`     | `user_instruction`       | the simulated user (`run/user.py`), the audit      |
 |                    | `user_turns`             | the scripted user: later user messages, in order   |
 | `CodeMetadata`     | `tests`                  | the `code` kind's verifier (hidden assert lines)   |

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..envs.stateful_metadata import StatefulMetadata
 from ..envs.task_metadata import CodeMetadata, MCPMetadata, TaskMetadata, UserMetadata
 from ..errors import UserError
 from ..types import Task
@@ -17,7 +18,8 @@ from ..types import Task
 __all__ = ["check_tasks", "task_problem"]
 
 #: environment kind -> the typed metadata its tasks must carry (every task: the user's, when it has one)
-_CONTRACTS: dict[str | None, tuple[type[TaskMetadata], ...]] = {"code": (CodeMetadata,), "mcp": (MCPMetadata,)}
+_CONTRACTS: dict[str | None, tuple[type[TaskMetadata], ...]] = {
+    "code": (CodeMetadata,), "mcp": (MCPMetadata,), "stateful": (StatefulMetadata,)}
 
 
 def task_problem(task: Task, kind: str | None = None) -> str | None:
