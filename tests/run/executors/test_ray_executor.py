@@ -99,9 +99,9 @@ def test_the_hand_out_is_lazy_and_bounded_by_the_concurrency(tmp_path, ray_clust
     assert most <= concurrency, f"{most} jobs were taken from the plan before their results came back"
 
 
-def worker_pids(running: bool = False) -> list[int]:
-    """Processes of live rollout workers (Ray titles them `ray::RolloutWorker`, `ray::RolloutWorker.run` while busy)."""
-    title = b"ray::RolloutWorker.run" if running else b"ray::RolloutWorker"
+def actor_pids(title: bytes) -> list[int]:
+    """Processes of live actors whose title starts with `title` (Ray titles an actor's process
+    `ray::ClassName`, and `ray::ClassName.method` while it runs a call)."""
     pids = []
     for entry in Path("/proc").iterdir():
         try:
@@ -110,6 +110,11 @@ def worker_pids(running: bool = False) -> list[int]:
         except OSError:
             continue
     return pids
+
+
+def worker_pids(running: bool = False) -> list[int]:
+    """Processes of live rollout workers (`ray::RolloutWorker.run` while busy)."""
+    return actor_pids(b"ray::RolloutWorker.run" if running else b"ray::RolloutWorker")
 
 
 def parent(pid: int) -> int:
@@ -134,7 +139,17 @@ def once_busy(count: int, act, where=lambda pid: True):
     return callback, state
 
 
-def test_a_worker_killed_mid_run_has_its_rollouts_run_by_another(tmp_path, ray_cluster, caplog):
+def wait_for(check, seconds: float = 90) -> bool:
+    """Poll `check` until it holds (True) or `seconds` pass (False); blocks the caller's loop meanwhile."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def test_a_worker_killed_mid_run_is_restarted_and_its_rollouts_run_by_another(tmp_path, ray_cluster, caplog):
     n = 300
     with OpenAIServer(responder(delay_s=0.05)) as server:
         cfg = RunConfig(suite=f"jsonl:{write_suite(tmp_path / 's.jsonl', n)}", split="all", model="openai:m",
@@ -142,14 +157,66 @@ def test_a_worker_killed_mid_run_has_its_rollouts_run_by_another(tmp_path, ray_c
         options = ModelOptions(base_url=server.url)
         local = outcomes(str(tmp_path / "local.db"),
                          evaluate(cfg.model_copy(update={"db": str(tmp_path / "local.db")}), options=options).name)
-        kill_one, killed = once_busy(2, lambda pid: os.kill(pid, signal.SIGKILL))
+        seen = {"before": set(), "restarted": False, "new_ran": False}
+
+        def kill(pid: int) -> None:
+            seen["before"] = set(worker_pids())
+            os.kill(pid, signal.SIGKILL)
+            # blocks the driver's loop (the other worker's results wait); Ray restarts the dead one meanwhile
+            seen["restarted"] = wait_for(lambda: len(set(worker_pids()) - {pid}) == 2)
+
+        kill_one, killed = once_busy(2, kill)
+
+        def on_result(result, progress) -> None:
+            kill_one(result, progress)
+            if killed["done"] and not seen["new_ran"]:
+                seen["new_ran"] = bool(set(worker_pids(running=True)) - seen["before"])
+
         db = str(tmp_path / "ray.db")
         with caplog.at_level(logging.WARNING, logger="toolgym.run.executors.ray_executor"):
             run = evaluate(cfg.model_copy(update={"db": db, "executor": f"ray:{ray_cluster.address}"}),
-                           options=options, on_result=kill_one)
+                           options=options, on_result=on_result)
     assert killed["done"] and run.status == "finished"
     assert "a Ray rollout worker died" in caplog.text
+    assert seen["restarted"], "the number of live workers did not return to 2"
+    assert seen["new_ran"], "the restarted worker ran no rollouts"
     assert outcomes(db, run.name) == local
+
+
+def test_a_node_that_joins_mid_run_gets_a_worker_that_takes_rollouts(tmp_path, ray_cluster):
+    from ray._private import ray_constants
+
+    from tests.run.executors.conftest import NODE
+
+    n = 1000
+    state = {"node": None, "raylet": None, "used": False}
+    slow = responder(delay_s=0.2)
+
+    def respond(body):  # slow until the new node's worker has taken rollouts, so the run outlasts its start
+        reply = slow(body)
+        reply.delay_s = 0 if state["used"] else reply.delay_s
+        return reply
+
+    def on_result(result, progress) -> None:
+        if state["node"] is None:
+            state["node"] = ray_cluster.add_node(**NODE)
+            state["raylet"] = state["node"].all_processes[ray_constants.PROCESS_TYPE_RAYLET][0].process.pid
+        elif not state["used"]:
+            state["used"] = any(parent(p) == state["raylet"] for p in worker_pids(running=True))
+
+    try:
+        with OpenAIServer(respond) as server:
+            cfg = RunConfig(suite=f"jsonl:{write_suite(tmp_path / 's.jsonl', n)}", split="all", model="openai:m",
+                            concurrency=4, db=str(tmp_path / "ray.db"), executor=f"ray:{ray_cluster.address}")
+            run = evaluate(cfg, options=ModelOptions(base_url=server.url), on_result=on_result)
+            local = evaluate(cfg.model_copy(update={"db": str(tmp_path / "local.db"), "executor": "local"}),
+                             options=ModelOptions(base_url=server.url))
+    finally:
+        if state["node"] is not None:
+            ray_cluster.remove_node(state["node"])
+    assert run.status == "finished"
+    assert state["used"], "no worker on the node that joined ran rollouts"
+    assert outcomes(str(tmp_path / "ray.db"), run.name) == outcomes(str(tmp_path / "local.db"), local.name)
 
 
 def test_a_node_removed_mid_run_loses_no_rollout(tmp_path, ray_cluster, caplog):
@@ -213,6 +280,50 @@ def test_the_tiny_model_served_by_a_ray_actor_answers_as_locally(tmp_path, ray_c
     cfg = RunConfig(suite="fc-core", model="tiny", limit=3, concurrency=3, max_tokens=32)
     local, on_ray = both(tmp_path, cfg, ray_cluster.address)
     assert on_ray == local and len(on_ray) == 3
+
+
+def server_pids() -> list[int]:
+    return actor_pids(b"ray::ModelServer")
+
+
+def kill_server_once(state: dict):
+    """An on_result callback that kill -9s the model server once, after the first result."""
+    def callback(result, progress) -> None:
+        if not state.get("killed") and (pids := server_pids()):
+            os.kill(pids[0], signal.SIGKILL)
+            state["killed"] = pids[0]
+    return callback
+
+
+def test_a_model_server_killed_mid_run_is_restarted_and_the_results_are_the_same(tmp_path, ray_cluster):
+    cfg = RunConfig(suite="fc-core", model="tiny", limit=8, concurrency=2, max_tokens=16)
+    local = evaluate(cfg.model_copy(update={"db": str(tmp_path / "local.db")}))
+    state: dict = {}
+    db = str(tmp_path / "ray.db")
+    run = evaluate(cfg.model_copy(update={"db": db, "executor": f"ray:{ray_cluster.address}"}),
+                   on_result=kill_server_once(state))
+    assert state["killed"] and run.status == "finished" and run.done == local.done
+    assert outcomes(db, run.name) == outcomes(str(tmp_path / "local.db"), local.name)
+    assert not any(v[4] for v in outcomes(db, run.name).values()), "no rollout ended on an error"
+
+
+def test_a_model_server_past_its_restarts_fails_the_run_once_and_keeps_what_finished(
+        tmp_path, ray_cluster, monkeypatch):
+    from toolgym.run.executors import ray_models
+
+    monkeypatch.setattr(ray_models, "SERVER_RESTARTS", 0)
+    cfg = RunConfig(suite="fc-core", model="tiny", limit=8, concurrency=2, max_tokens=16, run="r")
+    db = str(tmp_path / "ray.db")
+    state: dict = {}
+    run = evaluate(cfg.model_copy(update={"db": db, "executor": f"ray:{ray_cluster.address}"}),
+                   on_result=kill_server_once(state))
+    assert state["killed"] and run.status == "failed"
+    assert "model server of tiny died" in run.cause and "run the same command again" in run.cause
+    kept = outcomes(db, "r")
+    assert 1 <= len(kept) < 8 and not any(v[4] for v in kept.values()), "finished rollouts kept, no error rows"
+    resumed = evaluate(cfg.model_copy(update={"db": db}))  # resumed here, in one process
+    evaluate(cfg.model_copy(update={"db": str(tmp_path / "local.db")}))
+    assert resumed.status == "finished" and outcomes(db, "r") == outcomes(str(tmp_path / "local.db"), "r")
 
 
 def test_arena_answers_on_ray_are_the_answers_a_local_run_stores(tmp_path, ray_cluster):

@@ -10,10 +10,14 @@ What runs where:
 * a local model (`tiny`, `hf:PATH`) loads once in model-server actors (`ray_models`); an HTTP model
   is called by each worker directly (with several base URLs, balanced over the replicas).
 
-Faults: when a worker's process or node dies, the chunk it held comes back to the hand-out and
-another worker runs it. Nothing of it was written (results are written only when they reach the
-driver), so no rollout is lost or written twice. When the driver itself dies, the workers die
-with it (they are its actors) and running the same command again resumes from the store.
+Faults: when a worker's process or node dies, the chunks it held come back to the hand-out and
+other workers run them. Nothing of them was written (results are written only when they reach the
+driver), so no rollout is lost or written twice. Ray restarts the dead worker (on another node if
+its node went away, up to `WORKER_RESTARTS` times), and it takes chunks again once it is up, so the
+run gets its capacity back. A node that joins mid-run gets workers of its own (when the worker
+count is automatic); they share the run's concurrency with the others. When the driver itself
+dies, the workers die with it (they are its actors) and running the same command again resumes
+from the store.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 from collections.abc import Iterable
 
 import ray
@@ -45,8 +50,12 @@ log = logging.getLogger(__name__)
 
 #: model kinds whose weights load in model-server actors rather than in every worker
 SERVED_KINDS = frozenset({"tiny", "hf"})
-#: how long the first worker may take to start before the run gives up
+#: how long the first worker (or a restarted one) may take to start before the run (or its lanes) gives up
 START_TIMEOUT_S = 120.0
+#: how many times Ray restarts one rollout worker whose process or node died
+WORKER_RESTARTS = 3
+#: how often the driver looks for CPUs that joined the cluster
+GROW_EVERY_S = 2.0
 _WORKER_GONE = (RayActorError, ActorUnavailableError, WorkerCrashedError)
 
 
@@ -64,8 +73,8 @@ class RayExecutor(Executor):
         self._started_ray = False
         self._actors: list = []
         self._server_cpus = 0
-        self.lost_workers = 0
-        """Workers that died during the run (their chunks were run by others)."""
+        self.started_workers = 0
+        """Rollout workers this executor started (more than the first count when nodes joined)."""
 
     def _connect(self) -> None:
         if ray.is_initialized():  # a caller's (or a test's) cluster: used, and left running
@@ -106,30 +115,58 @@ class RayExecutor(Executor):
     ) -> None:
         """Run the jobs on the cluster, at most `concurrency` at once; `on_result` runs here, in the driver."""
         self._connect()
-        count = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)) - self._server_cpus)
+        count = self._wanted() if self.workers is None else self.workers
         per_worker = math.ceil(concurrency / count)
         lanes = min(2, per_worker)  # two chunks per worker: one runs while the other's results travel
-        workers = self._start_workers(count, lanes, (model, env, sampling, limits, user))
-        hand = HandOut(jobs, math.ceil(per_worker / lanes))
+        shared = self._share((model, env, sampling, limits, user))
+        workers = self._start_workers(count, lanes, shared)
+        # at most `count x lanes` chunks out at once: workers that join later share them, not add to them
+        hand = HandOut(jobs, math.ceil(per_worker / lanes), most_out=count * lanes)
         await self._wait_started(workers)
-        tasks = [asyncio.ensure_future(self._lane(w, hand, on_result)) for w in workers for _ in range(lanes)]
+        tasks = {asyncio.ensure_future(self._lane(w, hand, on_result)) for w in workers for _ in range(lanes)}
         finished = asyncio.ensure_future(hand.finished())
         try:
-            await self._until_finished(tasks, finished, hand)
+            while not hand.done:
+                done, _ = await asyncio.wait({*tasks, finished}, timeout=GROW_EVERY_S,
+                                             return_when=asyncio.FIRST_COMPLETED)
+                for t in done - {finished}:
+                    tasks.discard(t)
+                    if t.exception() is not None:
+                        raise t.exception()  # on_result stopped the run, a worker raised a bug, or the model is gone
+                if not tasks and not hand.done:
+                    raise InfraError("every Ray rollout worker died (and Ray's restarts of them are spent) before "
+                                     "the run was done; what finished is stored: run the same command again to resume")
+                if self.workers is None and (extra := self._wanted() - len(workers)) > 0:
+                    log.info("%d CPU(s) joined the Ray cluster: starting %d more rollout workers", extra, extra)
+                    joined = self._start_workers(extra, lanes, shared)
+                    workers += joined
+                    tasks |= {asyncio.ensure_future(self._lane(w, hand, on_result))
+                              for w in joined for _ in range(lanes)}
         finally:
             for t in [*tasks, finished]:
                 t.cancel()
             await asyncio.gather(*tasks, finished, return_exceptions=True)
 
-    def _start_workers(self, count: int, lanes: int, parts: tuple) -> list:
+    def _wanted(self) -> int:
+        """Rollout workers for the cluster as it is now: one per CPU, less those the model servers hold."""
+        return max(1, int(ray.cluster_resources().get("CPU", 1)) - self._server_cpus)
+
+    @staticmethod
+    def _share(parts: tuple) -> list:
         try:
-            shared = [ray.put(x) for x in parts]  # sent once, not once per worker
+            return [ray.put(x) for x in parts]  # sent once, not once per worker
         except Exception as e:  # cloudpickle's errors have no common base
             raise UserError(f"cannot send the model or environment to Ray workers ({type(e).__name__}: {e}); "
                             "name the model by spec (evaluate(config) without model=...)") from None
-        worker_class = ray.remote(num_cpus=1, max_restarts=0, scheduling_strategy="SPREAD")(RolloutWorker)
+
+    def _start_workers(self, count: int, lanes: int, shared: list) -> list:
+        # Ray restarts a worker whose process or node died; the chunks it held are not re-sent by Ray
+        # (max_task_retries=0) but handed out again by the driver, to whichever worker is free first
+        worker_class = ray.remote(num_cpus=1, max_restarts=WORKER_RESTARTS, max_task_retries=0,
+                                  scheduling_strategy="SPREAD")(RolloutWorker)
         workers = [worker_class.options(max_concurrency=lanes).remote(*shared) for _ in range(count)]
         self._actors += workers
+        self.started_workers += count
         return workers
 
     async def _wait_started(self, workers: list) -> None:
@@ -140,39 +177,49 @@ class RayExecutor(Executor):
             raise InfraError(f"no Ray rollout worker started within {START_TIMEOUT_S:g} s; the cluster has "
                              f"{ray.cluster_resources()} (each worker needs 1 CPU)")
 
+    @staticmethod
+    async def _up(worker) -> bool:
+        """Wait until `worker` is up (placed, constructed; restarted after a death): False if it never will be."""
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            try:
+                await asyncio.wait_for(worker.ready.remote(), max(0.0, deadline - time.monotonic()))
+                return True
+            except ActorUnavailableError:  # being restarted: a call now fails at once, so ask again
+                if time.monotonic() > deadline:
+                    return False
+                await asyncio.sleep(0.2)
+            except (*_WORKER_GONE, TimeoutError):  # its restarts are spent, or no node has a CPU for it
+                return False
+
     async def _lane(self, worker, hand: HandOut, on_result: OnResult) -> None:
-        """Send chunks to one worker until the work runs out; if the worker dies, give its chunk back."""
-        try:
-            await worker.ready.remote()
-        except _WORKER_GONE:
+        """Send chunks to one worker until the work runs out.
+
+        If the worker dies, its chunk goes back to the hand-out, and the lane goes on once Ray has
+        restarted the worker (it ends if Ray cannot).
+        """
+        if not await self._up(worker):
             return
         while (chunk := await hand.take()) is not None:
             try:
-                results = await worker.run.remote(chunk)
+                results, error = await worker.run.remote(chunk)
             except _WORKER_GONE as e:
-                log.warning("a Ray rollout worker died (%s); its %d rollouts go to the others",
+                log.warning("a Ray rollout worker died (%s); its %d rollouts go to the others while Ray restarts it",
                             type(e).__name__, len(chunk))
-                self.lost_workers += 1
                 await hand.finish(chunk, failed=True)
-                return
+                if not await self._up(worker):
+                    log.warning("a dead Ray rollout worker did not come back (restarts spent, or no free CPU "
+                                "within %g s); the run goes on with the others", START_TIMEOUT_S)
+                    return
+                continue
             except BaseException:
                 await hand.finish(chunk)
                 raise
             for result in results:
                 await on_result(result)
             await hand.finish(chunk)
-
-    @staticmethod
-    async def _until_finished(tasks: list[asyncio.Future], finished: asyncio.Future, hand: HandOut) -> None:
-        pending = {*tasks, finished}
-        while not finished.done():
-            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            for t in done:
-                if t is not finished and t.exception() is not None:
-                    raise t.exception()  # on_result stopped the run, or a worker raised a bug
-            if pending == {finished}:
-                raise InfraError("every Ray rollout worker died before the run was done; what finished is "
-                                 "stored: run the same command again to resume")
+            if error is not None:  # stored what the chunk finished; the rest is retried on resume
+                raise error
 
     async def aclose(self) -> None:
         """Stop this run's actors, and Ray itself when this executor started it."""

@@ -13,13 +13,16 @@ import zlib
 from typing import Any
 
 import ray
-from ray.exceptions import RayActorError, RayTaskError
+from ray.exceptions import ActorDiedError, RayActorError, RayTaskError
 
-from ...errors import InfraError, UserError
+from ...errors import InfraError, RunFailed, UserError
 from ...models import Model, ModelOptions, load_model
 from ...types import Completion, Message, SamplingConfig, Tool
 
 __all__ = ["ActorModel", "ModelServer", "start_model_servers"]
+
+#: how many times Ray restarts a model server whose process or node died (its unanswered calls are re-sent)
+SERVER_RESTARTS = 3
 
 
 class ModelServer:
@@ -66,8 +69,12 @@ class ActorModel(Model):
         server = self.servers[zlib.crc32(f"{task_id}:{sample}".encode()) % len(self.servers)]
         try:
             return await server.generate.remote(messages, tools, sampling, task_id, sample)
-        except RayActorError as e:  # its node went away and Ray's restarts are spent
-            raise InfraError(f"the Ray model server of {self.spec} is gone: {type(e).__name__}") from None
+        except ActorDiedError:  # died once more than Ray restarts it: no later call can succeed
+            raise RunFailed(f"the Ray model server of {self.spec} died and Ray's restarts of it "
+                            f"({SERVER_RESTARTS}) are spent; what finished is stored: run the same command "
+                            "again to resume") from None
+        except RayActorError as e:  # unreachable for now (restarting, a network fault): this rollout retries on resume
+            raise InfraError(f"the Ray model server of {self.spec} is unreachable: {type(e).__name__}") from None
 
     def describe(self) -> dict:
         """The backend's own manifest entry, as a local run records it."""
@@ -79,7 +86,7 @@ def start_model_servers(spec: str, options: ModelOptions) -> ActorModel:
     gpus = int(ray.cluster_resources().get("GPU", 0))
     resources = {"num_gpus": 1} if gpus else {"num_cpus": 1}
     # Ray restarts a server whose process or node died and re-sends the calls it had not answered
-    server_class = ray.remote(max_restarts=3, max_task_retries=3, **resources)(ModelServer)
+    server_class = ray.remote(max_restarts=SERVER_RESTARTS, max_task_retries=SERVER_RESTARTS, **resources)(ModelServer)
     servers = [server_class.remote(spec, options) for _ in range(max(1, gpus))]
     try:
         described = ray.get(servers[0].describe.remote())  # waits for the weights: a load error surfaces here

@@ -37,7 +37,15 @@ class RolloutWorker:
         """Answers once the worker is placed and constructed."""
         return True
 
-    async def run(self, jobs: list[Job]) -> list[Result]:
-        """The results of `jobs`, in order."""
-        return list(await asyncio.gather(
-            *(run_job(self.model, self.env, job, self.sampling, self.limits, self.user) for job in jobs)))
+    async def run(self, jobs: list[Job]) -> tuple[list[Result], Exception | None]:
+        """The results of the jobs that finished, in order, and the first error that stopped one, if any.
+
+        `run_job` records infrastructure and verifier errors on the rollout; what still escapes it
+        stops the run (a model server gone for good, a bug), and the driver stores the chunk's
+        finished results before it raises that error.
+        """
+        outcomes = await asyncio.gather(
+            *(run_job(self.model, self.env, job, self.sampling, self.limits, self.user) for job in jobs),
+            return_exceptions=True)
+        errors = [o for o in outcomes if isinstance(o, BaseException)]
+        return [o for o in outcomes if isinstance(o, Result)], errors[0] if errors else None
