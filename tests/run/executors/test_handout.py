@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from toolgym.run import Job
 from toolgym.run.executors.handout import HandOut
+from toolgym.run.scheduler import Job
 from toolgym.types import Message, Task
 
 
