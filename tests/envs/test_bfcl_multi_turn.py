@@ -73,6 +73,34 @@ def test_gold_sequences_through_the_agent_loop_score_100_percent(tmp_path: Path,
     assert "BFCL multi-turn " in out and "/4 run)" not in out  # all four multi-turn categories ran
 
 
+@needs_package
+def test_eval_of_single_and_multi_turn_categories_prints_bfcls_whole_overall(tmp_path: Path, capsys) -> None:
+    """Two suites, so two runs; eval, show and the HTML report print BFCL's overall over both."""
+    from toolgym.report import bfcl_scores
+
+    single, multi, gold_file = tmp_path / "st.jsonl", tmp_path / "mt.jsonl", tmp_path / "gold.jsonl"
+    main(["suite", "reference", "bfcl:simple_python,live_simple", "--out", str(single)])
+    main(["suite", "reference", "bfcl:multi_turn_base", "--out", str(multi)])
+    gold_file.write_text(single.read_text() + multi.read_text())
+    db = tmp_path / "runs.db"
+    main(["eval", "bfcl:simple_python,live_simple,multi_turn_base", "--model", f"replay:{gold_file}",
+          "--mode", "bfcl", "--db", str(db), "--limit", "6", "--run", "gold"])
+    out = capsys.readouterr().out
+    rows = sqlite3.connect(db).execute("select category, count(*), sum(passed) from rollouts group by category")
+    counts = {c: n for c, n, passed in rows if passed == n}  # gold: every rollout passes
+    assert set(counts) == {"simple", "live_simple", "multi_turn_base"}, counts
+    want = f"{100 * bfcl_scores(dict.fromkeys(counts, 1.0), counts).overall:.1f}"
+    assert "gold-single_turn" in out and "gold-multi_turn" in out
+    assert "BFCL v4 over gold-single_turn + gold-multi_turn" in out
+    lines = [x for x in out.splitlines() if "BFCL v4 overall (3/22 categories run" in x]
+    assert lines and want in lines[-1], out[-2000:]
+    main(["show", "gold-single_turn", "gold-multi_turn", "--db", str(db)])
+    assert "BFCL v4 over gold-single_turn + gold-multi_turn" in capsys.readouterr().out
+    main(["report", "gold-single_turn", "gold-multi_turn", "--db", str(db), "--out", str(tmp_path / "r.html")])
+    html = (tmp_path / "r.html").read_text()
+    assert "BFCL v4 over gold-single_turn + gold-multi_turn" in html and f">{want}<" in html
+
+
 def test_mixed_suites_and_unknown_modes_are_refused_with_the_reason() -> None:
     with pytest.raises(UserError, match="unknown verifier mode 'strict'"):
         BfclMultiTurnEnv(mode="strict")

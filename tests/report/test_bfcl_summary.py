@@ -91,3 +91,41 @@ def test_categories_not_run_count_as_zero_as_in_bfcl(tmp_path: Path) -> None:
     assert pct(ours.overall) == row["Overall Acc"] == "12.66%"
     assert pct(ours.live) == row["Live Acc"]
     assert len(ours.missing) == 16 and "simple_python" in ours.categories
+
+
+def _report(results: dict[str, tuple[int, int]]):
+    """An accuracy report whose category c has `passed` of `n` tasks passing: (passed, n) per category."""
+    from toolgym.stats import Record, accuracy
+
+    return accuracy([Record(f"{c}_{i}", c, i < passed) for c, (passed, n) in results.items() for i in range(n)])
+
+
+@needs_package
+def test_single_and_multi_turn_runs_combine_into_bfcls_overall(tmp_path: Path) -> None:
+    """BFCL's whole overall from two runs (single-turn, multi-turn), against BFCL's own leaderboard code."""
+    from toolgym.errors import UserError
+    from toolgym.report import bfcl_over_runs, combined_bfcl_summary
+    from toolgym.store import RunManifest
+
+    rng = random.Random(3)
+    single = {c: (rng.randint(0, 9), 9) for c in BFCL_TASK_COUNTS if not c.startswith(("multi_turn", "web", "memory"))}
+    single["simple"] = single.pop("simple_python")  # toolgym's name for it
+    multi = {c: (rng.randint(0, 7), 7) for c in BFCL_TASK_COUNTS if c.startswith("multi_turn")}
+    lines = combined_bfcl_summary([_report(single), _report(multi)])
+    both = {("simple_python" if c == "simple" else c): (p / n, n) for c, (p, n) in (single | multi).items()}
+    row = bfcl_leaderboard(both, tmp_path)
+    overall = next(v for label, v in lines.items() if label.startswith("BFCL v4 overall (17/22"))
+    assert pct(overall) == row["Overall Acc"]
+    assert pct(lines["BFCL multi-turn"]) == row["Multi Turn Acc"] and pct(lines["BFCL live"]) == row["Live Acc"]
+    assert pct(lines["BFCL non-live"]) == row["Non-Live AST Acc"]
+    with pytest.raises(UserError, match="'multi_turn_base' was scored by more than one run"):
+        combined_bfcl_summary([_report(multi), _report({"multi_turn_base": (1, 2)})])
+
+    def manifest(suite: str, model: str = "m", mode: str = "bfcl") -> RunManifest:
+        return RunManifest(suite=suite, suite_version="v", model=model, mode=mode)
+
+    st, mt = _report(single), _report(multi)
+    assert bfcl_over_runs([(manifest("bfcl"), st), (manifest("bfcl:multi_turn"), mt)]) == lines
+    assert bfcl_over_runs([(manifest("bfcl"), st), (manifest("bfcl:multi_turn", model="other"), mt)]) == {}
+    assert bfcl_over_runs([(manifest("bfcl"), st), (manifest("bfcl:multi_turn", mode="toolgym"), mt)]) == {}
+    assert bfcl_over_runs([(manifest("bfcl"), st), (manifest("bfcl"), st)]) == {}  # the same categories twice

@@ -16,6 +16,7 @@ from ..models.bfcl_results import read_bfcl_results
 from ..models.replay import write_replay
 from ..run import RunConfig, evaluate_async, score_responses
 from ..store import Store
+from ..suites import split_bfcl_spec
 from .app import Interrupted, app, console
 from .flags import ModelFlags, UserFlags, config_command
 from .progress import RunProgress
@@ -72,8 +73,17 @@ def _interrupted(config: RunConfig, shown: RunProgress) -> str:
 
 
 def _eval(config: RunConfig, model: ModelFlags, user: UserFlags) -> None:
-    name = run_eval(config, model.options(), user.options(model))
-    print_run_summary(config.db, [name])
+    parts = split_bfcl_spec(config.suite)
+    if parts is None:
+        name = run_eval(config, model.options(), user.options(model))
+        print_run_summary(config.db, [name])
+        return
+    # BFCL's single- and multi-turn categories are two suites: one run each, then BFCL's overall of both
+    names = []
+    for spec, part in zip(parts, ("single_turn", "multi_turn"), strict=True):
+        part_config = config.model_copy(update={"suite": spec, "run": f"{config.run}-{part}" if config.run else None})
+        names.append(run_eval(part_config, model.options(), user.options(model)))
+    print_run_summary(config.db, names)
 
 
 eval_command = app.command("eval")(config_command(

@@ -6,8 +6,8 @@ import statistics
 from collections import Counter
 from collections.abc import Sequence
 
-from ..report import accuracy_table, bfcl_scores, bfcl_summary, failure_table
-from ..stats import Record, accuracy, pass_hat_k
+from ..report import accuracy_table, bfcl_over_runs, bfcl_scores, bfcl_summary, bfcl_table, failure_table
+from ..stats import AccuracyReport, Record, accuracy, pass_hat_k
 from ..store import ResultRecord, RunInfo, Store
 from .app import console
 
@@ -85,7 +85,8 @@ def run_summary_json(db: str, names: Sequence[str]) -> list[dict]:
 
 
 def print_run_summary(db: str, names: Sequence[str]) -> None:
-    """Print the summary of each stored run."""
+    """Print the summary of each stored run, then BFCL's overall over its runs when they complete each other."""
+    bfcl_runs: list[tuple[RunInfo, AccuracyReport | None]] = []
     with Store(db) as store:
         for name in names:
             run = store.get_run(name)
@@ -99,6 +100,12 @@ def print_run_summary(db: str, names: Sequence[str]) -> None:
             latency = latency_line(rows)
             if latency:
                 console.print(latency, soft_wrap=True)
+            counted = [Record(r.task_id, r.category, bool(r.passed)) for r in rows if r.counted]
+            bfcl_runs.append((run, accuracy(counted) if counted else None))
+    combined = bfcl_over_runs([(run.manifest, report) for run, report in bfcl_runs])
+    if combined:
+        runs = " + ".join(run.name for run, report in bfcl_runs if run.manifest.mode == "bfcl" and report)
+        console.print(bfcl_table(combined, f"BFCL v4 over {runs} ({bfcl_runs[0][0].manifest.model})"))
 
 
 def latency_line(rows: Sequence[ResultRecord]) -> str | None:

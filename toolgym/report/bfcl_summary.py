@@ -14,18 +14,22 @@ BFCL never averages over tasks. Per category it takes accuracy, then:
 
 A category that was not run counts as 0 with BFCL's own task count, exactly as BFCL does; the
 labels say how many categories were run so that a partial overall is not mistaken for a full one.
-toolgym's own `overall` (the mean over tasks) is shown beside these, never instead.
+toolgym's own `overall` (the mean over tasks) is shown beside these, never instead. Single-turn and
+multi-turn categories run as two suites (two environments), so BFCL's whole overall comes from two
+runs: `combined_bfcl_summary` takes the categories of several runs together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
+from ..errors import UserError
 from ..stats import AccuracyReport
+from ..store import RunManifest
 
-__all__ = ["BFCL_TASK_COUNTS", "BfclScores", "bfcl_scores", "bfcl_summary"]
+__all__ = ["BFCL_TASK_COUNTS", "BfclScores", "bfcl_over_runs", "bfcl_scores", "bfcl_summary", "combined_bfcl_summary"]
 
 #: BFCL v4's categories and their task counts (bfcl-eval 2026.3.23; a test checks them against it)
 BFCL_TASK_COUNTS: dict[str, int] = {
@@ -125,7 +129,46 @@ def bfcl_scores(by_category: Mapping[str, float], counts: Mapping[str, int] | No
 def bfcl_summary(report: AccuracyReport) -> dict[str, float]:
     """BFCL's headline lines (label -> fraction) for a run's report; groups with no category run are left out."""
     cats = report.by_category
-    scores = bfcl_scores({name: e.value for name, e in cats.items()}, {name: e.n_tasks for name, e in cats.items()})
+    accuracies = {name: e.value for name, e in cats.items()}
+    return _lines(bfcl_scores(accuracies, {name: e.n_tasks for name, e in cats.items()}))
+
+
+def combined_bfcl_summary(reports: Sequence[AccuracyReport]) -> dict[str, float]:
+    """BFCL's headline lines over the categories of several runs (e.g. a single-turn and a multi-turn run).
+
+    Raises:
+        UserError: a category was scored by more than one of the runs (which one counts is unclear).
+    """
+    accuracies: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for report in reports:
+        for name, e in report.by_category.items():
+            if name in accuracies:
+                raise UserError(
+                    f"BFCL category {name!r} was scored by more than one run; combine runs of different "
+                    "categories (e.g. bfcl:single_turn and bfcl:multi_turn)"
+                )
+            accuracies[name], counts[name] = e.value, e.n_tasks
+    return _lines(bfcl_scores(accuracies, counts))
+
+
+def bfcl_over_runs(runs: Sequence[tuple[RunManifest, AccuracyReport | None]]) -> dict[str, float]:
+    """BFCL's headline lines over the bfcl-mode BFCL runs among `runs`, when they complete each other.
+
+    That is: at least two such runs, all of one model, no category scored twice (a single-turn and a
+    multi-turn run give BFCL's whole overall); otherwise {} (runs of several models are compared, not
+    combined).
+    """
+    picked = [(m, r) for m, r in runs if m.mode == "bfcl" and m.suite.startswith("bfcl") and r is not None]
+    if len(picked) < 2 or len({m.model for m, _ in picked}) != 1:
+        return {}
+    categories = [c for _, report in picked for c in report.by_category]  # type: ignore[union-attr]
+    if len(categories) != len(set(categories)):
+        return {}
+    return combined_bfcl_summary([report for _, report in picked])  # type: ignore[misc]
+
+
+def _lines(scores: BfclScores) -> dict[str, float]:
     if not scores.categories:
         return {}
     ran = set(scores.categories)

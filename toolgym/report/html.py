@@ -20,6 +20,7 @@ from .._version import __version__
 from ..images import thumbnail
 from ..stats import Estimate
 from ..types import Message, ToolCall
+from .bfcl_summary import bfcl_over_runs
 from .sections import RunSection, Transcript
 from .svg import PALETTE, category_chart
 from .tables import pct
@@ -82,7 +83,13 @@ def _overview(sections: Sequence[RunSection]) -> str:
             *_estimate_cells(acc),
             _num(acc.n_tasks if acc else "–"), _num(acc.n if acc else "–"), _num(s.infra_errors),
         ]))
-    return f'<h2 id="overview">Overview</h2>{_table(head, rows, numeric=range(5, 10))}'
+    overview = f'<h2 id="overview">Overview</h2>{_table(head, rows, numeric=range(5, 10))}'
+    combined = bfcl_over_runs([(s.manifest, s.accuracy) for s in sections])
+    if combined:
+        runs = " + ".join(s.name for s in sections if s.manifest.mode == "bfcl" and s.accuracy is not None)
+        lines = [_row([escape(label), _num(pct(v))]) for label, v in combined.items()]
+        overview += f"<h3>BFCL v4 over {escape(runs)}</h3>{_table(('BFCL v4 score', 'accuracy %'), lines, (1,))}"
+    return overview
 
 
 def _chart(sections: Sequence[RunSection]) -> str:

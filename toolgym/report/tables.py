@@ -8,7 +8,7 @@ from rich.table import Table
 
 from ..stats import AccuracyReport, Comparison, Estimate, PassKReport
 
-__all__ = ["accuracy_table", "comparison_table", "failure_table", "pct"]
+__all__ = ["accuracy_table", "bfcl_table", "comparison_table", "failure_table", "pct"]
 
 
 def pct(x: float) -> str:
@@ -45,6 +45,16 @@ def accuracy_table(
     row("overall", report.overall, [pct(p.overall.value) for p in passk or []], style="bold")
     for label, value in (bfcl_summary or {}).items():
         table.add_row(label, "", "", pct(value), "", *[""] * len(passk or []), style="italic")
+    return table
+
+
+def bfcl_table(lines: dict[str, float], title: str) -> Table:
+    """BFCL's headline numbers (label -> fraction), e.g. its overall over a single- and a multi-turn run."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("BFCL v4 score")
+    table.add_column("accuracy %", justify="right")
+    for label, value in lines.items():
+        table.add_row(label, pct(value), style="bold" if label.startswith("BFCL v4 overall") else None)
     return table
 
 

@@ -34,7 +34,7 @@ from ..types import Expected, ExpectedCall, Message, Task, Tool
 from .bfcl_package import bfcl_package_data
 from .suite import Suite
 
-__all__ = ["BFCL_CATEGORIES", "SINGLE_TURN", "is_bfcl_category", "load_bfcl", "load_bfcl_package"]
+__all__ = ["BFCL_CATEGORIES", "SINGLE_TURN", "is_bfcl_category", "load_bfcl", "load_bfcl_package", "split_bfcl_spec"]
 
 #: BFCL's single-turn categories (its `SINGLE_TURN_CATEGORY`, in its order)
 SINGLE_TURN = (
@@ -468,6 +468,30 @@ def load_bfcl_package(categories: list[str] | None = None) -> Suite:
     suite = load_bfcl(bfcl_package_data(), categories)
     name = "bfcl" + (f":{','.join(categories)}" if categories else "")
     return suite.model_copy(update={"name": name})
+
+
+def split_bfcl_spec(spec: str) -> list[str] | None:
+    """A `bfcl:` spec naming single-turn and multi-turn categories, as one spec for each; else None.
+
+    The two kinds load as two suites (two environments), so `toolgym eval bfcl:single_turn,multi_turn`
+    runs each as its own run and prints BFCL's overall over both.
+    """
+    kind, sep, rest = spec.partition(":")
+    if kind != "bfcl" or not sep:
+        return None
+    head, _, tail = rest.partition(":")
+    if tail:
+        prefix, names = f"bfcl:{head}:", tail
+    elif is_bfcl_category(head.split(",")[0].strip()) and not Path(head).is_dir():
+        prefix, names = "bfcl:", head
+    else:
+        return None
+    categories = [c.strip() for c in names.split(",") if c.strip()]
+    multi = [c for c in categories if c == "multi_turn" or c in MULTI_TURN]
+    single = [c for c in categories if c not in multi]
+    if not multi or not single:
+        return None
+    return [prefix + ",".join(single), prefix + ",".join(multi)]
 
 
 def is_bfcl_category(name: str) -> bool:
