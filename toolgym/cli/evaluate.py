@@ -107,13 +107,16 @@ def score_command(
     if (responses is None) == (bfcl_results is None):
         raise UserError("score needs --responses FILE (a replay file) or --bfcl-results DIR (BFCL's results)")
     with tempfile.TemporaryDirectory() as tmp:
-        categories = None
+        parts: list[tuple[str, list[str] | None]] = [(suite, None)]
         if bfcl_results is not None:
             records, categories = read_bfcl_results(bfcl_results)
             responses = Path(tmp) / "bfcl_results.jsonl"
             write_replay(responses, records.values())
-        rows = asyncio.run(score_responses(suite, responses, mode, split, parser, categories, sandbox=sandbox,
-                                           on_sandbox=levels.append))  # fmt: skip
+            parts = _bfcl_result_suites(suite, categories)
+        rows = []
+        for spec, categories in parts:  # BFCL's single- and multi-turn results: two suites, one table
+            rows += asyncio.run(score_responses(spec, responses, mode, split, parser, categories,
+                                                sandbox=sandbox, on_sandbox=levels.append))
     source = bfcl_results if bfcl_results is not None else responses
     if as_json:
         print(json.dumps(scores_json(rows, mode) | ({"sandbox": levels[0]} if levels else {}), indent=2))
@@ -121,3 +124,16 @@ def score_command(
         if levels:
             console.print(sandbox_line(levels[0]))
         print_scores(f"{source.name} on {suite} ({mode} mode)", rows, 1, mode)
+
+
+def _bfcl_result_suites(suite: str, categories: list[str]) -> list[tuple[str, list[str] | None]]:
+    """The suites that score a BFCL result folder, each with the categories it scores.
+
+    `--suite bfcl` scores the single-turn categories with `bfcl` and the multi-turn ones with
+    `bfcl:multi_turn` (two environments); another suite scores them all.
+    """
+    multi = [c for c in categories if c.startswith("multi_turn")]
+    single = [c for c in categories if c not in multi]
+    if suite != "bfcl" or not multi:
+        return [(suite, categories)]
+    return ([("bfcl", single)] if single else []) + [("bfcl:multi_turn", multi)]

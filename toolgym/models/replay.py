@@ -57,6 +57,9 @@ class ReplayRecord(BaseModel):
     """OpenAI-style tool calls; `function.arguments` is a JSON string or an object."""
     content: str | None = None
     """Assistant text beside `tool_calls` (or alone, for an answer without calls)."""
+    parse_error: str | None = None
+    """Why the output in `content` did not decode, when it was decoded before the file was written
+    (BFCL's Java/JavaScript result strings are read with BFCL's own decoders)."""
 
     @model_validator(mode="after")
     def _one_shape(self) -> ReplayRecord:
@@ -66,6 +69,8 @@ class ReplayRecord(BaseModel):
             raise ValueError('needs "text" (raw output) or "tool_calls" (and/or "content")')
         if self.parser is not None and self.text is None:
             raise ValueError('"parser" applies to "text" only')
+        if self.parse_error is not None and (self.content is None or self.tool_calls is not None):
+            raise ValueError('"parse_error" goes with "content" (the output that did not decode) alone')
         return self
 
 
@@ -199,6 +204,8 @@ class ReplayModel(Model):
         record = _read_line(self.path, *entry)
         if record.text is not None:
             return completion_from_text(record.text, record.parser or self.parser)
+        if record.parse_error is not None:
+            return Completion(text=record.content, raw=record.content, parse_error=record.parse_error)
         return completion_from_openai({"content": record.content, "tool_calls": record.tool_calls})
 
 
