@@ -148,7 +148,7 @@ def test_java_and_javascript_prompting_results_are_decoded_with_bfcls_own_parser
     records, categories = read_bfcl_results(tmp_path)
     assert records["simple_java_3", 0].parse_error and "java decoder" in records["simple_java_3", 0].parse_error
     replay = tmp_path / "replay.jsonl"
-    from toolgym.models import write_replay
+    from toolgym.models.replay import write_replay
 
     write_replay(replay, records.values())
     rows = asyncio.run(score_responses("bfcl", replay, "bfcl", "all", None, categories))
