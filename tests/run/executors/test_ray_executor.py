@@ -20,12 +20,14 @@ import pytest
 from tests.helpers.openai_server import OpenAIServer
 from tests.run.executors.results import manifest, outcomes
 from tests.run.suite_factory import responder, write_replay, write_suite
+from tests.train.crafted import needs_capable_tiny, needs_tiny
 from toolgym.models import ModelOptions
 from toolgym.run import RunConfig, evaluate, executor_for
 from toolgym.run.scheduler import Job
 from toolgym.store import Store
 
 ray = pytest.importorskip("ray", reason="needs Ray: pip install 'toolgym[ray]'")
+pytestmark = pytest.mark.slow  # a Ray cluster, and runs on it: seconds each
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -341,6 +343,25 @@ def test_arena_answers_on_ray_are_the_answers_a_local_run_stores(tmp_path, ray_c
         info = store.get_run(runs["ray"].name)
         texts = [store.rollout(info.id, f"p{i}", 0).messages[-1].content for i in range(len(LENGTHS["alpha"]))]
     assert texts == [" ".join(["word"] * n) for n in LENGTHS["alpha"]]
+
+
+@needs_tiny
+@needs_capable_tiny
+def test_a_loop_round_on_ray_stores_the_runs_a_local_loop_stores(tmp_path, ray_cluster):
+    """Sampling and evaluation on Ray (the round's trained `hf:` model served by an actor), training here."""
+    from toolgym.train import LoopConfig, run_loop
+
+    def loop(executor: str, where: str) -> dict:
+        config = LoopConfig(model="tiny", rounds=1, samples=3, train_limit=8, test_limit=2, max_tokens=96,
+                            max_steps=1, batch_size=4, concurrency=4, device="cpu", threads=1,
+                            executor=executor, db=str(tmp_path / f"{where}.db"), out=tmp_path / where)
+        result = run_loop(config)
+        assert result.rounds[1].sft_rows > 0, "the round trained on something"
+        runs = ("loop-r0-test", "loop-r0-train", "loop-r1-test")
+        return {run: outcomes(config.db, run) for run in runs}
+
+    local, on_ray = loop("local", "local"), loop(f"ray:{ray_cluster.address}", "ray")
+    assert on_ray == local
 
 
 def test_a_local_model_that_cannot_load_is_the_same_one_line_error(tmp_path, ray_cluster):
