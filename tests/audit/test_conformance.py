@@ -125,3 +125,24 @@ def test_conformance_over_http_finds_the_parser_a_server_without_its_tool_parser
     assert runs["conformance-openai-served-hermes-prompt"].passed == 6
     assert runs["conformance-openai-served-pythonic-native"].passed == 0  # the text is not read as a call
     assert runs["conformance-openai-served-pythonic-prompt"].passed == 0
+
+
+def test_conformance_reaches_a_server_with_the_model_flags_of_every_command(tmp_path: Path, monkeypatch) -> None:
+    """--api-key, --request-timeout and --extra-body, as `eval` takes them; template options still merge in."""
+    from tests.helpers.openai_server import OpenAIServer, completion
+    from tests.run.suite_factory import write_suite
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    suite = write_suite(tmp_path / "suite.jsonl", 2)
+    with OpenAIServer(responder=lambda body: completion("no idea")) as server:
+        cli("conformance", "--model", "openai:served", "--base-url", server.url, "--suite", f"jsonl:{suite}",
+            "--split", "all", "--parsers", "hermes", "--tool-modes", "native", "--template-var", "enable_thinking",
+            "--api-key", "sk-conf", "--request-timeout", "30", "--extra-body", '{"top_k": 5}',
+            "--db", str(tmp_path / "runs.db"))
+        requests = [r for r in server.requests if r.path.endswith("/chat/completions")]
+    assert len(requests) == 3 * 2  # defaults, enable_thinking on, off; two tasks each
+    for request in requests:
+        assert {k.lower(): v for k, v in request.headers.items()}["authorization"] == "Bearer sk-conf"
+        assert request.body["top_k"] == 5
+    assert sorted(str(r.body.get("chat_template_kwargs")) for r in requests) == (
+        ["None"] * 2 + ["{'enable_thinking': False}"] * 2 + ["{'enable_thinking': True}"] * 2)

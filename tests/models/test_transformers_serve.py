@@ -5,6 +5,8 @@ backend on CPU) runs the bundled model; a few fc-core tasks are asked greedily t
 and must give the same calls and text. This holds only because a stock tokenizer load of the model
 directory tokenizes as toolgym does (tests/models/test_portable_tokenizer.py), and because the
 tokenizer's response template turns `<tool_call>` blocks into API tool calls.
+
+`toolgym conformance` (issue 23) runs its grid through the same server and locally.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ pytest.importorskip("openai", reason="transformers serve needs its serving extra
 pytest.importorskip("uvicorn", reason="transformers serve needs its serving extras: pip install 'toolgym[serving]'")
 
 from tests.train.crafted import needs_tiny  # noqa: E402
+from toolgym.cli import main  # noqa: E402
 from toolgym.models import ModelOptions, load_model  # noqa: E402
 from toolgym.models.tiny import TINY_MODEL_DIR  # noqa: E402
+from toolgym.store import Store  # noqa: E402
 from toolgym.suites import load_suite  # noqa: E402
 from toolgym.types import SamplingConfig  # noqa: E402
 
@@ -97,3 +101,36 @@ def test_served_and_local_answers_are_the_same(served):
         assert (theirs.text or "").strip() == (mine.text or "").strip(), task.id
         compared += bool(mine.tool_calls)
     assert compared >= 2, "at least two tasks should give the same tool calls through both backends"
+
+
+def test_conformance_through_transformers_serve_matches_the_local_backend(served, tmp_path, capsys):
+    """The same checkpoint, served and local, under the hermes and pythonic parsers in native mode.
+
+    transformers serve reads the calls itself (the tokenizer's response template), so the parser toolgym
+    would fall back on changes nothing there; on the local backend the wrong parser (pythonic) reads the
+    model's Hermes calls as text. The served hermes configuration gives the local one's verdicts, task by
+    task: same prompt tokens, same answers, and a call the server cannot parse (HTTP 400) is the same
+    parse error toolgym finds locally.
+    """
+    db = str(tmp_path / "runs.db")
+    common = ["--limit", "5", "--tool-modes", "native", "--parsers", "hermes,pythonic", "--db", db]
+    main(["conformance", "--model", f"hf:{TINY_MODEL_DIR}", "--prefix", "local", *common])
+    main(["conformance", "--model", f"openai:{TINY_MODEL_DIR}", "--base-url", served, "--request-timeout", "300",
+          "--prefix", "served", *common])
+    assert "use: hermes-native" in capsys.readouterr().out
+    with Store(db) as store:
+        runs = {r.name: list(store.results(r.id)) for r in store.list_runs()}
+    assert sorted(runs) == ["local-hermes-native", "local-pythonic-native", "served-hermes-native",
+                            "served-pythonic-native"] and all(len(records) == 5 for records in runs.values())
+
+    def verdicts(name: str) -> dict[str, tuple]:
+        return {r.task_id: (r.passed, r.failure) for r in runs[name]}
+
+    assert verdicts("served-hermes-native") == verdicts("local-hermes-native")
+    prompts = {r.task_id: r.prompt_tokens for r in runs["local-hermes-native"]}
+    answered = [r for r in runs["served-hermes-native"] if r.prompt_tokens]  # a 400 carries no usage
+    assert answered and all(r.prompt_tokens == prompts[r.task_id] for r in answered)
+    assert verdicts("served-pythonic-native") == verdicts("served-hermes-native")  # the server parsed the calls
+    assert verdicts("local-pythonic-native") != verdicts("local-hermes-native")  # locally the parser matters
+    served_parse_errors = [r for r in runs["served-hermes-native"] if r.failure == "parse_error"]
+    assert all("HTTP 400" in r.explanation for r in served_parse_errors)

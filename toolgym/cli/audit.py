@@ -24,6 +24,13 @@ def _env(suite, mode: str):
     return suite.env.with_mode(mode)
 
 
+def _doc(field: str) -> str | None:
+    """A model option's help: its `ModelOptions` docstring, as on every command that takes a model."""
+    from ..models import ModelOptions
+
+    return ModelOptions.model_fields[field].description
+
+
 def _run_names(values: list[str] | None) -> list[str]:
     return [name.strip() for v in values or [] for name in v.split(",") if name.strip()]
 
@@ -141,6 +148,9 @@ def conformance_command(
     tool_modes: Annotated[str, typer.Option(help="Tool modes to try: native, prompt.")] = "native,prompt",
     template_var: Annotated[list[str] | None, typer.Option(help=TEMPLATE_HELP)] = None,
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server URL (else OPENAI_BASE_URL).")] = None,
+    api_key: Annotated[str | None, typer.Option(help=_doc("api_key"))] = None,
+    request_timeout: Annotated[float | None, typer.Option(help=_doc("timeout_s"), min=0.001)] = None,
+    extra_body: Annotated[str | None, typer.Option(help=_doc("extra_body"), metavar="JSON")] = None,
     prefix: Annotated[str | None, typer.Option(help="Run names start with this (default: conformance-MODEL).")] = None,
     concurrency: Annotated[int, typer.Option(help="Rollouts in flight at once.")] = 8,
     timeout: Annotated[float, typer.Option(help="Wall-clock limit of one rollout, in seconds.")] = 300.0,
@@ -156,7 +166,8 @@ def conformance_command(
 
     base = resolve_config(None, {"suite": suite, "model": model, "limit": limit, "split": split, "db": db,
                                  "concurrency": concurrency, "timeout_s": timeout})
-    options = model_options(base_url, None, None)
+    options = model_options(base_url, None, None, api_key=api_key, request_timeout=request_timeout,
+                            extra_body=extra_body)
     names = [p.strip() for p in parsers.split(",") if p.strip()] if parsers else None
     variables = sorted(set(template_var or []) | set(_template_variables(model, options)))
     configs = configurations(names, [m.strip() for m in tool_modes.split(",") if m.strip()], variables)
