@@ -50,8 +50,9 @@ PUBLIC = {
         "TOOL_PARSERS", "ToolParser", "load_model", "parse_tool_calls",
     ],
     "report": [
-        "BfclScores", "ELO_NOTE", "Figures", "RunSection", "Transcript", "accuracy_table", "bfcl_scores",
-        "bfcl_summary", "category_chart", "comparison_table", "failure_table", "leaderboard_html",
+        "BfclScores", "ELO_NOTE", "Figures", "RunSection", "Transcript", "accuracy_table", "bfcl_over_runs",
+        "bfcl_scores", "bfcl_summary", "bfcl_table", "category_chart", "combined_bfcl_summary", "comparison_table",
+        "failure_table", "leaderboard_html",
         "leaderboard_table", "pct", "quality_table", "rating_chart", "render_html", "run_section", "style_table",
         "transcripts_to_show",
     ],
@@ -81,7 +82,7 @@ PUBLIC = {
     "suites": [
         "CompactTasks", "ENTRY_POINT_GROUP", "STOP_MARKER", "SUITES", "Suite", "head_by_category", "load_bfcl",
         "load_bfcl_package", "load_jsonl_suite", "load_python_suite", "load_suite", "reference_lines",
-        "stated_calls", "suite", "write_reference_answers",
+        "split_bfcl_spec", "stated_calls", "suite", "write_reference_answers",
     ],
     "train": [
         "DPORunConfig", "EnvironmentReward", "GRPORunConfig", "Judgment", "LoopConfig", "LoopHooks", "LoopResult",
