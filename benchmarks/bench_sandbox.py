@@ -1,19 +1,22 @@
-"""Sandbox cost: per-call start-up time and code-suite verification throughput, bwrap against before.
+"""Sandbox cost: per-call start-up time and code-suite verification throughput, bwrap against before (and podman).
 
     python benchmarks/bench_sandbox.py                  # 3 rounds, 20 start-ups per level per round
     python benchmarks/bench_sandbox.py --rounds 5 --calls 40
+    python benchmarks/bench_sandbox.py --no-podman      # leave the container level out
 
 The baseline is today's sandbox as it was before bubblewrap (issue 16): `toolgym/envs/sandbox.py`
 from the parent of the commit that added `toolgym/envs/bwrap.py`, loaded from git history; as root
 it picks its `namespaces` level, as elsewhere `process`. Where git history is missing, the baseline
 is the current code's `namespaces` level (else `process`) and the report says so. The current
-weak `process` level is measured too. Levels alternate within each round, so load on a shared
-machine hits them alike.
+weak `process` level is measured too, and the `podman` level (a container per call, `envs/container.py`)
+where podman is installed and this runs as root. Levels alternate within each round, so load on a
+shared machine hits them alike.
 
 Figures: the median wall time of a whole `run_python("pass")` call (start-up, from the caller's
 side, cgroup set-up and clean-up included), and code-suite verification throughput (the 42
 reference solutions verified one after another, tasks/s; each must pass). Goal: bwrap <= 1.5x the
-baseline's per-call cost.
+baseline's per-call cost. The podman level's cost is also given against bwrap's (no goal: it is the
+optional, heavier backend).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib.util
+import os
 import statistics
 import subprocess
 import sys
@@ -30,7 +34,7 @@ from pathlib import Path
 from types import ModuleType
 
 import toolgym.envs.code as code_module
-from toolgym.envs import CodeEnv, SandboxConfig, isolation_level, run_python
+from toolgym.envs import CodeEnv, SandboxConfig, container, isolation_level, run_python
 from toolgym.suites.code import code_suite
 from toolgym.types import Message
 
@@ -77,6 +81,15 @@ class Level:
             code_module.run_python = original
 
 
+def podman_level() -> Level | None:
+    """The podman level, where it runs here (podman installed, root); its image is built outside the timing."""
+    if container.podman_path() is None or os.geteuid() != 0:
+        return None
+    config = SandboxConfig(isolation="podman")
+    isolation_level(config)
+    return Level("podman (container, by name)", run_python, config)
+
+
 def levels() -> tuple[list[Level], str]:
     """bwrap, the baseline, and the weak `process` level of the current code; and where the baseline came from."""
     old = baseline_module()
@@ -109,8 +122,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--calls", type=int, default=20, help="start-ups per level per round")
+    parser.add_argument("--no-podman", action="store_true", help="leave the podman level out")
     args = parser.parse_args()
     measured, source = levels()
+    podman = None if args.no_podman else podman_level()
+    if podman is not None:
+        measured.append(podman)
     tasks = code_suite().tasks
     for level in measured:
         level.run("pass", level.config)  # probe and warm up outside the timing
@@ -135,6 +152,13 @@ def main() -> None:
         print(f"{level.name:28} {ms:21.1f} {ratio_ms:11.2f} {rate:24.2f} {ratio_rate:11.2f}")
     cost = statistics.median(measured[0].startups) / statistics.median(base.startups)
     print(f"bwrap per-call cost {cost:.2f}x the baseline (goal <= {GOAL}x): {'met' if cost <= GOAL else 'NOT met'}")
+    if podman is not None:
+        bwrap = measured[0]
+        print(f"podman per-call cost {statistics.median(podman.startups) / statistics.median(bwrap.startups):.2f}x "
+              f"bwrap's; verification {statistics.median(podman.rates) / statistics.median(bwrap.rates):.2f}x "
+              "bwrap's throughput")  # fmt: skip
+    else:
+        print("podman level not measured: " + ("--no-podman" if args.no_podman else "needs podman and root"))
 
 
 if __name__ == "__main__":
