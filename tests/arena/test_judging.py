@@ -120,3 +120,20 @@ def test_models_are_named_by_spec_or_run_and_unknown_names_listed(arena):
 def test_baseline_pairing_without_baseline_is_refused(arena):
     with pytest.raises(UserError, match="pairing 'baseline' needs a baseline"):
         judge(arena.judge_config(pairing="baseline"), options=arena.options())
+
+
+def test_ctrl_c_keeps_the_games_judged_so_far_and_the_next_call_asks_only_the_rest(arena):
+    """`arena judge` has no run row to mark `interrupted`: its games are its record (issue 15, item 1)."""
+    config = arena.judge_config(baseline=arena.models["gamma"], concurrency=1)
+
+    def stop_after_three(record, summary) -> None:
+        if summary.judged + summary.unparseable + summary.errors >= 3:
+            raise KeyboardInterrupt  # what the signal raises in the main thread
+
+    with pytest.raises(KeyboardInterrupt):
+        judge(config, options=arena.options(), on_game=stop_after_three)
+    with BattleStore(arena.db) as store:
+        kept = list(store.records(judge_source("openai:judge", DEFAULT_TEMPLATE)))
+    assert len(kept) == 3
+    again = judge(config, options=arena.options())
+    assert again.done_before == 3 and again.judged + again.unparseable == again.planned - 3
