@@ -11,8 +11,9 @@ and `@reward` functions), tool servers (`Toolset`s, MCP servers launched per rol
   failure is an MCP error result worded as toolgym's agent loop words it.
 * `ToolgymTask.toolgym` is the reward: the rollout's messages become a toolgym transcript and the
   suite's own verifier judges it (`Environment.verify`); the verdict's components are recorded as
-  metrics. A verifier that raises fails the rollout's scoring (verifiers records a task error) rather
-  than scoring 0. Single-turn suites stop after the first model response, as in toolgym.
+  metrics. The adapter does not catch a verifier's exception: verifiers' scoring boundary records it
+  as the rollout's error instead of a reward. Single-turn suites stop after the first model response,
+  as in toolgym.
 * `ToolgymHarness` is verifiers' tool-calling chat loop (the `null` harness), so the model sees the
   task's tools and nothing else (verifiers' default harness would add a bash tool).
 
