@@ -8,8 +8,10 @@ process count `fork` fails. `CallGroup.create` makes one where this process may:
 `pids` controllers to its children (root, or a systemd `Delegate=yes` unit), else the v1 `memory` and
 `pids` hierarchies (writable by root on hybrid systems, such as this project's CI machine). Where
 neither is writable it returns None and the sandbox falls back to watching the total itself
-(`proctree.py`). The v2 branch follows the kernel's cgroup-v2 documentation; the machine this was
-built on has v1 hierarchies only (its unified hierarchy has no controllers), so it ran the v1 branch.
+(`proctree.py`). The project's CI machine is hybrid (its memory and pids controllers are bound to
+v1 hierarchies that hold other processes' groups, so they cannot move to v2 there): `make test`
+runs the v1 branch, and `.ci/cgroup2_vm.sh` runs the v2 branch's tests (`tests/envs/test_cgroup.py`,
+the bwrap escape probes) in a VM booted with `cgroup_no_v1=all`.
 """
 
 from __future__ import annotations
