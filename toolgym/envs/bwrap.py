@@ -9,8 +9,8 @@ start-up probe and the sandbox refuses with bwrap's own message. The
 alternatives: nsjail is as strong but not packaged by Debian (built from source); Docker and Podman
 need a daemon or a configured rootless setup and an image, and cost far more per call than a
 `python` tool call should; the hand-rolled `unshare` + `mount` setup this replaces left the
-repository, /run sockets and devices visible. A Docker/Podman backend is not included: this machine
-has no daemon to test it against.
+repository, /run sockets and devices visible. Podman is offered beside it, by name (`--sandbox
+podman`, `container.py`), for those who want a container per call; Docker is not (no daemon here).
 
 What one call gets (`command` builds the argv):
 
