@@ -11,8 +11,8 @@ the default and this one runs when asked for by name (`--sandbox podman`). Docke
 no daemon was available to test it against.
 
 The image is the bwrap sandbox's runtime and nothing more: the interpreter, its standard library
-(without `site-packages`) and the shared libraries they load (`bwrap.runtime`), imported with `podman import` from a tar
-made here, so no registry is needed. Its tag is a hash of those files' contents
+(without `site-packages`) and the shared libraries they load (`bwrap.runtime`), imported with
+`podman import` from a tar made here, so no registry is needed. Its tag is a hash of those files' contents
 (`localhost/toolgym-sandbox:<sha256 prefix>`): a changed interpreter gets a new image, an
 unchanged one is reused across runs. One image serves every suite, since the `code` suite and
 the `python` tool need only the standard library.
@@ -27,8 +27,11 @@ kernel kills whatever it left. The environment is only what `levels.py` passes. 
 call's cgroup (`cgroup.py`, made at the top of the hierarchy and given as `--cgroup-parent`, the
 container's group inside it) holds memory without swap and the process count for the whole
 container; the bootstrap's rlimits apply inside as under bwrap. What Podman adds and bwrap does
-not: /etc/hostname and /run/.containerenv (the container's name and image), and its default
-devices besides null, zero and urandom (full, random, tty, ptmx, an empty /dev/shm of `disk_mb`).
+not: /etc/hostname and /run/.containerenv (the container's name and image), `HOSTNAME=sandbox`,
+its default devices besides null, zero and urandom (full, random, tty, ptmx, an empty /dev/shm of
+`disk_mb`), and a uid 0 that exists but cannot be reached (no user namespace: `setuid(0)` is EPERM).
+When `podman run` must be killed (a limit), the call's group takes the container's processes with
+it and `remove` deletes the container, so nothing outlives the call either way.
 
 Podman is run as root here; rootless Podman needs `/etc/subuid` ranges and `newuidmap` for the
 calling user, which this backend does not set up (an ordinary user gets bwrap, or a refusal).
