@@ -300,9 +300,11 @@ def _refusal(name: str) -> str | None:
     """Why a BFCL category this importer knows of cannot be loaded, or None."""
     if name in AGENTIC or name in ("agentic", "memory", "web_search"):
         return (
-            f"BFCL category {name!r}: agentic categories need the internet (web_search calls SerpAPI and "
-            "fetches pages; memory_* needs sentence-transformers weights downloaded at run time), and "
-            "toolgym runs offline; their results would not be comparable"
+            f"BFCL category {name!r}: agentic categories are not loaded: web_search_* need the internet "
+            "(SerpAPI search and page fetches) and toolgym runs offline; memory_vector's back-end needs "
+            "sentence-transformers weights downloaded at run time; memory_kv and memory_rec_sum would run "
+            "offline (BM25, plain text) but are not supported yet (BFCL fills their memory by running "
+            "prerequisite conversations first)"
         )
     if name == "format_sensitivity":
         return f"BFCL category {name!r}: BFCL does not score it (it re-runs other categories' prompts)"
