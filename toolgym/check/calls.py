@@ -73,7 +73,13 @@ class _TaskSpecs:
         self.calls = tuple(expected)
         self.tools = tuple(tools)
         self.specs = _find_specs(expected, tools)
-        self.plans: list[BfclPlan] = [bfcl_plan(e, s) for e, s in zip(expected, self.specs, strict=True)]
+        self.plans: list[BfclPlan] | None = None  # bfcl mode's, made on first use (`bfcl_plans`)
+
+    def bfcl_plans(self) -> list[BfclPlan]:
+        """The expected calls' plans for bfcl mode, made once (toolgym mode never needs them)."""
+        if self.plans is None:
+            self.plans = [bfcl_plan(e, s) for e, s in zip(self.expected, self.specs, strict=True)]
+        return self.plans
 
 
 # id(expected list) -> its _TaskSpecs; the entry holds the list, so its id is not reused while cached
@@ -239,7 +245,7 @@ def check_calls(
         return CallVerdict(False, _WRONG_COUNT, (_count_explanation, calls, None), flags)
     call = calls[0]
     if mode == "bfcl":
-        plan = task.plans[0]
+        plan = (task.plans or task.bfcl_plans())[0]
         kind = plan.failure(call, dots_as_underscores)
         if kind is None:
             return CallVerdict(True, None, "correct", flags)
@@ -281,7 +287,7 @@ def _check_parallel(
             flags,
         )
     memo: list[list[bool | None]] = [[None] * n for _ in range(n)]
-    plans = task.plans if mode == "bfcl" else None
+    plans = (task.plans or task.bfcl_plans()) if mode == "bfcl" else None
     if plans is not None:
 
         def ok(i: int, j: int) -> bool:
