@@ -20,12 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PUBLIC = {
     "arena": [
         "ARENA_MODE", "Answer", "AnswerConfig", "ArenaEnvironment", "BattleRecord", "BattleStore",
-        "DEFAULT_TEMPLATE", "GameKey", "JudgeConfig", "JudgeSummary", "LABELS", "Label", "Leaderboard",
-        "LeaderboardConfig", "Outcome", "Pairing", "PromptRecord", "SourceInfo", "Vote", "VoteImport", "WINNERS",
-        "answer", "answer_async", "answer_runs", "answer_text", "battles_from_records", "build_leaderboard",
-        "games", "import_votes", "judge", "judge_async", "judge_source", "label_outcome", "load_prompts",
-        "load_template", "pairs_for_prompt", "parse_verdict", "pick_source", "prompt_set_name", "question_text",
-        "read_answers", "read_reference", "read_votes", "render_prompt", "select_models",
+        "DEFAULT_TEMPLATE", "JudgeConfig", "JudgeSummary", "LABELS", "Label", "Leaderboard", "LeaderboardConfig",
+        "Outcome", "PromptRecord", "Vote", "VoteImport", "WINNERS", "answer", "answer_async", "build_leaderboard",
+        "import_votes", "judge", "judge_async", "load_prompts", "load_template", "parse_verdict", "read_answers",
+        "read_votes",
     ],
     "audit": [
         "AuditReport", "ConfigResult", "Configuration", "ConformanceReport", "GoldFailure", "JUDGE_PROMPT",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.arena.conftest import LENGTHS, N_PROMPTS, write_answers, write_prompts
-from toolgym.arena import ARENA_MODE, AnswerConfig, answer, answer_runs, read_answers
+from toolgym.arena import ARENA_MODE, AnswerConfig, answer, read_answers
+from toolgym.arena.answers import answer_runs
 from toolgym.errors import UserError
 from toolgym.store import Store
 

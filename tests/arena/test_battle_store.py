@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from toolgym.arena import BattleRecord, BattleStore, GameKey
+from toolgym.arena import BattleRecord, BattleStore
+from toolgym.arena.battles import GameKey
 from toolgym.store import Store
 
 

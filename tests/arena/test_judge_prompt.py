@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from toolgym.arena import DEFAULT_TEMPLATE, LABELS, label_outcome, load_template, parse_verdict, render_prompt
+from toolgym.arena import DEFAULT_TEMPLATE, LABELS, load_template, parse_verdict
+from toolgym.arena.judge_prompt import label_outcome, render_prompt
 from toolgym.errors import UserError
 
 

@@ -6,15 +6,9 @@ import pytest
 
 from tests.arena.conftest import N_PROMPTS, UNDECIDED, always_a, answers_in
 from tests.helpers.openai_server import status
-from toolgym.arena import (
-    BattleStore,
-    LeaderboardConfig,
-    build_leaderboard,
-    judge,
-    judge_source,
-    select_models,
-)
+from toolgym.arena import BattleStore, LeaderboardConfig, build_leaderboard, judge
 from toolgym.arena.judge_prompt import DEFAULT_TEMPLATE
+from toolgym.arena.judging import judge_source, select_models
 from toolgym.errors import UserError
 from toolgym.store import Store
 

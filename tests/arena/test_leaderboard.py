@@ -7,14 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from toolgym.arena import (
-    BattleRecord,
-    BattleStore,
-    LeaderboardConfig,
-    battles_from_records,
-    build_leaderboard,
-    import_votes,
-)
+from toolgym.arena import BattleRecord, BattleStore, LeaderboardConfig, build_leaderboard, import_votes
+from toolgym.arena.leaderboard import battles_from_records
 from toolgym.errors import UserError
 
 # x beats y 6:2, y beats z 6:2, x beats z 7:1, over 8 prompts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from toolgym.arena import games, pairs_for_prompt
+from toolgym.arena.pairing import games, pairs_for_prompt
 from toolgym.errors import UserError
 
 MODELS = ["a", "b", "c", "d"]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.arena.conftest import write_prompts
-from toolgym.arena import load_prompts, prompt_set_name, question_text
+from toolgym.arena import load_prompts
+from toolgym.arena.prompts import prompt_set_name, question_text
 from toolgym.errors import UserError
 from toolgym.types import Message
 

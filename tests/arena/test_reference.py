@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from toolgym.arena import read_reference
+from toolgym.arena.reference import read_reference
 from toolgym.errors import UserError
 
 

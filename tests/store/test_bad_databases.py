@@ -165,7 +165,8 @@ def test_a_truncated_database_is_named_as_damaged(tmp_path: Path, capsys) -> Non
 @pytest.mark.parametrize(("statement", "expected"), [
     ("UPDATE rollouts SET failure = 'bogus_kind'", "column failure holds 'bogus_kind', not a failure kind"),
     ("UPDATE rollouts SET reward = 7.5", "stored rollout of task 't1' sample 0: field 'reward'"),
-    ("UPDATE transcripts SET messages = '[{\"role\": \"robot\"}]'", "task 't1' sample 0: transcript message 0: field 'role'"),
+    ("UPDATE transcripts SET messages = '[{\"role\": \"robot\"}]'",
+     "task 't1' sample 0: transcript message 0: field 'role'"),
     ("UPDATE transcripts SET messages = '{\"not\": \"a list\"}'", "not a list of messages"),
     ("UPDATE transcripts SET messages = '[{oops'", "a stored value of run 1 cannot be read"),
 ])

@@ -11,16 +11,14 @@ Battles live in the `arena_battles` table of the same database as the runs (`Bat
 Importing this package registers the `arena` environment kind.
 """
 
-from .answers import ARENA_MODE, Answer, AnswerConfig, answer, answer_async, answer_runs, answer_text, read_answers
-from .battles import BattleRecord, GameKey, Outcome
+from .answers import ARENA_MODE, Answer, AnswerConfig, answer, answer_async, read_answers
+from .battles import BattleRecord, Outcome
 from .environment import ArenaEnvironment
-from .judge_prompt import DEFAULT_TEMPLATE, LABELS, Label, label_outcome, load_template, parse_verdict, render_prompt
-from .judging import JudgeConfig, JudgeSummary, judge, judge_async, judge_source, select_models
-from .leaderboard import Leaderboard, LeaderboardConfig, battles_from_records, build_leaderboard, pick_source
-from .pairing import Pairing, games, pairs_for_prompt
-from .prompts import PromptRecord, load_prompts, prompt_set_name, question_text
-from .reference import read_reference
-from .store import BattleStore, SourceInfo
+from .judge_prompt import DEFAULT_TEMPLATE, LABELS, Label, load_template, parse_verdict
+from .judging import JudgeConfig, JudgeSummary, judge, judge_async
+from .leaderboard import Leaderboard, LeaderboardConfig, build_leaderboard
+from .prompts import PromptRecord, load_prompts
+from .store import BattleStore
 from .votes import WINNERS, Vote, VoteImport, import_votes, read_votes
 
 __all__ = [
@@ -33,40 +31,24 @@ __all__ = [
     "ArenaEnvironment",
     "BattleRecord",
     "BattleStore",
-    "GameKey",
     "JudgeConfig",
     "JudgeSummary",
     "Label",
     "Leaderboard",
     "LeaderboardConfig",
     "Outcome",
-    "Pairing",
     "PromptRecord",
-    "SourceInfo",
     "Vote",
     "VoteImport",
     "answer",
     "answer_async",
-    "answer_runs",
-    "answer_text",
-    "battles_from_records",
     "build_leaderboard",
-    "games",
     "import_votes",
     "judge",
     "judge_async",
-    "judge_source",
-    "label_outcome",
     "load_prompts",
     "load_template",
-    "pairs_for_prompt",
     "parse_verdict",
-    "pick_source",
-    "prompt_set_name",
-    "question_text",
     "read_answers",
-    "read_reference",
     "read_votes",
-    "render_prompt",
-    "select_models",
 ]

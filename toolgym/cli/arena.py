@@ -19,8 +19,8 @@ from ..arena import (
     build_leaderboard,
     import_votes,
     judge_async,
-    read_reference,
 )
+from ..arena.reference import read_reference
 from ..errors import RunFailed
 from ..outputs import atomic_file, check_output
 from ..report import ELO_NOTE, leaderboard_html, leaderboard_table, quality_table, style_table
