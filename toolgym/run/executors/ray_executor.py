@@ -178,12 +178,16 @@ class RayExecutor(Executor):
                              f"{ray.cluster_resources()} (each worker needs 1 CPU)")
 
     @staticmethod
-    async def _up(worker) -> bool:
-        """Wait until `worker` is up (placed, constructed; restarted after a death): False if it never will be."""
-        deadline = time.monotonic() + START_TIMEOUT_S
+    async def _up(worker, within_s: float | None = START_TIMEOUT_S) -> bool:
+        """Wait until `worker` is up (placed, constructed; restarted after a death): False if it never will be.
+
+        `within_s` None waits as long as it takes (a first start: an autoscaler may still be adding its node).
+        """
+        deadline = time.monotonic() + (within_s if within_s is not None else math.inf)
         while True:
             try:
-                await asyncio.wait_for(worker.ready.remote(), max(0.0, deadline - time.monotonic()))
+                left = deadline - time.monotonic()
+                await asyncio.wait_for(worker.ready.remote(), None if math.isinf(left) else max(0.0, left))
                 return True
             except ActorUnavailableError:  # being restarted: a call now fails at once, so ask again
                 if time.monotonic() > deadline:
@@ -198,7 +202,7 @@ class RayExecutor(Executor):
         If the worker dies, its chunk goes back to the hand-out, and the lane goes on once Ray has
         restarted the worker (it ends if Ray cannot).
         """
-        if not await self._up(worker):
+        if not await self._up(worker, within_s=None):
             return
         while (chunk := await hand.take()) is not None:
             try:
