@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.train.crafted import needs_tiny
 from toolgym.cli import main
 from toolgym.envs import DOMAINS
 from toolgym.errors import UserError
@@ -121,3 +122,25 @@ def test_bad_python_suites_are_one_located_error(tmp_path, monkeypatch, content,
         (tmp_path / "s.py").write_text(content)
     with pytest.raises(UserError, match=message):
         load_suite(spec)
+
+
+
+@needs_tiny
+@pytest.mark.slow
+def test_loop_takes_a_python_suite(user_dir, capsys):
+    """`loop` resolves `py:` suites as eval, data and arena do: it tests, samples train and, when the tiny
+    model passes none of these stateful tasks, stops with the cause and keeps both runs."""
+    code = (user_dir / "my_suite.py").read_text().replace('"shopping-list"', '"shopping-list-loop"')
+    (user_dir / "loop_suite.py").write_text(
+        code + "\n_train = [t.model_copy(update={'id': t.id + '-train', 'split': 'train'}) for t in suite.tasks]\n"
+        "suite = suite.model_copy(update={'tasks': list(suite.tasks) + _train})\n")
+    with pytest.raises(SystemExit) as info:
+        main(["loop", "--model", "tiny", "--suite", "py:loop_suite.py:suite", "--rounds", "1", "--samples", "1",
+              "--max-steps", "1", "--max-tokens", "48", "--db", "loop.db", "--out", "loop", "--device", "cpu"])
+    assert info.value.code == 2  # a UserError: what to change is in the message
+    assert "no sft rows from loop-r0-train (3 train tasks" in capsys.readouterr().err
+    with Store("loop.db") as store:
+        runs = {r.name: r for r in store.list_runs()}
+    assert runs["loop-r0-test"].done == 3 and runs["loop-r0-train"].done == 3
+    assert runs["loop-r0-test"].manifest.suite == runs["loop-r0-train"].manifest.suite == "py:loop_suite.py:suite"
+    assert {t.split for t in load_suite("py:loop_suite.py:suite").tasks} == {"train", "test"}
