@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.envs.test_sandbox_escape import PROBES
 from toolgym.envs import SandboxConfig, run_python
 from toolgym.envs.cgroup import CallGroup
 
@@ -22,16 +23,7 @@ UNIFIED = (ROOT / "cgroup.controllers").exists()
 MB = 1024 * 1024
 BWRAP = shutil.which("bwrap", path="/usr/local/bin:/usr/bin:/bin")
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="making a cgroup needs root here (CI runs as root)")
-TOGETHER = """
-import os, time
-for _ in range(6):
-    if os.fork() == 0:
-        block = bytearray(150 * 2**20)
-        time.sleep(5)
-        os._exit(0)
-time.sleep(5)
-print('HELD ALL')
-"""
+TOGETHER = PROBES["memory_together"]  # six children of 150 MB: only a whole-call limit stops them
 
 
 def _group() -> CallGroup:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from toolgym.errors import ToolError
+from tests.serve.local_play import played_locally
 from toolgym.suites import load_suite
 from toolgym.types import Message, ToolCall
 
@@ -48,22 +48,6 @@ def run_simple_agent(suite: str, plans: dict[str, str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def played_locally(env, task, actions: list[ToolCall]) -> tuple[list[Message], list[str]]:
-    """The transcript and tool outputs of `actions` on a local episode, then a closing text."""
-    episode, messages, outputs = env.reset(task), list(task.messages), []
-    for i, action in enumerate(actions):
-        call = action.model_copy(update={"id": f"call_{i}_0"})
-        try:
-            content = episode.call(call)
-        except ToolError as e:
-            content = f"Error: {e}"
-        outputs.append(content)
-        messages += [Message(role="assistant", tool_calls=[call]),
-                     Message(role="tool", content=content, tool_call_id=call.id, name=call.name)]
-    episode.close()
-    return [*messages, Message(role="assistant", content="Done: all requested changes are made.")], outputs
-
-
 def test_simple_agent_on_retail_gets_toolgym_rewards_and_private_worlds():
     suite = load_suite("retail")
     tests = list(suite.split("test"))
@@ -74,7 +58,7 @@ def test_simple_agent_on_retail_gets_toolgym_rewards_and_private_worlds():
         "role": "user", "content": gold.messages[-1].text, "type": "message"}
     assert [t["name"] for t in rows[gold.id]["responses_create_params"]["tools"]] == [t.name for t in gold.tools]
     for task, actions in ((gold, gold.expected.gold_actions), (partial, partial.expected.gold_actions[:1])):
-        transcript, outputs = played_locally(suite.env, task, actions)
+        transcript, outputs = played_locally(suite.env, task, actions, call_id="call_{i}_0")
         verdict = suite.env.verify(task, transcript)
         result = run["results"][task.id]
         seen = [item["output"] for item in result["response"]["output"] if item["type"] == "function_call_output"]

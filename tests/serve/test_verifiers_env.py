@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from toolgym.errors import ToolError
+from tests.serve.local_play import played_locally
 from toolgym.suites import load_suite
 from toolgym.types import Message, ToolCall
 
@@ -68,22 +68,6 @@ def retail_and_fc_core(tmp_path_factory):
                                      ("fc-core", {right.id: "expected", wrong.id: "wrong"})],
                                     tmp_path_factory.mktemp("vf"))
     return {"retail": (retail, gold, partial, served), "fc-core": (fc_core, right, wrong, local)}
-
-
-def played_locally(env, task, actions: list[ToolCall]) -> tuple[list[Message], list[str]]:
-    """The transcript and tool outputs of playing `actions` on a local episode, then a closing text."""
-    episode, messages, outputs = env.reset(task), list(task.messages), []
-    for i, action in enumerate(actions):
-        call = action.model_copy(update={"id": f"call_{i}"})
-        try:
-            content = episode.call(call)
-        except ToolError as e:
-            content = f"Error: {e}"
-        outputs.append(content)
-        messages += [Message(role="assistant", tool_calls=[call]),
-                     Message(role="tool", content=content, tool_call_id=call.id, name=call.name)]
-    episode.close()
-    return [*messages, Message(role="assistant", content="Done: all requested changes are made.")], outputs
 
 
 def test_vf_eval_on_a_served_retail_suite_rewards_as_toolgym_verifies(retail_and_fc_core):
