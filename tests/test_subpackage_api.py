@@ -49,8 +49,8 @@ PUBLIC = {
     ],
     "report": [
         "BfclScores", "ELO_NOTE", "Figures", "RunSection", "Transcript", "accuracy_table", "bfcl_over_runs",
-        "bfcl_scores", "bfcl_summary", "bfcl_table", "category_chart", "combined_bfcl_summary", "comparison_table",
-        "failure_table", "leaderboard_html",
+        "bfcl_runs_combined", "bfcl_scores", "bfcl_summary", "bfcl_table", "category_chart",
+        "combined_bfcl_scores", "combined_bfcl_summary", "comparison_table", "failure_table", "leaderboard_html",
         "leaderboard_table", "pct", "quality_table", "rating_chart", "render_html", "run_section", "style_table",
         "transcripts_to_show",
     ],

@@ -96,9 +96,22 @@ def test_eval_of_single_and_multi_turn_categories_prints_bfcls_whole_overall(tmp
     assert lines and want in lines[-1], out[-2000:]
     main(["show", "gold-single_turn", "gold-multi_turn", "--db", str(db)])
     assert "BFCL v4 over gold-single_turn + gold-multi_turn" in capsys.readouterr().out
+    main(["show", "gold-single_turn", "gold-multi_turn", "--db", str(db), "--json"])
+    shown = json.loads(capsys.readouterr().out)
+    combined = shown[0]["bfcl_combined"]  # the same object on both runs: BFCL's overall over the two
+    assert shown[1]["bfcl_combined"] == combined and combined["runs"] == ["gold-single_turn", "gold-multi_turn"]
+    assert f"{100 * combined['overall']:.1f}" == want and combined["multi_turn"] == 0.25  # base run; 3 others 0
+    assert sorted(combined["categories"]) == ["live_simple", "multi_turn_base", "simple_python"]
+    assert "bfcl_combined" not in json.loads(_show_json(db, "gold-single_turn"))[0]  # one run: nothing to combine
     main(["report", "gold-single_turn", "gold-multi_turn", "--db", str(db), "--out", str(tmp_path / "r.html")])
     html = (tmp_path / "r.html").read_text()
     assert "BFCL v4 over gold-single_turn + gold-multi_turn" in html and f">{want}<" in html
+
+
+def _show_json(db: Path, *runs: str) -> str:
+    from toolgym.cli.summary import run_summary_json
+
+    return json.dumps(run_summary_json(str(db), list(runs)))
 
 
 def test_mixed_suites_and_unknown_modes_are_refused_with_the_reason() -> None:

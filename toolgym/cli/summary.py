@@ -6,9 +6,18 @@ import statistics
 from collections import Counter
 from collections.abc import Sequence
 
-from ..report import accuracy_table, bfcl_over_runs, bfcl_scores, bfcl_summary, bfcl_table, failure_table
+from ..report import (
+    accuracy_table,
+    bfcl_over_runs,
+    bfcl_runs_combined,
+    bfcl_scores,
+    bfcl_summary,
+    bfcl_table,
+    combined_bfcl_scores,
+    failure_table,
+)
 from ..stats import AccuracyReport, Record, accuracy, pass_hat_k
-from ..store import ResultRecord, RunInfo, Store
+from ..store import ResultRecord, RunInfo, RunManifest, Store
 from .app import console
 
 __all__ = ["print_run_summary", "print_scores", "run_json", "run_summary_json", "scores_json"]
@@ -64,23 +73,38 @@ def run_json(run: RunInfo) -> dict:
 
 
 def run_summary_json(db: str, names: Sequence[str]) -> list[dict]:
-    """`toolgym show --json`: each run with its scores (accuracy per category with CIs, pass^k, failures)."""
+    """`toolgym show --json`: each run with its scores (accuracy per category with CIs, pass^k, failures).
+
+    When bfcl-mode BFCL runs of one model complete each other (single-turn, multi-turn, memory), each
+    of them also holds `bfcl_combined`: BFCL's overall and groups over all of them, with their names,
+    as `show` prints it and `score --json` gives it (`bfcl`).
+    """
     out = []
+    reports: list[tuple[RunManifest, AccuracyReport | None]] = []
     with Store(db) as store:
         for name in names:
             run = store.get_run(name)
             rows = list(store.results(run.id))
             counted = [r for r in rows if r.counted]
             scores: dict = {"run": run_json(run), **scores_json(rows, run.manifest.mode)}
+            report = None
             if counted:
                 records = [Record(r.task_id, r.category, bool(r.passed)) for r in counted]
-                scores["accuracy"] = accuracy(records).model_dump(mode="json")
+                report = accuracy(records)
+                scores["accuracy"] = report.model_dump(mode="json")
                 ks = [k for k in sorted({2, run.manifest.repeats}) if 1 < k <= run.manifest.repeats]
                 scores["pass_hat_k"] = [pass_hat_k(records, k).model_dump(mode="json") for k in ks]
             scores["failures"] = dict(Counter(r.failure.value for r in counted if r.failure is not None).most_common())
             scores["infra_errors"] = sum(1 for r in rows if r.failure is not None and r.failure.value == "infra_error")
             scores["unscored"] = sum(1 for r in rows if r.passed is None)
             out.append(scores)
+            reports.append((run.manifest, report))
+    picked = bfcl_runs_combined(reports)
+    if picked:
+        combined = {"runs": [names[i] for i in picked],
+                    **combined_bfcl_scores([reports[i][1] for i in picked]).model_dump()}  # type: ignore[misc]
+        for i in picked:
+            out[i]["bfcl_combined"] = combined
     return out
 
 

@@ -1,6 +1,14 @@
 """Reports: terminal tables and self-contained HTML, from the stats layer's estimates."""
 
-from .bfcl_summary import BfclScores, bfcl_over_runs, bfcl_scores, bfcl_summary, combined_bfcl_summary
+from .bfcl_summary import (
+    BfclScores,
+    bfcl_over_runs,
+    bfcl_runs_combined,
+    bfcl_scores,
+    bfcl_summary,
+    combined_bfcl_scores,
+    combined_bfcl_summary,
+)
 from .html import render_html
 from .leaderboard import ELO_NOTE, leaderboard_html, leaderboard_table, quality_table, rating_chart, style_table
 from .sections import Figures, RunSection, Transcript, run_section, transcripts_to_show
@@ -15,9 +23,11 @@ __all__ = [
     "accuracy_table",
     "BfclScores",
     "bfcl_over_runs",
+    "bfcl_runs_combined",
     "bfcl_scores",
     "bfcl_table",
     "bfcl_summary",
+    "combined_bfcl_scores",
     "combined_bfcl_summary",
     "category_chart",
     "comparison_table",

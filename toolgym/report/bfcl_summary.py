@@ -29,7 +29,16 @@ from ..errors import UserError
 from ..stats import AccuracyReport
 from ..store import RunManifest
 
-__all__ = ["BFCL_TASK_COUNTS", "BfclScores", "bfcl_over_runs", "bfcl_scores", "bfcl_summary", "combined_bfcl_summary"]
+__all__ = [
+    "BFCL_TASK_COUNTS",
+    "BfclScores",
+    "bfcl_over_runs",
+    "bfcl_runs_combined",
+    "bfcl_scores",
+    "bfcl_summary",
+    "combined_bfcl_scores",
+    "combined_bfcl_summary",
+]
 
 #: BFCL v4's categories and their task counts (bfcl-eval 2026.3.23; a test checks them against it)
 BFCL_TASK_COUNTS: dict[str, int] = {
@@ -133,8 +142,8 @@ def bfcl_summary(report: AccuracyReport) -> dict[str, float]:
     return _lines(bfcl_scores(accuracies, {name: e.n_tasks for name, e in cats.items()}))
 
 
-def combined_bfcl_summary(reports: Sequence[AccuracyReport]) -> dict[str, float]:
-    """BFCL's headline lines over the categories of several runs (e.g. a single-turn and a multi-turn run).
+def combined_bfcl_scores(reports: Sequence[AccuracyReport]) -> BfclScores:
+    """BFCL's scores over the categories of several runs (e.g. a single-turn and a multi-turn run).
 
     Raises:
         UserError: a category was scored by more than one of the runs (which one counts is unclear).
@@ -149,23 +158,31 @@ def combined_bfcl_summary(reports: Sequence[AccuracyReport]) -> dict[str, float]
                     "categories (e.g. bfcl:single_turn and bfcl:multi_turn)"
                 )
             accuracies[name], counts[name] = e.value, e.n_tasks
-    return _lines(bfcl_scores(accuracies, counts))
+    return bfcl_scores(accuracies, counts)
+
+
+def combined_bfcl_summary(reports: Sequence[AccuracyReport]) -> dict[str, float]:
+    """BFCL's headline lines (label -> fraction) of `combined_bfcl_scores`."""
+    return _lines(combined_bfcl_scores(reports))
+
+
+def bfcl_runs_combined(runs: Sequence[tuple[RunManifest, AccuracyReport | None]]) -> list[int]:
+    """Indices of the bfcl-mode BFCL runs among `runs` when they complete each other, else [].
+
+    That is: at least two such runs, all of one model, no category scored twice (a single-turn and a
+    multi-turn run give BFCL's whole overall); runs of several models are compared, not combined.
+    """
+    picked = [i for i, (m, r) in enumerate(runs) if m.mode == "bfcl" and m.suite.startswith("bfcl") and r is not None]
+    if len(picked) < 2 or len({runs[i][0].model for i in picked}) != 1:
+        return []
+    categories = [c for i in picked for c in runs[i][1].by_category]  # type: ignore[union-attr]
+    return picked if len(categories) == len(set(categories)) else []
 
 
 def bfcl_over_runs(runs: Sequence[tuple[RunManifest, AccuracyReport | None]]) -> dict[str, float]:
-    """BFCL's headline lines over the bfcl-mode BFCL runs among `runs`, when they complete each other.
-
-    That is: at least two such runs, all of one model, no category scored twice (a single-turn and a
-    multi-turn run give BFCL's whole overall); otherwise {} (runs of several models are compared, not
-    combined).
-    """
-    picked = [(m, r) for m, r in runs if m.mode == "bfcl" and m.suite.startswith("bfcl") and r is not None]
-    if len(picked) < 2 or len({m.model for m, _ in picked}) != 1:
-        return {}
-    categories = [c for _, report in picked for c in report.by_category]  # type: ignore[union-attr]
-    if len(categories) != len(set(categories)):
-        return {}
-    return combined_bfcl_summary([report for _, report in picked])  # type: ignore[misc]
+    """BFCL's headline lines over the runs `bfcl_runs_combined` picks; {} when it picks none."""
+    picked = bfcl_runs_combined(runs)
+    return combined_bfcl_summary([runs[i][1] for i in picked]) if picked else {}  # type: ignore[misc]
 
 
 def _lines(scores: BfclScores) -> dict[str, float]:
