@@ -32,13 +32,14 @@ PUBLIC = {
         "regrade", "replay_gold", "rescore_run", "run_conformance", "verdict_changes",
     ],
     "check": [
-        "CallVerdict", "Mode", "PERTURBATION_KINDS", "bfcl_standardize", "check_calls", "perturb", "reference_calls",
-        "safe_standardize", "same",
+        "CallVerdict", "Mode", "PERTURBATION_KINDS", "agentic_answer_found", "agentic_standardize", "bfcl_standardize",
+        "check_calls", "perturb", "reference_calls", "safe_standardize", "same",
     ],
     "cli": ["app", "main"],
     "envs": [
-        "BfclMultiTurnEnv", "CodeEnv", "CodeMetadata", "DOMAINS", "Domain", "ENVIRONMENTS", "Environment",
-        "Episode", "FunctionCallingEnv", "MCPEnv", "MCPMetadata", "ModeMixin", "PYTHON_TOOL", "RemoteEnvironment",
+        "BfclMemoryEnv", "BfclMultiTurnEnv", "CodeEnv", "CodeMetadata", "DOMAINS", "Domain", "ENVIRONMENTS",
+        "Environment", "Episode", "FunctionCallingEnv", "MCPEnv", "MCPMetadata", "ModeMixin", "PYTHON_TOOL",
+        "Prerequisites", "RemoteEnvironment",
         "SandboxConfig", "StatefulEnv", "StatefulEpisode", "StatefulMetadata", "UserMetadata", "check_mode",
         "executed_calls", "explain_diff", "extract_code", "isolation_level", "list_server_tools", "run_python",
         "state_diff", "state_hash", "state_tool",
@@ -48,8 +49,8 @@ PUBLIC = {
         "TOOL_PARSERS", "ToolParser", "load_model", "parse_tool_calls",
     ],
     "report": [
-        "BfclScores", "ELO_NOTE", "Figures", "RunSection", "Transcript", "accuracy_table", "bfcl_over_runs",
-        "bfcl_runs_combined", "bfcl_scores", "bfcl_summary", "bfcl_table", "category_chart",
+        "BfclScores", "ELO_NOTE", "Figures", "RunSection", "Transcript", "accuracy_table", "bfcl_not_run",
+        "bfcl_over_runs", "bfcl_runs_combined", "bfcl_scores", "bfcl_summary", "bfcl_table", "category_chart",
         "combined_bfcl_scores", "combined_bfcl_summary", "comparison_table", "failure_table", "leaderboard_html",
         "leaderboard_table", "pct", "quality_table", "rating_chart", "render_html", "run_section", "style_table",
         "transcripts_to_show",
@@ -78,8 +79,8 @@ PUBLIC = {
         "categories", "database_files", "diff_manifests", "rollout_page", "rollouts_by_key",
     ],
     "suites": [
-        "CompactTasks", "ENTRY_POINT_GROUP", "STOP_MARKER", "SUITES", "Suite", "head_by_category", "load_bfcl",
-        "load_bfcl_package", "load_jsonl_suite", "load_python_suite", "load_suite", "reference_lines",
+        "CompactTasks", "ENTRY_POINT_GROUP", "NOT_RUN", "STOP_MARKER", "SUITES", "Suite", "head_by_category",
+        "load_bfcl", "load_bfcl_package", "load_jsonl_suite", "load_python_suite", "load_suite", "reference_lines",
         "split_bfcl_spec", "stated_calls", "suite", "write_reference_answers",
     ],
     "train": [

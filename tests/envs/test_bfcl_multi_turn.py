@@ -119,7 +119,7 @@ def test_mixed_suites_and_unknown_modes_are_refused_with_the_reason() -> None:
         BfclMultiTurnEnv(mode="strict")
     if bfcl_checker() is None:
         pytest.skip("needs bfcl-eval: pip install --no-deps bfcl-eval")
-    with pytest.raises(UserError, match="load multi-turn categories on their own"):
+    with pytest.raises(UserError, match="load single-turn, multi-turn and memory categories on their own"):
         load_suite("bfcl:multi_turn_base,simple_python")
 
 

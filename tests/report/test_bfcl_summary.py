@@ -93,6 +93,27 @@ def test_categories_not_run_count_as_zero_as_in_bfcl(tmp_path: Path) -> None:
     assert len(ours.missing) == 16 and "simple_python" in ours.categories
 
 
+@needs_package
+def test_the_ceiling_is_bfcls_overall_with_every_category_run_perfect_and_the_others_missing(tmp_path: Path) -> None:
+    """What `toolgym eval bfcl` runs (all but web search and memory_vector) and what it leaves: BFCL's numbers."""
+    from toolgym.report import bfcl_not_run
+
+    not_run = ("web_search_base", "web_search_no_snippet", "memory_vector")
+    rng = random.Random(5)
+    results = {c: (rng.random(), n) for c, n in BFCL_TASK_COUNTS.items() if c not in not_run}
+    ours = bfcl_scores({c: a for c, (a, _) in results.items()}, {c: n for c, (_, n) in results.items()})
+    assert pct(ours.overall) == bfcl_leaderboard(results, tmp_path)["Overall Acc"]
+    perfect = bfcl_leaderboard({c: (1.0, n) for c, (_, n) in results.items()}, tmp_path)
+    assert pct(ours.ceiling) == perfect["Overall Acc"]
+    assert sorted(ours.missing) == sorted(not_run)
+    line = bfcl_not_run(ours)
+    assert "web_search_base, web_search_no_snippet (needs the internet" in line
+    assert "memory_vector (its back-end loads sentence-transformers weights" in line
+    assert f"Ceiling with them at 0: {100 * ours.ceiling:.1f}%." in line
+    assert bfcl_not_run(bfcl_scores(dict.fromkeys(BFCL_TASK_COUNTS, 0.5))) is None
+    assert bfcl_scores(dict.fromkeys(BFCL_TASK_COUNTS, 1.0)).ceiling == 1.0
+
+
 def _report(results: dict[str, tuple[int, int]]):
     """An accuracy report whose category c has `passed` of `n` tasks passing: (passed, n) per category."""
     from toolgym.stats import Record, accuracy

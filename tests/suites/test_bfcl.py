@@ -136,7 +136,7 @@ def test_unknown_and_later_categories(folder: Path) -> None:
     assert "unknown BFCL category 'simpel'" in msg and "parallel_multiple" in msg
     missing = "no question or possible-answer file for 'multi_turn_miss_func'"
     assert missing in load_error(folder, ["multi_turn_miss_func"])
-    assert "need the internet" in load_error(folder, ["web_search_base"])
+    assert "is not run: needs the internet" in load_error(folder, ["web_search_base"])
     assert "no question file for category 'parallel'" in load_error(folder, ["parallel"])
 
 

@@ -78,9 +78,10 @@ def _eval(config: RunConfig, model: ModelFlags, user: UserFlags) -> None:
         name = run_eval(config, model.options(), user.options(model))
         print_run_summary(config.db, [name])
         return
-    # BFCL's single- and multi-turn categories are two suites: one run each, then BFCL's overall of both
+    # BFCL's single-turn, multi-turn and memory categories are separate suites: one run each, then BFCL's
+    # overall of them all
     names = []
-    for spec, part in zip(parts, ("single_turn", "multi_turn"), strict=True):
+    for part, spec in parts.items():
         part_config = config.model_copy(update={"suite": spec, "run": f"{config.run}-{part}" if config.run else None})
         names.append(run_eval(part_config, model.options(), user.options(model)))
     print_run_summary(config.db, names)

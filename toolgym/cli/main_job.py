@@ -9,7 +9,7 @@ import typer
 
 from ..outputs import check_output
 from ..run import RunConfig
-from ..suites import load_suite, write_reference_answers
+from ..suites import load_suite, split_bfcl_spec, write_reference_answers
 from .app import app, console, db_option, model_options
 from .evaluate import run_eval
 from .jsonout import JSON_HELP, emit
@@ -20,10 +20,16 @@ app.add_typer(suite_app, name="suite")
 
 
 def _write_reference(suite_spec: str, out: Path, split: str = "all", *, force: bool = False) -> int:
-    """Write a suite's reference answers as a replay file (the path checked before the suite loads)."""
+    """Write a suite's reference answers as a replay file (the path checked before the suite loads).
+
+    A `bfcl` spec of several kinds (`bfcl` itself: single-turn, multi-turn and memory) writes them all
+    into one file, the replay `toolgym eval` of the same spec reads.
+    """
     check_output(out, force=force)
-    suite = load_suite(suite_spec)
-    return write_reference_answers(suite.split(None if split == "all" else split), out, force=force)
+    parts = split_bfcl_spec(suite_spec)
+    tasks = [t for spec in (parts.values() if parts else [suite_spec])
+             for t in load_suite(spec).split(None if split == "all" else split)]
+    return write_reference_answers(tasks, out, force=force)
 
 
 @suite_app.command("reference")
@@ -45,7 +51,7 @@ def list_command() -> None:
 
     for name in sorted(SUITES.names()):
         console.print(f"{name:10s} bundled")
-    console.print("bfcl[:category,...]      BFCL v4 from the installed bfcl-eval package (single-turn)")
+    console.print("bfcl[:category,...]      BFCL v4 from the installed bfcl-eval package (eval bfcl: every kind run)")
     console.print("bfcl:DIR[:category,...]  BFCL v3/v4 question + possible_answer files")
     console.print("jsonl:FILE               one Task object per line")
 

@@ -7,7 +7,9 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ..report import (
+    BfclScores,
     accuracy_table,
+    bfcl_not_run,
     bfcl_over_runs,
     bfcl_runs_combined,
     bfcl_scores,
@@ -23,8 +25,11 @@ from .app import console
 __all__ = ["print_run_summary", "print_scores", "run_json", "run_summary_json", "scores_json"]
 
 
-def print_scores(title: str, rows: Sequence[ResultRecord], repeats: int, mode: str) -> None:
-    """Tables for one set of results (from the store or from an unstored scoring)."""
+def print_scores(title: str, rows: Sequence[ResultRecord], repeats: int, mode: str, *, not_run: bool = True) -> None:
+    """Tables for one set of results (from the store or from an unstored scoring).
+
+    In bfcl mode, `not_run` adds the BFCL categories its overall counts as 0, with why they were not run.
+    """
     counted = [r for r in rows if r.counted]
     infra = sum(1 for r in rows if r.failure is not None and r.failure.value == "infra_error")
     unscored = sum(1 for r in rows if r.passed is None)
@@ -35,6 +40,9 @@ def print_scores(title: str, rows: Sequence[ResultRecord], repeats: int, mode: s
     report = accuracy(records)
     passk = [pass_hat_k(records, k) for k in sorted({2, repeats}) if 1 < k <= repeats]
     console.print(accuracy_table(report, title, passk, bfcl_summary(report) if mode == "bfcl" else None))
+    if mode == "bfcl" and not_run:
+        _print_not_run(bfcl_scores({c: e.value for c, e in report.by_category.items()},
+                                   {c: e.n_tasks for c, e in report.by_category.items()}))
     failures = Counter(r.failure.value for r in counted if r.failure is not None)
     if failures:
         console.print(failure_table(failures, len(counted)))
@@ -120,16 +128,24 @@ def print_run_summary(db: str, names: Sequence[str]) -> None:
                 status += " (its process is gone; run the same command to resume)"
             title = f"{run.name} · {m.model} on {m.suite}@{m.suite_version} ({m.split}, {m.mode} mode) · {status}"
             rows = list(store.results(run.id))
-            print_scores(title, rows, m.repeats, m.mode)
+            print_scores(title, rows, m.repeats, m.mode, not_run=len(names) == 1)
             latency = latency_line(rows)
             if latency:
                 console.print(latency, soft_wrap=True)
             counted = [Record(r.task_id, r.category, bool(r.passed)) for r in rows if r.counted]
             bfcl_runs.append((run, accuracy(counted) if counted else None))
-    combined = bfcl_over_runs([(run.manifest, report) for run, report in bfcl_runs])
-    if combined:
-        runs = " + ".join(run.name for run, report in bfcl_runs if run.manifest.mode == "bfcl" and report)
-        console.print(bfcl_table(combined, f"BFCL v4 over {runs} ({bfcl_runs[0][0].manifest.model})"))
+    picked = bfcl_runs_combined([(run.manifest, report) for run, report in bfcl_runs])
+    if picked:
+        runs = " + ".join(bfcl_runs[i][0].name for i in picked)
+        lines = bfcl_over_runs([(run.manifest, report) for run, report in bfcl_runs])
+        console.print(bfcl_table(lines, f"BFCL v4 over {runs} ({bfcl_runs[0][0].manifest.model})"))
+        _print_not_run(combined_bfcl_scores([bfcl_runs[i][1] for i in picked]))  # type: ignore[misc]
+
+
+def _print_not_run(scores: BfclScores) -> None:
+    line = bfcl_not_run(scores)
+    if line:
+        console.print(line, style="yellow")
 
 
 def latency_line(rows: Sequence[ResultRecord]) -> str | None:

@@ -10,9 +10,10 @@ a Suite built with only a kind name (`Suite(environment="stateful", ...)`, a JSO
 from collections.abc import Callable
 
 from ..registry import Registry
+from .bfcl_memory import BfclMemoryEnv
 from .bfcl_multi_turn import BfclMultiTurnEnv
 from .code import PYTHON_TOOL, CodeEnv, extract_code
-from .environment import Environment, Episode, ModeMixin, check_mode
+from .environment import Environment, Episode, ModeMixin, Prerequisites, check_mode
 from .function_calling import FunctionCallingEnv
 from .mcp import MCPEnv, list_server_tools
 from .remote import RemoteEnvironment
@@ -24,10 +25,12 @@ from .task_metadata import CodeMetadata, MCPMetadata, UserMetadata
 
 __all__ = [
     "DOMAINS",
+    "BfclMemoryEnv",
     "BfclMultiTurnEnv",
     "MCPEnv",
     "MCPMetadata",
     "ModeMixin",
+    "Prerequisites",
     "PYTHON_TOOL",
     "CodeEnv",
     "CodeMetadata",
@@ -61,3 +64,4 @@ ENVIRONMENTS.register("code")(CodeEnv)
 ENVIRONMENTS.register("stateful")(StatefulEnv)
 ENVIRONMENTS.register("mcp")(MCPEnv)
 ENVIRONMENTS.register("bfcl_multi_turn")(BfclMultiTurnEnv)
+ENVIRONMENTS.register("bfcl_memory")(BfclMemoryEnv)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import copy
 from abc import ABC, abstractmethod
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from ..check import Mode
 from ..errors import UserError
 from ..types import Content, Message, Task, Tool, ToolCall, Verdict
 
-__all__ = ["Environment", "Episode", "ModeMixin", "check_mode"]
+__all__ = ["Environment", "Episode", "ModeMixin", "Prerequisites", "check_mode"]
 
 
 class Episode:
@@ -35,8 +36,32 @@ class Episode:
         """
         return None
 
+    def handover(self) -> Any:
+        """The state a later conversation continues from, once this one has ended (see `Prerequisites`).
+
+        JSON-able; None by default. BFCL's memory episodes hand over their memory snapshot.
+        """
+        return None
+
     def close(self) -> None:
         """Release what the episode holds (a remote episode, an MCP session); the agent loop calls it at the end."""
+
+
+@dataclass(frozen=True)
+class Prerequisites:
+    """Conversations the agent loop plays, in order, before a task, whose end state the task starts from.
+
+    BFCL's memory categories fill the agent's memory by prerequisite conversations with the same
+    model, then ask each question against that memory. The loop plays a chain once per `key` and
+    sample and shares its end state (`Episode.handover` of the last one) with every task naming the
+    same key; each conversation starts from the state the one before handed over
+    (`Environment.continue_from`). They are not scored.
+    """
+
+    key: str
+    """Names the chain: tasks with the same key share one playing of it (per sample)."""
+    tasks: tuple[Task, ...]
+    """The conversations, in order (tasks with `user_turns`)."""
 
 
 class Environment(ABC):
@@ -71,6 +96,22 @@ class Environment(ABC):
     def reset(self, task: Task) -> Episode:
         """Fresh state for one rollout of `task`."""
         return Episode()
+
+    def prerequisites(self, task: Task) -> Prerequisites | None:
+        """Conversations to play before `task` (see `Prerequisites`); None for none, the default.
+
+        Only the agent loop in `run/` plays them: a path that drives episodes otherwise (the environment
+        server, the MCP server, the TRL tool environment) refuses a suite that has them.
+        """
+        return None
+
+    def continue_from(self, task: Task, state: Any) -> Task:
+        """`task` as it starts after prerequisite conversations that handed over `state` (None: nothing yet).
+
+        The default changes nothing; BFCL's memory puts the snapshot in the task's metadata and the memory
+        prompt in its first message.
+        """
+        return task
 
     @abstractmethod
     def verify(self, task: Task, transcript: list[Message]) -> Verdict:

@@ -2,6 +2,7 @@
 
 from .bfcl_summary import (
     BfclScores,
+    bfcl_not_run,
     bfcl_over_runs,
     bfcl_runs_combined,
     bfcl_scores,
@@ -22,6 +23,7 @@ __all__ = [
     "Transcript",
     "accuracy_table",
     "BfclScores",
+    "bfcl_not_run",
     "bfcl_over_runs",
     "bfcl_runs_combined",
     "bfcl_scores",

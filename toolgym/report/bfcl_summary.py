@@ -28,10 +28,12 @@ from pydantic import BaseModel, ConfigDict
 from ..errors import UserError
 from ..stats import AccuracyReport
 from ..store import RunManifest
+from ..suites import NOT_RUN  # why toolgym refuses a category lives with the importer that refuses it
 
 __all__ = [
     "BFCL_TASK_COUNTS",
     "BfclScores",
+    "bfcl_not_run",
     "bfcl_over_runs",
     "bfcl_runs_combined",
     "bfcl_scores",
@@ -91,6 +93,8 @@ class BfclScores(BaseModel):
     """Accuracy of each BFCL category that was run."""
     missing: list[str]
     """BFCL categories not run: each counts as 0, as in BFCL's own overall."""
+    ceiling: float
+    """The overall these categories allow: every category run at 100%, the missing ones at 0."""
 
 
 def _mean(values: list[float]) -> float:
@@ -126,8 +130,11 @@ def bfcl_scores(by_category: Mapping[str, float], counts: Mapping[str, int] | No
     groups = {"non_live": non_live, "live": live, "irrelevance": irrelevance, "multi_turn": multi_turn,
               "agentic": agentic}
     overall = sum(groups[g] * w for g, w in _WEIGHTS.items()) / sum(_WEIGHTS.values())
+    perfect = {c: 1.0 for c in ran}
+    ceiling = overall if ran == perfect else bfcl_scores(perfect, counts).overall
     return BfclScores(
         overall=overall,
+        ceiling=ceiling,
         relevance=a("live_relevance"),
         categories=ran,
         missing=[c for c in BFCL_TASK_COUNTS if c not in ran],
@@ -185,12 +192,26 @@ def bfcl_over_runs(runs: Sequence[tuple[RunManifest, AccuracyReport | None]]) ->
     return combined_bfcl_summary([runs[i][1] for i in picked]) if picked else {}  # type: ignore[misc]
 
 
+def bfcl_not_run(scores: BfclScores) -> str | None:
+    """Which BFCL categories the overall counts as 0, and why, grouped; None when every one was run."""
+    if not scores.missing:
+        return None
+    reasons: dict[str, list[str]] = {}
+    for c in scores.missing:
+        reasons.setdefault(NOT_RUN.get(c, "not in these runs"), []).append(c)
+    parts = [f"{', '.join(cats)} ({why})" for why, cats in reasons.items()]
+    return (f"BFCL categories not run, each 0 in the overall: {'; '.join(parts)}. "
+            f"Ceiling with them at 0: {100 * scores.ceiling:.1f}%.")
+
+
 def _lines(scores: BfclScores) -> dict[str, float]:
     if not scores.categories:
         return {}
     ran = set(scores.categories)
     n = len(BFCL_TASK_COUNTS)
     out = {f"BFCL v4 overall ({len(ran)}/{n} categories run; others count 0)": scores.overall}
+    if scores.missing:
+        out[f"BFCL v4 ceiling ({len(scores.missing)} not run; see below)"] = scores.ceiling
     groups = {
         "BFCL non-live": ("simple_python", "simple_java", "simple_javascript", "multiple", "parallel",
                           "parallel_multiple"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from ..envs import Environment, Episode
 from ..errors import InfraError, ToolError
@@ -21,7 +22,7 @@ from ..types import Message, Rollout, SamplingConfig, Task, Tool, ToolCall
 from .limits import Budget, EpisodeLimits
 from .user import SimulatedUser, user_for
 
-__all__ = ["run_episode"]
+__all__ = ["play", "run_episode"]
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +42,26 @@ async def run_episode(
     Single-turn environments stop after the first assistant turn: the call *is* the answer. `user`
     plays tasks that have a `user_instruction`; tasks with `user_turns` get a scripted user.
     """
+    rollout, _ = await play(model, env, task, sampling, limits, sample=sample, user=user)
+    return rollout
+
+
+async def play(
+    model: Model,
+    env: Environment,
+    task: Task,
+    sampling: SamplingConfig,
+    limits: EpisodeLimits,
+    *,
+    sample: int = 0,
+    user: SimulatedUser | None = None,
+    handover: bool = False,
+) -> tuple[Rollout, Any]:
+    """`run_episode`, and with `handover` the state the episode hands on at its end (`Episode.handover`)."""
     episode = await asyncio.to_thread(env.reset, task) if env.blocking else env.reset(task)
     try:
-        return await _play(model, env, task, episode, sampling, limits, sample, user)
+        rollout = await _play(model, env, task, episode, sampling, limits, sample, user)
+        return rollout, (episode.handover() if handover else None)
     finally:
         if env.blocking:
             await asyncio.to_thread(episode.close)

@@ -19,6 +19,7 @@ from ..suites import CompactTasks
 from ..types import FailureKind, Rollout, SamplingConfig, Task, Verdict
 from .limits import EpisodeLimits, label_limit
 from .loop import run_episode
+from .prelude import Preludes, prepared
 from .user import SimulatedUser
 
 __all__ = ["Job", "Result", "plan_jobs", "run_job", "run_jobs", "sample_seed"]
@@ -89,10 +90,11 @@ async def run_jobs(
     `user` plays the user in tasks that have a hidden user instruction (multi-turn suites).
     """
     it = iter(jobs)
+    preludes = Preludes()  # prerequisite conversations, played once for the run's tasks that share them
 
     async def worker() -> None:
         for job in it:  # the iterator is shared: each job is taken by exactly one worker
-            await on_result(await run_job(model, env, job, sampling, limits, user))
+            await on_result(await run_job(model, env, job, sampling, limits, user, preludes))
 
     workers = [asyncio.ensure_future(worker()) for _ in range(max(1, concurrency))]
     try:
@@ -113,14 +115,19 @@ async def run_job(
     sampling: SamplingConfig,
     limits: EpisodeLimits,
     user: SimulatedUser | None = None,
+    preludes: Preludes | None = None,
 ) -> Result:
     """One job start to end: its episode and its verdict; infrastructure and verifier errors are recorded.
 
-    The unit every executor runs, in this process (`run_jobs`) or on a Ray worker.
+    The unit every executor runs, in this process (`run_jobs`) or on a Ray worker. A task with
+    prerequisite conversations starts after them (`prelude.py`), shared through `preludes`.
     """
     task = job.task
     seeded = sampling.model_copy(update={"seed": sample_seed(sampling.seed, task.id, job.sample)})
     try:
+        task = await prepared(model, env, task, sampling, limits, job.sample,
+                              lambda task_id: sample_seed(sampling.seed, task_id, job.sample),
+                              preludes=preludes, user=user)
         # the loop enforces timeout_s between turns (end reason `timeout`); this outer bound only
         # catches a request that hangs past it, with a grace margin so the loop's own check wins
         rollout = await asyncio.wait_for(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UserError
-from .bfcl import is_bfcl_category, load_bfcl, load_bfcl_package, split_bfcl_spec
+from .bfcl import NOT_RUN, is_bfcl_category, load_bfcl, load_bfcl_package, split_bfcl_spec
 from .checks import check_tasks
 from .compact import CompactTasks
 from .from_python import ENTRY_POINT_GROUP, entry_point_names, load_entry_point_suite, load_python_suite
@@ -26,6 +26,7 @@ from .suite import STOP_MARKER, Suite
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "NOT_RUN",
     "STOP_MARKER",
     "SUITES",
     "CompactTasks",

@@ -14,8 +14,9 @@ language type the verifier converts the string to.
 Categories keep BFCL's names, except `simple_python` (v3: `simple`), which is toolgym's `simple`.
 `irrelevance`, `live_irrelevance` (whose function list may be empty) and `live_relevance` have no
 possible answers: the first two are passed by making no call, the last by making one. The
-multi-turn categories load on their own, through `bfcl_multi_turn.py`; agentic ones are refused
-with the reason.
+multi-turn categories load on their own, through `bfcl_multi_turn.py`, and so do `memory_kv` and
+`memory_rec_sum` (`bfcl_memory.py`); `web_search_*` and `memory_vector` are refused with the reason
+(`NOT_RUN`).
 """
 
 from __future__ import annotations
@@ -34,7 +35,15 @@ from ..types import Expected, ExpectedCall, Message, Task, Tool
 from .bfcl_package import bfcl_package_data
 from .suite import Suite
 
-__all__ = ["BFCL_CATEGORIES", "SINGLE_TURN", "is_bfcl_category", "load_bfcl", "load_bfcl_package", "split_bfcl_spec"]
+__all__ = [
+    "BFCL_CATEGORIES",
+    "NOT_RUN",
+    "SINGLE_TURN",
+    "is_bfcl_category",
+    "load_bfcl",
+    "load_bfcl_package",
+    "split_bfcl_spec",
+]
 
 #: BFCL's single-turn categories (its `SINGLE_TURN_CATEGORY`, in its order)
 SINGLE_TURN = (
@@ -55,6 +64,8 @@ SINGLE_TURN = (
 #: BFCL's multi-turn and agentic categories, which this importer does not load
 MULTI_TURN = ("multi_turn_base", "multi_turn_miss_func", "multi_turn_miss_param", "multi_turn_long_context")
 AGENTIC = ("memory_kv", "memory_vector", "memory_rec_sum", "web_search_base", "web_search_no_snippet")
+#: BFCL's agentic categories that run offline (`bfcl_memory.py`); the others are in `NOT_RUN`
+MEMORY = ("memory_kv", "memory_rec_sum")
 
 #: BFCL category name -> toolgym category
 BFCL_CATEGORIES: dict[str, str] = {"simple": "simple"} | {
@@ -296,37 +307,56 @@ def _category_files(directory: Path) -> dict[str, tuple[str, Path]]:
     return {cat: (bfcl, path) for cat, (_, bfcl, path) in found.items()}
 
 
+#: BFCL categories toolgym does not run, and why (BFCL's overall counts each as 0)
+NOT_RUN: dict[str, str] = {
+    "web_search_base": "needs the internet (SerpAPI search and page fetches); toolgym runs offline",
+    "web_search_no_snippet": "needs the internet (SerpAPI search and page fetches); toolgym runs offline",
+    "memory_vector": "its back-end loads sentence-transformers weights (all-MiniLM-L6-v2) from the Hugging Face "
+                     "hub when imported, and no copy is installed here; toolgym downloads no weights",
+}
+
+
 def _refusal(name: str) -> str | None:
     """Why a BFCL category this importer knows of cannot be loaded, or None."""
-    if name in AGENTIC or name in ("agentic", "memory", "web_search"):
-        return (
-            f"BFCL category {name!r}: agentic categories are not loaded: web_search_* need the internet "
-            "(SerpAPI search and page fetches) and toolgym runs offline; memory_vector's back-end needs "
-            "sentence-transformers weights downloaded at run time; memory_kv and memory_rec_sum would run "
-            "offline (BM25, plain text) but are not supported yet (BFCL fills their memory by running "
-            "prerequisite conversations first)"
-        )
+    if name in NOT_RUN:
+        return f"BFCL category {name!r} is not run: {NOT_RUN[name]}"
+    if name == "web_search":
+        return f"BFCL category {name!r} is not run: {NOT_RUN['web_search_base']}"
     if name == "format_sensitivity":
         return f"BFCL category {name!r}: BFCL does not score it (it re-runs other categories' prompts)"
     return None
 
 
-def _multi_turn(categories: list[str] | None) -> list[str]:
-    """The multi-turn categories asked for; they load on their own (another environment)."""
+def _kind(name: str) -> str:
+    """Which suite a category or group name loads into: single_turn, multi_turn or memory."""
+    if name == "multi_turn" or name in MULTI_TURN:
+        return "multi_turn"
+    if name in ("memory", "agentic") or name in MEMORY:
+        return "memory"
+    return "single_turn"
+
+
+def _separate(categories: list[str] | None) -> tuple[str, list[str]] | None:
+    """The multi-turn or memory categories asked for, with their kind; they load on their own (another environment)."""
     if not categories:
-        return []
-    names = [m for c in categories for m in (MULTI_TURN if c == "multi_turn" else (c,))]
-    multi = [c for c in names if c in MULTI_TURN]
-    if multi and len(multi) != len(names):
+        return None
+    kinds = {_kind(c) for c in categories}
+    if len(kinds) > 1:
         raise UserError(
-            f"BFCL categories {categories}: load multi-turn categories on their own (a separate suite), "
-            "e.g. bfcl:multi_turn_base,multi_turn_long_context"
+            f"BFCL categories {categories}: load single-turn, multi-turn and memory categories on their own "
+            "(separate suites), e.g. bfcl:multi_turn_base,multi_turn_long_context; `toolgym eval` runs each kind "
+            "as its own run"
         )
-    for name in multi:
+    (kind,) = kinds
+    if kind == "single_turn":
+        return None
+    groups = {"multi_turn": MULTI_TURN, "memory": MEMORY, "agentic": MEMORY}
+    names = [m for c in categories for m in groups.get(c, (c,))]
+    for name in names:
         refusal = _refusal(name)
         if refusal is not None:
             raise UserError(refusal)
-    return multi
+    return kind, list(dict.fromkeys(names))
 
 
 def _expand(categories: list[str]) -> list[str]:
@@ -354,7 +384,7 @@ def _wanted(
     for name in _expand(categories):
         refusal = _refusal(name)
         if refusal is not None:
-            raise UserError(f"{refusal}; use the single-turn ones: {list(SINGLE_TURN)}, or bfcl:multi_turn")
+            raise UserError(f"{refusal}; use the single-turn ones: {list(SINGLE_TURN)}, bfcl:multi_turn or bfcl:memory")
         cat = BFCL_CATEGORIES.get(name)
         if cat is None:
             groups = [*GROUPS, "all"]
@@ -445,11 +475,13 @@ def load_bfcl(directory: Path, categories: list[str] | None = None) -> Suite:
     directory = Path(directory)
     if not directory.is_dir():
         raise UserError(f"{directory}: no such folder; point to the BFCL data folder (with possible_answer/)")
-    multi = _multi_turn(categories)
-    if multi:
+    separate = _separate(categories)
+    if separate is not None:
+        from .bfcl_memory import load_bfcl_memory
         from .bfcl_multi_turn import load_bfcl_multi_turn
 
-        suite = load_bfcl_multi_turn(directory, multi)
+        kind, names = separate
+        suite = (load_bfcl_multi_turn if kind == "multi_turn" else load_bfcl_memory)(directory, names)
         return suite.model_copy(update={"name": f"bfcl:{directory}:{','.join(categories or [])}"})
     available = _category_files(directory)
     wanted = _wanted(categories, available, directory)
@@ -472,12 +504,16 @@ def load_bfcl_package(categories: list[str] | None = None) -> Suite:
     return suite.model_copy(update={"name": name})
 
 
-def split_bfcl_spec(spec: str) -> list[str] | None:
-    """A `bfcl:` spec naming single-turn and multi-turn categories, as one spec for each; else None.
+def split_bfcl_spec(spec: str) -> dict[str, str] | None:
+    """A `bfcl` spec naming categories of several kinds, as one spec per kind; else None.
 
-    The two kinds load as two suites (two environments), so `toolgym eval bfcl:single_turn,multi_turn`
-    runs each as its own run and prints BFCL's overall over both.
+    Kinds: `single_turn`, `multi_turn`, `memory`.
+    The kinds load as separate suites (three environments), so `toolgym eval bfcl:single_turn,multi_turn`
+    runs each as its own run and prints BFCL's overall over them. `bfcl` alone (BFCL's own data) is every
+    category toolgym runs: all three kinds.
     """
+    if spec == "bfcl":
+        return {"single_turn": "bfcl:single_turn", "multi_turn": "bfcl:multi_turn", "memory": "bfcl:memory"}
     kind, sep, rest = spec.partition(":")
     if kind != "bfcl" or not sep:
         return None
@@ -488,18 +524,19 @@ def split_bfcl_spec(spec: str) -> list[str] | None:
         prefix, names = "bfcl:", head
     else:
         return None
-    categories = [c.strip() for c in names.split(",") if c.strip()]
-    multi = [c for c in categories if c == "multi_turn" or c in MULTI_TURN]
-    single = [c for c in categories if c not in multi]
-    if not multi or not single:
+    by_kind: dict[str, list[str]] = {}
+    for c in (c.strip() for c in names.split(",")):
+        if c:
+            by_kind.setdefault(_kind(c), []).append(c)
+    if len(by_kind) < 2:
         return None
-    return [prefix + ",".join(single), prefix + ",".join(multi)]
+    return {k: prefix + ",".join(by_kind[k]) for k in ("single_turn", "multi_turn", "memory") if k in by_kind}
 
 
 def is_bfcl_category(name: str) -> bool:
     """Whether `name` is a BFCL category or group name (as opposed to a folder) in a `bfcl:` spec."""
     return (
-        name in BFCL_CATEGORIES or name in GROUPS or name in MULTI_TURN
-        or name in ("all", "all_scoring", "multi_turn", "agentic")
+        name in BFCL_CATEGORIES or name in GROUPS or name in MULTI_TURN or name in MEMORY
+        or name in ("all", "all_scoring", "multi_turn", "agentic", "memory")
         or _refusal(name) is not None
     )

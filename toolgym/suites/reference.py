@@ -39,6 +39,8 @@ def reference_lines(task: Task) -> list[dict]:
     exp = task.expected
     if "gold_turns" in task.metadata:
         return _bfcl_multi_turn_lines(task)
+    if "prerequisite_turns" in task.metadata:
+        return _bfcl_memory_lines(task)
     if exp.gold_actions is not None:
         lines = [{"id": task.id, "turn": i, "tool_calls": [ToolCall(name=a.name, arguments=a.arguments,
                                                                     id=f"gold_{i}").to_openai()]}
@@ -75,11 +77,43 @@ def _bfcl_multi_turn_lines(task: Task) -> list[dict]:
     return lines
 
 
+# BFCL's memory back-ends: a call that stores a note, and one that reads the memory back
+_MEMORY_CALLS = {
+    "memory_kv": (lambda key, note: ToolCall(name="archival_memory_add", arguments={"key": key, "value": note}),
+                  ToolCall(name="archival_memory_list_keys")),
+    "memory_rec_sum": (lambda key, note: ToolCall(name="memory_append", arguments={"text": f"{key}: {note}. "}),
+                       ToolCall(name="memory_retrieve")),
+}
+
+
+def _bfcl_memory_lines(task: Task) -> list[dict]:
+    """BFCL memory: conversations store a note, the question reads memory and answers in BFCL's form.
+
+    Each prerequisite conversation stores a note, then acknowledges every user turn; the question reads
+    the memory back and answers with the first possible answer as `{'answer': ..., 'context': ...}`.
+    The notes name their conversations, so the question's memory read shows the chain was handed on.
+    Lines of a conversation shared by several questions repeat (`write_reference_answers` keeps one).
+    """
+    store, read = _MEMORY_CALLS[task.metadata["bfcl_category"]]
+    lines: list[dict] = []
+    for k, (conversation, turns) in enumerate(task.metadata["prerequisite_turns"]):
+        note = store(f"{task.metadata['scenario']}_conversation_{k}", conversation).model_copy(update={"id": "gold_0"})
+        lines.append({"id": conversation, "turn": 0, "tool_calls": [note.to_openai()]})
+        lines += [{"id": conversation, "turn": t, "content": "Noted."} for t in range(1, turns + 1)]
+    answer = {"answer": task.metadata["possible_answers"][0], "context": "recalled from memory"}
+    lines.append({"id": task.id, "turn": 0, "tool_calls": [read.model_copy(update={"id": "gold_0"}).to_openai()]})
+    return [*lines, {"id": task.id, "turn": 1, "content": repr(answer)}]
+
+
 def write_reference_answers(tasks: list[Task], out: Path, *, force: bool = False) -> int:
     """Write the tasks' reference answers as a replay file; returns the number of tasks."""
     check_output(out, force=force)
+    written: set[tuple[str, int]] = set()  # BFCL memory: questions share their prerequisite conversations
     with atomic_file(out) as f:
         for task in tasks:
             for line in reference_lines(task):
-                f.write(json.dumps(line) + "\n")
+                key = (line["id"], line.get("turn", 0))
+                if key not in written:
+                    written.add(key)
+                    f.write(json.dumps(line) + "\n")
     return len(tasks)
