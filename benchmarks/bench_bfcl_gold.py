@@ -62,7 +62,7 @@ def gold_run(gold: Path, db: Path, mode: str) -> None:
           f"{100 * scores.multi_turn:.2f}, agentic {100 * scores.agentic:.2f}")
     print(f"  {bfcl_not_run(scores)}")
     print(f"  gold answers that fail (broken entries): {len(failing)}")
-    for category, task_id, why in failing:
+    for _, task_id, why in failing:
         print(f"    {task_id:28s} {why[:110]}")
 
 
