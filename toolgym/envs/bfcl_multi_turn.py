@@ -151,6 +151,14 @@ class BfclMultiTurnEnv(ModeMixin, Environment):
         """Fresh back-end instances for one rollout."""
         return BfclMultiTurnEpisode(task)
 
+    def needs_agent_loop(self, task: Task) -> str | None:
+        """A `multi_turn_miss_func` task offers some functions only from a later user turn (`begin_turn`)."""
+        later = later_tools(task)
+        if later:
+            names = sorted(t.name for tools in later.values() for t in tools)
+            return f"task {task.id!r} offers {names} only from user turn {min(later)} on (tools that change per turn)"
+        return super().needs_agent_loop(task)
+
     def verify(self, task: Task, transcript: list[Message]) -> Verdict:
         """BFCL's multi-turn verdict on the transcript's calls, turn by turn."""
         gold = [[ToolCall.model_validate(c) for c in turn] for turn in task.metadata["gold_turns"]]

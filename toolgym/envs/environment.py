@@ -105,6 +105,18 @@ class Environment(ABC):
         """
         return None
 
+    def needs_agent_loop(self, task: Task) -> str | None:
+        """Why only toolgym's agent loop (`run/`) can play `task`, or None when any driver can.
+
+        The loop honours `Episode.begin_turn` and `prerequisites`; the environment server, the MCP
+        server and the TRL tool environment offer one list of tools and open one episode, so they
+        refuse a task that needs either, with this reason. The default knows prerequisites; a kind
+        whose tools change between user turns adds that.
+        """
+        if self.prerequisites(task) is not None:
+            return f"task {task.id!r} starts after prerequisite conversations that fill its state"
+        return None
+
     def continue_from(self, task: Task, state: Any) -> Task:
         """`task` as it starts after prerequisite conversations that handed over `state` (None: nothing yet).
 

@@ -28,11 +28,16 @@ class SuiteTasks:
         self.by_id: dict[str, Task] = {task.id: task for task in suite.tasks}
 
     def task(self, task_id: str) -> Task:
-        """The task `task_id`; a UserError naming the suite when it has none of that id."""
+        """The task `task_id`; a UserError naming the suite when it has none, or when only the agent loop plays it."""
         try:
-            return self.by_id[task_id]
+            task = self.by_id[task_id]
         except KeyError:
             raise UserError(f"suite {self.suite.name!r} has no task {task_id!r}") from None
+        refused = self.env.needs_agent_loop(task)
+        if refused:
+            raise UserError(f"{refused}; a trainer adapter serves one list of tools for one episode, so run this "
+                            "suite with `toolgym eval` (the agent loop) instead")
+        return task
 
 
 @functools.lru_cache(maxsize=8)

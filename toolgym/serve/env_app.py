@@ -15,7 +15,9 @@ Routes (all under `/v1`; the OpenAPI page is `/docs`, the schema `/openapi.json`
 A tool's failure is part of the step's answer (`error`, with the text the agent loop would show the
 model), never an HTTP error. Bad requests get a 4xx whose `detail` says what is wrong; an
 unexpected failure gets a 500 with a one-line `detail` (the traceback stays in the server log).
-When a token is set, every `/v1` route wants `Authorization: Bearer TOKEN`.
+When a token is set, every `/v1` route wants `Authorization: Bearer TOKEN`. A task only the agent loop
+can play (tools that change between user turns, prerequisite conversations:
+`Environment.needs_agent_loop`) is refused when an episode of it is opened, with the reason.
 """
 
 from __future__ import annotations
@@ -247,7 +249,12 @@ def create_env_app(
     def reset(body: ResetRequest) -> ResetResponse:
         """Open an episode of a task: a private copy of its world."""
         task = task_for(body.task_id)
-        episode = env_for(body.mode).reset(task)
+        env = env_for(body.mode)
+        refused = env.needs_agent_loop(task)
+        if refused:
+            raise UserError(f"{refused}; the environment server opens one episode with one list of tools, "
+                            "so run this suite with `toolgym eval` (the agent loop) instead")
+        episode = env.reset(task)
         try:
             episode_id = table.open(episode, task.id)
         except TooManyEpisodes as e:

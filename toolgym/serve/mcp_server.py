@@ -58,6 +58,10 @@ def create_mcp_server(
     if env.single_turn:
         raise UserError(f"suite {suite.name!r} ({suite.environment}) has no tool implementations: its calls are "
                         "answers, not actions; serve a stateful suite (retail, files) or code")
+    refused = env.needs_agent_loop(task)
+    if refused:
+        raise UserError(f"{refused}; an MCP server lists one set of tools for one episode, so run this suite "
+                        "with `toolgym eval` (the agent loop) instead")
     episodes: OrderedDict[Any, Episode] = OrderedDict()
     listed = [types.Tool(name=t.name, description=t.description, input_schema=t.parameters) for t in task.tools]
 

@@ -11,6 +11,9 @@ hints from the JSON types, `(choices: [...])` for enums). A method runs the call
 messages plus the completion's messages (assistant turns and tool results) replayed on a fresh state
 against the gold actions, with the facts and required actions checked.
 
+A task only toolgym's agent loop can play (tools that change between user turns, prerequisite
+conversations: `Environment.needs_agent_loop`) is refused with the reason.
+
 Known gaps: TRL decides when a rollout ends (no simulated user, no per-task turn limit beyond
 `max_tool_calling_iterations`), and parses calls with the tokenizer's response template, which must
 be set for the chat template (TRL knows Qwen, Llama, ...; hermes-style models get Qwen 3's).
@@ -25,6 +28,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..envs import Environment, StatefulEnv
+from ..errors import UserError
 from ..types import Task, Tool, ToolCall
 from .rewards import completion_messages
 
@@ -86,6 +90,10 @@ def environment_classes(env: Environment, tasks: Sequence[Task]) -> dict[str, ty
     """
     classes: dict[str, type] = {}
     for task in tasks:
+        refused = env.needs_agent_loop(task)
+        if refused:
+            raise UserError(f"{refused}; a TRL tool environment has one set of tool methods and one episode per "
+                            "rollout, so train on another suite or drop such tasks")
         if isinstance(env, StatefulEnv):
             domain = env.domain(task)
             name, tools = domain.name, domain.tools
