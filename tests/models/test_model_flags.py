@@ -47,6 +47,7 @@ def test_request_timeout_bounds_each_request(tmp_path):
     (["--extra-body", "{tool_choice: auto}"], "--extra-body: not JSON"),
     (["--extra-body", "[1, 2]"], "--extra-body: expected a JSON object of request fields, got list"),
     (["--request-timeout", "0"], "--request-timeout: Input should be greater than 0"),
+    (["--gpus-per-model", "2"], "--gpus-per-model: Input should be less than or equal to 1"),
 ])
 def test_bad_model_flags_are_one_located_error(tmp_path, capsys, flags, message):
     with OpenAIServer(responder()) as server, pytest.raises(SystemExit) as exit_info:

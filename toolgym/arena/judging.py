@@ -4,6 +4,10 @@
 (`pairing`), and asks the judge about each game still missing from the `arena_battles` table: a
 second call resumes, and games that failed on infrastructure are asked again. Unparseable judgments
 are stored with the judge's text and counted, never turned into a guess.
+
+A local judge (`tiny`, `hf:PATH`) may be served by Ray model servers (`executor`), opened with the
+judge and the store by `run.opened` as `arena answer` does; the games are still played and stored
+here, in the driver, one store writer whatever serves the judge.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import InfraError, UserError
-from ..models import Model, ModelOptions, load_model
+from ..models import Model, ModelOptions
+from ..run.executors import check_executor, executor_for
+from ..run.opened import opened
 from ..run.scheduler import sample_seed
 from ..stats import style_features
 from ..store import RunInfo, Store
@@ -64,6 +70,14 @@ class JudgeConfig(BaseModel):
     """Wall-clock limit of one judgment, in seconds."""
     db: str = "toolgym.db"
     """Where answers and battles are stored: a SQLite file path or an SQLAlchemy URL."""
+    executor: str = "local"
+    """Where a local judge (tiny, hf:PATH) runs: local, ray or ray:ADDRESS (Ray model servers); an HTTP judge
+    is called from this process either way, and this process stores every game."""
+
+    @field_validator("executor")
+    @classmethod
+    def _known_executor(cls, value: str) -> str:
+        return check_executor(value)
 
 
 @dataclass
@@ -120,9 +134,15 @@ async def judge_async(
     on_start: Callable[[JudgeSummary], None] | None = None,
     on_game: Callable[[BattleRecord, JudgeSummary], None] | None = None,
 ) -> JudgeSummary:
-    """Judge every planned game not yet judged, storing each as it finishes; returns the counts."""
+    """Judge every planned game not yet judged, storing each as it finishes; returns the counts.
+
+    A `judge` passed in stays open for the caller to reuse, as with `answer_async`.
+    """
     template = load_template(config.template) if config.template else DEFAULT_TEMPLATE
     source = judge_source(config.judge, template)
+    # first: without Ray, `--executor ray` says how to install it before anything is read. It starts
+    # nothing until `opened` loads the judge, so an error while planning leaves nothing to stop.
+    executor = executor_for(config.executor)
     with Store(config.db) as store:
         prompt_set, runs = answer_runs(store, config.prompts)
         chosen, baseline = select_models(runs, config.models, config.baseline)
@@ -138,12 +158,9 @@ async def judge_async(
             on_start(summary)
         if not todo:
             return summary
-        model = judge or load_model(config.judge, options)
-        try:
-            await _judge_all(model, battles, todo, _Game(source, prompt_set, template, answers, config),
+        async with opened(executor, judge or config.judge, options, config.db) as parts:
+            await _judge_all(parts.model, battles, todo, _Game(source, prompt_set, template, answers, config),
                              config.concurrency, summary, on_game)
-        finally:
-            await model.aclose()
     return summary
 
 

@@ -67,6 +67,7 @@ def model_options(
     api_key: str | None = None,
     request_timeout: float | None = None,
     extra_body: str | dict | None = None,
+    gpus_per_model: float | None = None,
     flag_prefix: str = "--",
 ) -> ModelOptions:
     """Backend options; the environment fills what flags leave out (only the CLI reads os.environ).
@@ -80,6 +81,7 @@ def model_options(
         tool_mode=tool_mode or "native",
         parser=parser,
         extra_body=json_object(extra_body, f"{flag_prefix}extra-body") if isinstance(extra_body, str) else extra_body,
+        gpus_per_model=gpus_per_model,
     )
     if request_timeout is not None:
         values["timeout_s"] = request_timeout

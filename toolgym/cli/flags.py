@@ -2,8 +2,8 @@
 
 A new field of `RunConfig`, `SFTRunConfig`, `LoopConfig`... gets its flag, its config-file key and its
 help text from one place. `ModelFlags` is how every command that takes a model reaches it (server
-URL, key, tool mode, parser, per-request timeout, extra request fields); `UserFlags` the simulated
-user's own server. Precedence: defaults < TOOLGYM_DB < `--config FILE` < flags.
+URL, key, tool mode, parser, per-request timeout, extra request fields, GPUs of a model server on Ray);
+`UserFlags` the simulated user's own server. Precedence: defaults < TOOLGYM_DB < `--config FILE` < flags.
 """
 
 from __future__ import annotations
@@ -43,11 +43,13 @@ class ModelFlags(BaseModel):
     parser: str | None = Field(default=None, description=_doc("parser"))
     request_timeout: float | None = Field(default=None, gt=0, description=_doc("timeout_s"))
     extra_body: dict | None = Field(default=None, description=_doc("extra_body"))
+    gpus_per_model: float | None = Field(default=None, ge=0, le=1, description=_doc("gpus_per_model"))
 
     def options(self) -> ModelOptions:
         """The backend options; the environment fills what the flags leave out."""
         return model_options(self.base_url, self.tool_mode, self.parser, api_key=self.api_key,
-                             request_timeout=self.request_timeout, extra_body=self.extra_body)
+                             request_timeout=self.request_timeout, extra_body=self.extra_body,
+                             gpus_per_model=self.gpus_per_model)
 
 
 class UserFlags(BaseModel):

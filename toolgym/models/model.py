@@ -35,6 +35,9 @@ class ModelOptions(BaseModel):
     """Local models: `cpu`, `cuda`, or None for CUDA when present."""
     batch_size: int = 32
     """Local models: most requests generated together."""
+    gpus_per_model: float | None = Field(default=None, ge=0, le=1)
+    """Local models on Ray (--executor ray): the GPUs each model server holds (a server uses one GPU; 0.5 puts
+    two on a GPU; 0 serves on a CPU). Default: 1 where the cluster has GPUs, else 0."""
     extra_body: dict | None = None
     """JSON object of extra request fields, merged last (tool_choice, chat_template_kwargs, top_k); null drops one."""
 

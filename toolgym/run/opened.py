@@ -1,8 +1,8 @@
 """What a run holds open while it runs: where rollouts run, the model under test, and the store.
 
-`evaluate_async` and `arena.answer_async` open the three in the same order and close them the same
-way whatever ends the run (its end, an error, Ctrl-C), so a failed model load or an unreachable
-database never leaves executor workers behind.
+`evaluate_async`, `arena.answer_async` and `arena.judge_async` (its judge is the model) open the three
+in the same order and close them the same way whatever ends the run (its end, an error, Ctrl-C), so
+a failed model load or an unreachable database never leaves executor workers or model servers behind.
 """
 
 from __future__ import annotations

@@ -51,6 +51,7 @@ main()
 @pytest.mark.parametrize("command", [
     ["eval", "fc-core", "--executor", "ray"],
     ["arena", "answer", "--prompts", "fc-core", "--model", "tiny", "--executor", "ray:auto"],
+    ["arena", "judge", "--judge", "tiny", "--executor", "ray"],
 ])
 def test_without_ray_the_executor_says_how_to_install_it(tmp_path, command):
     out = subprocess.run([sys.executable, "-c", NO_RAY, *command, "--db", str(tmp_path / "x.db")], cwd=ROOT,
@@ -59,3 +60,18 @@ def test_without_ray_the_executor_says_how_to_install_it(tmp_path, command):
     lines = [line for line in (out.stdout + out.stderr).splitlines() if line.strip()]
     assert lines == ["error: --executor ray needs Ray, which is not installed: pip install 'toolgym[ray]'"]
     assert not (tmp_path / "x.db").exists(), "nothing was started or stored"
+
+
+@pytest.mark.parametrize("command", [
+    ["eval", "fc-core", "--model", "tiny"],
+    ["arena", "answer", "--prompts", "fc-core", "--model", "tiny"],
+])
+def test_gpus_per_model_without_ray_says_it_needs_the_ray_executor(tmp_path, capsys, command):
+    from toolgym.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main([*command, "--gpus-per-model", "1", "--db", str(tmp_path / "x.db")])
+    assert exit_info.value.code == 2
+    assert ("--gpus-per-model 1 places a local model's servers on a Ray cluster; add --executor ray (or "
+            "ray:ADDRESS), or leave it out") in " ".join(capsys.readouterr().err.split())
+    assert not (tmp_path / "x.db").exists(), "nothing was stored"

@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterable
 
 from ...envs import Environment
+from ...errors import UserError
 from ...models import Model, ModelOptions, load_model
 from ...types import SamplingConfig
 from ..limits import EpisodeLimits
@@ -29,7 +30,14 @@ class Executor(ABC):
     spec: str = "local"
 
     def load_model(self, spec: str, options: ModelOptions | None = None) -> Model:
-        """The model the executor's workers will use, as the driver sees it (for the manifest)."""
+        """The model the executor's workers will use, as the driver sees it (for the manifest).
+
+        Raises:
+            UserError: `gpus_per_model` is set; it places model servers on a Ray cluster, and there is none here.
+        """
+        if options is not None and options.gpus_per_model is not None:
+            raise UserError(f"--gpus-per-model {options.gpus_per_model:g} places a local model's servers on a Ray "
+                            "cluster; add --executor ray (or ray:ADDRESS), or leave it out")
         return load_model(spec, options)
 
     @abstractmethod

@@ -90,14 +90,16 @@ class RayExecutor(Executor):
         self._started_ray = True
 
     def load_model(self, spec: str, options: ModelOptions | None = None) -> Model:
-        """A local model as model-server actors; any other as a `PortableModel` each worker loads."""
+        """A local model as model-server actors; any other as a `PortableModel` each worker loads.
+
+        `options.gpus_per_model` applies to the servers of a local model; an HTTP or replay model has none.
+        """
         options = options or ModelOptions()
         if spec.partition(":")[0] in SERVED_KINDS:
             self._connect()
             model = start_model_servers(spec, options)
             self._actors += model.servers
-            if not ray.cluster_resources().get("GPU"):
-                self._server_cpus += len(model.servers)
+            self._server_cpus += len(model.servers)  # each server holds a CPU (and its GPU share)
             return model
         return PortableModel(spec, options)
 
