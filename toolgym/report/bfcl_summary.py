@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict
 from ..errors import UserError
 from ..stats import AccuracyReport
 from ..store import RunManifest
-from ..suites import NOT_RUN  # why toolgym refuses a category lives with the importer that refuses it
+from ..suites import not_run  # why toolgym refuses a category lives with the importer that refuses it
 
 __all__ = [
     "BFCL_TASK_COUNTS",
@@ -197,8 +197,9 @@ def bfcl_not_run(scores: BfclScores) -> str | None:
     if not scores.missing:
         return None
     reasons: dict[str, list[str]] = {}
+    why = not_run()
     for c in scores.missing:
-        reasons.setdefault(NOT_RUN.get(c, "not in these runs"), []).append(c)
+        reasons.setdefault(why.get(c, "not in these runs"), []).append(c)
     parts = [f"{', '.join(cats)} ({why})" for why, cats in reasons.items()]
     return (f"BFCL categories not run, each 0 in the overall: {'; '.join(parts)}. "
             f"Ceiling with them at 0: {100 * scores.ceiling:.1f}%.")

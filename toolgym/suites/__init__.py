@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UserError
-from .bfcl import NOT_RUN, is_bfcl_category, load_bfcl, load_bfcl_package, split_bfcl_spec
+from .bfcl import NOT_RUN, is_bfcl_category, load_bfcl, load_bfcl_package, not_run, split_bfcl_spec
 from .checks import check_tasks
 from .compact import CompactTasks
 from .from_python import ENTRY_POINT_GROUP, entry_point_names, load_entry_point_suite, load_python_suite
@@ -37,6 +37,7 @@ __all__ = [
     "load_jsonl_suite",
     "load_python_suite",
     "load_suite",
+    "not_run",
     "reference_lines",
     "split_bfcl_spec",
     "stated_calls",

@@ -14,9 +14,9 @@ language type the verifier converts the string to.
 Categories keep BFCL's names, except `simple_python` (v3: `simple`), which is toolgym's `simple`.
 `irrelevance`, `live_irrelevance` (whose function list may be empty) and `live_relevance` have no
 possible answers: the first two are passed by making no call, the last by making one. The
-multi-turn categories load on their own, through `bfcl_multi_turn.py`, and so do `memory_kv` and
-`memory_rec_sum` (`bfcl_memory.py`); `web_search_*` and `memory_vector` are refused with the reason
-(`NOT_RUN`).
+multi-turn categories load on their own, through `bfcl_multi_turn.py`, and so do `memory_kv`,
+`memory_vector` and `memory_rec_sum` (`bfcl_memory.py`); `web_search_*` is refused with the reason
+(`NOT_RUN`), and so is `memory_vector` while the packages of its back-end are missing (`not_run`).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ __all__ = [
     "BFCL_CATEGORIES",
     "NOT_RUN",
     "SINGLE_TURN",
+    "not_run",
     "is_bfcl_category",
     "load_bfcl",
     "load_bfcl_package",
@@ -64,8 +65,9 @@ SINGLE_TURN = (
 #: BFCL's multi-turn and agentic categories, which this importer does not load
 MULTI_TURN = ("multi_turn_base", "multi_turn_miss_func", "multi_turn_miss_param", "multi_turn_long_context")
 AGENTIC = ("memory_kv", "memory_vector", "memory_rec_sum", "web_search_base", "web_search_no_snippet")
-#: BFCL's agentic categories that run offline (`bfcl_memory.py`); the others are in `NOT_RUN`
-MEMORY = ("memory_kv", "memory_rec_sum")
+#: BFCL's agentic categories that run offline (`bfcl_memory.py`; memory_vector with its packages); web_search is
+#: in `NOT_RUN`
+MEMORY = ("memory_kv", "memory_vector", "memory_rec_sum")
 
 #: BFCL category name -> toolgym category
 BFCL_CATEGORIES: dict[str, str] = {"simple": "simple"} | {
@@ -311,15 +313,29 @@ def _category_files(directory: Path) -> dict[str, tuple[str, Path]]:
 NOT_RUN: dict[str, str] = {
     "web_search_base": "needs the internet (SerpAPI search and page fetches); toolgym runs offline",
     "web_search_no_snippet": "needs the internet (SerpAPI search and page fetches); toolgym runs offline",
-    "memory_vector": "its back-end loads sentence-transformers weights (all-MiniLM-L6-v2) from the Hugging Face "
-                     "hub when imported, and no copy is installed here; toolgym downloads no weights",
 }
+
+
+def not_run() -> dict[str, str]:
+    """BFCL categories not run here, and why: `NOT_RUN`, and memory_vector while its packages are missing."""
+    from ..envs.bfcl_memory_vector import VECTOR_INSTALL, missing_packages
+
+    missing = missing_packages()
+    if not missing:
+        return dict(NOT_RUN)
+    return NOT_RUN | {"memory_vector": f"its back-end needs {', '.join(missing)}, not installed: {VECTOR_INSTALL}"}
+
+
+def _memory() -> tuple[str, ...]:
+    """The memory categories the `memory` and `agentic` groups load: memory_vector only with its packages."""
+    return tuple(c for c in MEMORY if c not in not_run())
 
 
 def _refusal(name: str) -> str | None:
     """Why a BFCL category this importer knows of cannot be loaded, or None."""
-    if name in NOT_RUN:
-        return f"BFCL category {name!r} is not run: {NOT_RUN[name]}"
+    why = not_run().get(name)
+    if why is not None:
+        return f"BFCL category {name!r} is not run: {why}"
     if name == "web_search":
         return f"BFCL category {name!r} is not run: {NOT_RUN['web_search_base']}"
     if name == "format_sensitivity":
@@ -350,7 +366,7 @@ def _separate(categories: list[str] | None) -> tuple[str, list[str]] | None:
     (kind,) = kinds
     if kind == "single_turn":
         return None
-    groups = {"multi_turn": MULTI_TURN, "memory": MEMORY, "agentic": MEMORY}
+    groups = {"multi_turn": MULTI_TURN, "memory": _memory(), "agentic": _memory()}
     names = [m for c in categories for m in groups.get(c, (c,))]
     for name in names:
         refusal = _refusal(name)

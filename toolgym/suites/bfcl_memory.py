@@ -1,4 +1,4 @@
-"""BFCL v4's memory categories `memory_kv` and `memory_rec_sum` as a Suite (environment in `envs/bfcl_memory.py`).
+"""BFCL v4's memory categories (`memory_kv`, `memory_vector`, `memory_rec_sum`) as a Suite (env: `envs/bfcl_memory.py`).
 
 BFCL's data: `BFCL_v4_memory.json` (155 questions, each of a scenario), its possible answers
 (`ground_truth`: strings, any of which the final answer must hold: `metadata["possible_answers"]`), and per scenario the
@@ -26,7 +26,7 @@ from .suite import Suite
 
 __all__ = ["MEMORY_LOADABLE", "load_bfcl_memory"]
 
-#: memory categories this importer loads (memory_vector needs downloaded embedding weights)
+#: memory categories this importer loads (memory_vector's back-end needs its packages: `envs/bfcl_memory_vector.py`)
 MEMORY_LOADABLE = tuple(MEMORY_BACKENDS)
 
 

@@ -81,6 +81,8 @@ def _bfcl_multi_turn_lines(task: Task) -> list[dict]:
 _MEMORY_CALLS = {
     "memory_kv": (lambda key, note: ToolCall(name="archival_memory_add", arguments={"key": key, "value": note}),
                   ToolCall(name="archival_memory_list_keys")),
+    "memory_vector": (lambda key, note: ToolCall(name="archival_memory_add", arguments={"text": f"{key}: {note}"}),
+                      ToolCall(name="archival_memory_retrieve_all")),
     "memory_rec_sum": (lambda key, note: ToolCall(name="memory_append", arguments={"text": f"{key}: {note}. "}),
                        ToolCall(name="memory_retrieve")),
 }
