@@ -7,8 +7,9 @@ Writes the reference answers of every category toolgym runs (`toolgym suite refe
 turn, multi-turn, memory_kv, memory_vector, memory_rec_sum), replays them with `toolgym eval bfcl --model
 replay:GOLD` in a temporary database (three runs, one per kind), and prints per category the gold
 accuracy, then BFCL v4's overall by its own formula, its ceiling with the categories not run at 0
-(web_search_*; memory_vector too where its packages are missing) and why they are not run, and the gold answers that fail (the broken
-entries) with the verifier's reason. Needs bfcl-eval (`make` installs it) and `toolgym[bfcl]`.
+(web_search_*; memory_vector too where its packages are missing) and why they are not run, and the
+gold answers that fail (the broken entries) with the verifier's reason. Needs bfcl-eval (`make`
+installs it) and `toolgym[bfcl]`.
 """
 
 from __future__ import annotations
