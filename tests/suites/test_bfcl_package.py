@@ -79,8 +79,7 @@ def test_category_and_group_specs() -> None:
 
 
 @needs_package
-@pytest.mark.parametrize(("name", "why"), [(AGENTIC[1], "loads sentence-transformers weights"),
-                                           (AGENTIC[3], "needs the internet")])
+@pytest.mark.parametrize(("name", "why"), [(AGENTIC[3], "needs the internet"), (AGENTIC[4], "needs the internet")])
 def test_unsupported_categories_are_refused_with_the_reason(name: str, why: str) -> None:
     with pytest.raises(UserError) as info:
         load_suite(f"bfcl:{name}")
