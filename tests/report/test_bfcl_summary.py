@@ -117,6 +117,10 @@ def test_the_ceiling_is_bfcls_overall_with_every_category_run_perfect_and_the_ot
     assert f"Ceiling with them at 0: {100 * ours.ceiling:.1f}%." in line
     assert bfcl_not_run(bfcl_scores(dict.fromkeys(BFCL_TASK_COUNTS, 0.5))) is None
     assert bfcl_scores(dict.fromkeys(BFCL_TASK_COUNTS, 1.0)).ceiling == 1.0
+    from toolgym.report import combined_bfcl_summary
+
+    lines = combined_bfcl_summary([_report({c: (n, n) for c, (_, n) in results.items()})])
+    assert pct(lines["BFCL v4 ceiling (3 categories not run, each 0)"]) == perfect["Overall Acc"]
 
 
 def _report(results: dict[str, tuple[int, int]]):

@@ -212,7 +212,7 @@ def _lines(scores: BfclScores) -> dict[str, float]:
     n = len(BFCL_TASK_COUNTS)
     out = {f"BFCL v4 overall ({len(ran)}/{n} categories run; others count 0)": scores.overall}
     if scores.missing:
-        out[f"BFCL v4 ceiling ({len(scores.missing)} not run; see below)"] = scores.ceiling
+        out[f"BFCL v4 ceiling ({len(scores.missing)} categories not run, each 0)"] = scores.ceiling
     groups = {
         "BFCL non-live": ("simple_python", "simple_java", "simple_javascript", "multiple", "parallel",
                           "parallel_multiple"),
